@@ -474,10 +474,9 @@ def _prepare(segment: Segment, translation: str) -> str | Refusal:
     single = " ".join(part.strip() for part in translation.splitlines() if part.strip())
     if segment.kind.startswith("table"):
         single = _escape_pipes(single)
-    else:
-        single = _escape_block_start(single)
-        if re.search(r"(?:^|[ \t])#+[ \t]*$", single):
-            single = re.sub(r"(#+)([ \t]*)$", r"\\\1\2", single)
+    elif re.search(r"(?:^|[ \t])#+[ \t]*$", single):
+        # A trailing run of '#' would be read as the heading's closing sequence.
+        single = re.sub(r"(#+)([ \t]*)$", r"\\\1\2", single)
     if not single:
         return Refusal(segment.msgid, "the translation is empty after removing line breaks")
     return single
@@ -619,5 +618,8 @@ def _break_points(text: str) -> list[tuple[int, int]]:
             continue
         if any(a < match.start() < b for a, b in protected):
             continue
+        before = text[: match.start()]
+        if (len(before) - len(before.rstrip("\\"))) % 2:
+            continue  # a backslash at the end of a line would become a hard break
         points.append((match.start(), match.end()))
     return points

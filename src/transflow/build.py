@@ -1,0 +1,62 @@
+"""The build stage: a source article and one approved catalog -> one localized article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from .catalog import Counts, approved_translations, count
+from .config import Config
+from .fileio import atomic_write_text, read_text
+from .markdown import render_article
+from .sources import Source
+
+WRITTEN, UNCHANGED, SKIPPED = "built", "unchanged", "skipped"
+
+
+@dataclass
+class BuildResult:
+    slug: str
+    lang: str
+    output: Path
+    status: str
+    counts: Counts
+    reason: str = ""
+    refused: list[str] = field(default_factory=list)
+
+
+def build_article(
+    config: Config, source: Source, lang: str, catalog: polib.POFile, catalog_path: Path
+) -> BuildResult:
+    """Write the localized article if enough of it is translated; otherwise say why not.
+
+    Untranslated and fuzzy entries fall back to the source text. A stale output of an article that
+    fell below its threshold is removed, so an outdated translation is never published.
+    """
+    output = config.output_path(lang, source.slug)
+    counts = count(catalog)
+    threshold = config.threshold_for(lang)
+    if counts.percent < threshold:
+        reason = f"{counts.percent:.0f}% translated, below the {threshold:g}% threshold"
+        if output.exists():
+            output.unlink()
+            reason += " (removed the old output)"
+        return BuildResult(source.slug, lang, output, SKIPPED, counts, reason)
+    rendered = render_article(source.article, approved_translations(catalog), lang)
+    lines = {entry.msgid: entry.linenum for entry in catalog if not entry.obsolete}
+    where = config.relative(catalog_path)
+    refused = [
+        f"{where}:{lines.get(r.msgid, 1)}: translation of {_short(r.msgid)} not used: {r.reason}"
+        for r in rendered.refused
+    ]
+    if output.exists() and read_text(output) == rendered.text:
+        return BuildResult(source.slug, lang, output, UNCHANGED, counts, refused=refused)
+    atomic_write_text(output, rendered.text)
+    return BuildResult(source.slug, lang, output, WRITTEN, counts, refused=refused)
+
+
+def _short(text: str, width: int = 50) -> str:
+    one_line = " ".join(text.split())
+    return repr(one_line if len(one_line) <= width else one_line[: width - 1] + "…")

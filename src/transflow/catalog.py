@@ -1,0 +1,255 @@
+"""Segments -> templates, templates + old catalogs -> merged catalogs, and catalog headers.
+
+Catalogs are polib objects; reading and writing them (GNU-compatible wrapping, atomic saves) is the
+job of `pofile`. Merging follows msgmerge: a translation is never dropped, only made obsolete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import polib
+
+from . import __version__, languages
+from .markdown import Article
+
+GENERATOR = f"transflow {__version__}"
+CREATION_DATE = "POT-Creation-Date"
+REVISION_DATE = "PO-Revision-Date"
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    """A header date in gettext's own format, e.g. ``2026-11-25 14:22+0000``."""
+    moment = moment or datetime.now(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M%z")
+
+
+def build_template(article: Article, project: str, creation_date: str) -> polib.POFile:
+    """One entry per distinct string, in order of first appearance, as xgettext would do."""
+    template = polib.POFile(wrapwidth=79)
+    template.metadata = {
+        "Project-Id-Version": project,
+        "Report-Msgid-Bugs-To": "",
+        CREATION_DATE: creation_date,
+        REVISION_DATE: "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": GENERATOR,
+    }
+    template.header = f"Translation template for {article.path}."
+    entries: dict[str, polib.POEntry] = {}
+    kinds: dict[str, list[str]] = {}
+    for segment in article.segments:
+        entry = entries.get(segment.msgid)
+        if entry is None:
+            entry = polib.POEntry(msgid=segment.msgid, msgstr="")
+            entries[segment.msgid] = entry
+            kinds[segment.msgid] = []
+            template.append(entry)
+        entry.occurrences.append((article.path, str(segment.line)))
+        if segment.kind not in kinds[segment.msgid]:
+            kinds[segment.msgid].append(segment.kind)
+    for msgid, entry in entries.items():
+        entry.comment = ", ".join(kinds[msgid])
+    return template
+
+
+def same_entries(first: polib.POFile, second: polib.POFile) -> bool:
+    """Equal apart from the creation date: then the old file stays as it is, date included."""
+    if len(first) != len(second):
+        return False
+    for a, b in zip(first, second, strict=True):
+        if (a.msgid, a.msgctxt, a.comment, a.occurrences, a.flags) != (
+            b.msgid, b.msgctxt, b.comment, b.occurrences, b.flags
+        ):
+            return False
+    strip = {CREATION_DATE}
+    return {k: v for k, v in first.metadata.items() if k not in strip} == {
+        k: v for k, v in second.metadata.items() if k not in strip
+    } and first.header == second.header
+
+
+def new_catalog(template: polib.POFile, lang: str, project: str, now: str) -> polib.POFile:
+    """A fresh catalog for one language: the template's entries, untranslated, and a full header."""
+    catalog = polib.POFile(wrapwidth=79)
+    catalog.header = f"{languages.name(lang)} translation of {template.header.split(' for ', 1)[-1]}"
+    catalog.metadata = {
+        "Project-Id-Version": project,
+        "Report-Msgid-Bugs-To": "",
+        CREATION_DATE: template.metadata.get(CREATION_DATE, now),
+        REVISION_DATE: now,
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": f"{languages.name(lang)}",
+        "Language": lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": languages.plural_forms(lang),
+        "X-Generator": GENERATOR,
+    }
+    for entry in template:
+        catalog.append(_from_template(entry))
+    return catalog
+
+
+def _from_template(entry: polib.POEntry) -> polib.POEntry:
+    return polib.POEntry(
+        msgid=entry.msgid,
+        msgctxt=entry.msgctxt,
+        msgstr="",
+        occurrences=list(entry.occurrences),
+        comment=entry.comment,
+        flags=list(entry.flags),
+    )
+
+
+@dataclass
+class MergeStats:
+    """What a merge did, for the command's report."""
+
+    kept: int = 0
+    added: int = 0
+    obsoleted: int = 0
+    revived: int = 0
+    dropped: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.obsoleted or self.revived or self.dropped)
+
+
+def merge(template: polib.POFile, old: polib.POFile) -> tuple[polib.POFile, MergeStats]:
+    """Bring a catalog up to date with its template, as ``msgmerge`` does for exact matches.
+
+    Translations, translator comments, flags and the fuzzy state of a matching entry are kept;
+    `#.` and `#:` come from the template. A translated entry whose string left the template
+    becomes obsolete; an obsolete one whose string came back is revived. Untranslated entries
+    that left the template are dropped: there is nothing in them to lose.
+    """
+    stats = MergeStats()
+    merged = polib.POFile(wrapwidth=79)
+    merged.header = old.header
+    merged.metadata = dict(old.metadata)
+    merged.metadata_is_fuzzy = old.metadata_is_fuzzy
+    if CREATION_DATE in template.metadata:
+        merged.metadata[CREATION_DATE] = template.metadata[CREATION_DATE]
+    previous = {(entry.msgctxt, entry.msgid): entry for entry in old}
+    matched: set[tuple[str | None, str]] = set()
+    for source in template:
+        key = (source.msgctxt, source.msgid)
+        entry = _from_template(source)
+        match = previous.get(key)
+        if match is None:
+            stats.added += 1
+        else:
+            matched.add(key)
+            _carry_over(match, entry)
+            if match.obsolete:
+                stats.revived += 1
+            else:
+                stats.kept += 1
+        merged.append(entry)
+    for entry in old:
+        if (entry.msgctxt, entry.msgid) in matched:
+            continue
+        if entry.msgstr or any(entry.msgstr_plural.values()):
+            if not entry.obsolete:
+                stats.obsoleted += 1
+            merged.append(_obsolete(entry))
+        else:
+            stats.dropped += 1
+    return merged, stats
+
+
+def _carry_over(match: polib.POEntry, entry: polib.POEntry) -> None:
+    entry.msgstr = match.msgstr
+    entry.msgstr_plural = dict(match.msgstr_plural)
+    entry.tcomment = match.tcomment
+    entry.flags = _union(match.flags, entry.flags)
+    if "fuzzy" in match.flags:
+        entry.previous_msgid = match.previous_msgid
+        entry.previous_msgctxt = match.previous_msgctxt
+
+
+def _obsolete(entry: polib.POEntry) -> polib.POEntry:
+    kept = polib.POEntry(
+        msgid=entry.msgid,
+        msgctxt=entry.msgctxt,
+        msgstr=entry.msgstr,
+        msgstr_plural=dict(entry.msgstr_plural),
+        tcomment=entry.tcomment,
+        flags=list(entry.flags),
+        previous_msgid=entry.previous_msgid,
+        previous_msgctxt=entry.previous_msgctxt,
+    )
+    kept.obsolete = True
+    return kept
+
+
+def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
+    result = list(first)
+    result.extend(flag for flag in second if flag not in result)
+    return result
+
+
+def is_approved(entry: polib.POEntry) -> bool:
+    """Translated, reviewed and current: the only entries that are ever published."""
+    return bool(entry.msgstr) and not entry.obsolete and "fuzzy" not in entry.flags
+
+
+def approved_translations(catalog: polib.POFile) -> dict[str, str]:
+    return {entry.msgid: entry.msgstr for entry in catalog if is_approved(entry)}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Strings and words per state, like ``pocount`` and ``msgfmt --statistics``."""
+
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    obsolete: int = 0
+    translated_words: int = 0
+    fuzzy_words: int = 0
+    untranslated_words: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def total_words(self) -> int:
+        return self.translated_words + self.fuzzy_words + self.untranslated_words
+
+    @property
+    def percent(self) -> float:
+        """Share of strings translated; an article with nothing to translate is complete."""
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
+
+    def as_tuple(self) -> tuple[int, ...]:
+        return (self.translated, self.fuzzy, self.untranslated, self.obsolete,
+                self.translated_words, self.fuzzy_words, self.untranslated_words)
+
+
+def count(catalog: polib.POFile) -> Counts:
+    values = dict.fromkeys(
+        ("translated", "fuzzy", "untranslated", "obsolete",
+         "translated_words", "fuzzy_words", "untranslated_words"), 0)
+    for entry in catalog:
+        if entry.obsolete:
+            values["obsolete"] += 1
+            continue
+        state = "translated" if is_approved(entry) else "fuzzy" if (
+            entry.msgstr and "fuzzy" in entry.flags) else "untranslated"
+        values[state] += 1
+        values[f"{state}_words"] += len(entry.msgid.split())
+    return Counts(**values)

@@ -1,0 +1,221 @@
+"""Orchestration of the stages: extract -> update -> build, and the incremental `run`.
+
+Each stage function takes parsed sources and returns plain results; the CLI prints them.
+`run` remembers the size and modification time of every file it read or wrote, and skips an
+article whose source, template, catalogs and outputs are all as it left them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from . import catalog as catalogs
+from .build import BuildResult, build_article
+from .catalog import Counts, MergeStats
+from .config import Config
+from .errors import TransflowError
+from .fileio import atomic_write_text
+from .pofile import read_po, write_po
+from .sources import Source, check_unique, discover, load
+
+STATE_VERSION = 1
+
+
+@dataclass
+class TemplateResult:
+    slug: str
+    path: Path
+    written: bool
+    template: polib.POFile
+
+
+@dataclass
+class UpdateResult:
+    slug: str
+    lang: str
+    path: Path
+    created: bool
+    written: bool
+    stats: MergeStats
+    catalog: polib.POFile
+
+
+def extract(config: Config, source: Source) -> TemplateResult:
+    """Write the article's template, unless only its creation date would change."""
+    path = config.template_path(source.slug)
+    template = catalogs.build_template(source.article, config.project, _creation_date())
+    old = _read_if_valid(path)
+    if old is not None and catalogs.same_entries(template, old):
+        return TemplateResult(source.slug, path, False, old)
+    write_po(path, template)
+    return TemplateResult(source.slug, path, True, template)
+
+
+def _creation_date() -> str:
+    """SOURCE_DATE_EPOCH makes the date reproducible, as in reproducible-builds.org."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        from datetime import datetime, timezone
+
+        return catalogs.timestamp(datetime.fromtimestamp(int(epoch), timezone.utc))
+    return catalogs.timestamp()
+
+
+def _read_if_valid(path: Path) -> polib.POFile | None:
+    """A template is generated output: a damaged one is simply regenerated."""
+    if not path.exists():
+        return None
+    try:
+        return read_po(path)
+    except TransflowError:
+        return None
+
+
+def update(config: Config, slug: str, template: polib.POFile, lang: str) -> UpdateResult:
+    """Create the catalog from the template, or merge the template into the existing one."""
+    path = config.catalog_path(lang, slug)
+    if not path.exists():
+        catalog = catalogs.new_catalog(template, lang, config.project, catalogs.timestamp())
+        write_po(path, catalog)
+        stats = MergeStats(added=len(catalog))
+        return UpdateResult(slug, lang, path, True, True, stats, catalog)
+    old = read_po(path)
+    merged, stats = catalogs.merge(template, old)
+    written = write_po(path, merged)
+    return UpdateResult(slug, lang, path, False, written, stats, merged)
+
+
+def build(config: Config, source: Source, lang: str, catalog_path: Path) -> BuildResult:
+    return build_article(config, source, lang, read_po(catalog_path), catalog_path)
+
+
+# ----------------------------------------------------------------------------------------------
+# run
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleReport:
+    """One row of the run summary."""
+
+    slug: str
+    lang: str
+    counts: Counts
+    status: str
+    reason: str = ""
+
+
+@dataclass
+class RunReport:
+    rows: list[ArticleReport] = field(default_factory=list)
+    processed: int = 0
+    skipped: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+def run(
+    config: Config,
+    progress: Callable[[list[Source]], Iterable[Source]] = iter,
+) -> RunReport:
+    """extract -> update -> build for every article that changed since the last run."""
+    state = _load_state(config)
+    fingerprint = _config_fingerprint(config)
+    known = state.get("articles", {}) if state.get("config") == fingerprint else {}
+    fresh: dict[str, dict] = {}
+    report = RunReport()
+    pending: list[Source] = []
+    for path in discover(config):
+        key = config.relative(path)
+        remembered = known.get(key)
+        if remembered is not None and _unchanged(config, remembered):
+            fresh[key] = remembered
+            report.skipped += 1
+        else:
+            pending.append(load(config, path))
+    _check_slugs(config, pending, {key: entry["slug"] for key, entry in fresh.items()})
+    for source in progress(pending):
+        fresh[config.relative(source.path)] = _process(config, source, report)
+        report.processed += 1
+    for key in sorted(fresh):
+        for lang, entry in fresh[key]["languages"].items():
+            report.rows.append(ArticleReport(
+                fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"],
+                entry.get("reason", "")))
+    _save_state(config, {"version": STATE_VERSION, "config": fingerprint, "articles": fresh})
+    return report
+
+
+def _check_slugs(config: Config, pending: list[Source], unchanged: dict[str, str]) -> None:
+    """Before anything is written: two articles with one slug would share their catalogs."""
+    check_unique(pending, config)
+    owners = {slug: key for key, slug in unchanged.items()}
+    for source in pending:
+        other = owners.get(source.slug)
+        if other is not None and other != config.relative(source.path):
+            raise TransflowError(f"slug {source.slug!r} is already used by {other}",
+                                 config.relative(source.path))
+
+
+def _process(config: Config, source: Source, report: RunReport) -> dict:
+    template = extract(config, source)
+    entry: dict = {"slug": source.slug, "files": {}, "languages": {}}
+    watched = [source.path, template.path]
+    for lang in config.languages:
+        updated = update(config, source.slug, template.template, lang)
+        built = build_article(config, source, lang, read_po(updated.path), updated.path)
+        report.messages.extend(built.refused)
+        entry["languages"][lang] = {
+            "counts": list(built.counts.as_tuple()), "status": built.status, "reason": built.reason
+        }
+        watched += [updated.path, built.output]
+    entry["files"] = {config.relative(path): _signature(path) for path in watched}
+    return entry
+
+
+def _unchanged(config: Config, remembered: dict) -> bool:
+    return all(
+        _signature(config.root / name) == signature
+        for name, signature in remembered["files"].items()
+    ) and set(remembered["languages"]) == set(config.languages)
+
+
+def _signature(path: Path) -> list[int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return [status.st_mtime_ns, status.st_size]
+
+
+def _config_fingerprint(config: Config) -> str:
+    """Settings that change what the stages produce; a change re-processes every article."""
+    from . import __version__
+
+    relevant = [__version__, config.project, config.languages, config.front_matter_keys,
+                config.threshold, sorted(config.thresholds.items()),
+                str(config.translations_dir), str(config.build_dir)]
+    return hashlib.sha256(json.dumps(relevant, default=str).encode()).hexdigest()[:16]
+
+
+def _state_path(config: Config) -> Path:
+    return config.state_dir / "state.json"
+
+
+def _load_state(config: Config) -> dict:
+    """A missing, old or damaged state only costs a full run, so it is never an error."""
+    try:
+        state = json.loads(_state_path(config).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) and state.get("version") == STATE_VERSION else {}
+
+
+def _save_state(config: Config, state: dict) -> None:
+    atomic_write_text(_state_path(config), json.dumps(state, sort_keys=True))

@@ -1,0 +1,38 @@
+"""Tables and summaries for people reading a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .catalog import Counts
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
+    """A plain aligned text table: text columns left-aligned, numbers right-aligned."""
+    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.rjust(width) if index >= numeric_from else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(headers), rule, *(line(row) for row in rows)])
+
+
+def summary_table(rows: Sequence) -> str:
+    """Article x language: translated %, fuzzy, untranslated, and whether it was built."""
+    body = []
+    total = Counts()
+    for row in rows:
+        total = total + row.counts
+        status = row.status + (f" ({row.reason})" if row.reason else "")
+        body.append(_cells(row.slug, row.lang, row.counts) + [status])
+    body.append(_cells("total", "", total) + [""])
+    headers = ["article", "lang", "translated", "fuzzy", "untranslated", "build"]
+    return table(headers, body, numeric_from=2)
+
+
+def _cells(slug: str, lang: str, counts: Counts) -> list[str]:
+    return [slug, lang, f"{counts.percent:.0f}%", str(counts.fuzzy), str(counts.untranslated)]
