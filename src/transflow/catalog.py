@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 import polib
 
 from . import __version__, languages
+from .glossary import Glossary
 from .markdown import Article
 
 GENERATOR = f"transflow {__version__}"
@@ -26,8 +27,13 @@ def timestamp(moment: datetime | None = None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M%z")
 
 
-def build_template(article: Article, project: str, creation_date: str) -> polib.POFile:
-    """One entry per distinct string, in order of first appearance, as xgettext would do."""
+def build_template(article: Article, project: str, creation_date: str,
+                   glossary: Glossary | None = None) -> polib.POFile:
+    """One entry per distinct string, in order of first appearance, as xgettext would do.
+
+    With a glossary, the `#.` comment also lists the terms of the entry and their required
+    renderings, which PO editors show to the translator next to the string.
+    """
     template = polib.POFile(wrapwidth=79)
     template.metadata = {
         "Project-Id-Version": project,
@@ -56,7 +62,8 @@ def build_template(article: Article, project: str, creation_date: str) -> polib.
         if segment.kind not in kinds[segment.msgid]:
             kinds[segment.msgid].append(segment.kind)
     for msgid, entry in entries.items():
-        entry.comment = ", ".join(kinds[msgid])
+        notes = glossary.note(msgid) if glossary else ""
+        entry.comment = "\n".join(filter(None, [", ".join(kinds[msgid]), notes]))
     return template
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import polib
 
 from . import catalog as catalogs
+from . import glossary as glossaries
 from .build import BuildResult, build_article
 from .catalog import Counts, MergeStats
 from .config import Config
@@ -50,7 +51,8 @@ class UpdateResult:
 def extract(config: Config, source: Source) -> TemplateResult:
     """Write the article's template, unless only its creation date would change."""
     path = config.template_path(source.slug)
-    template = catalogs.build_template(source.article, config.project, _creation_date())
+    glossary = glossaries.for_project(config.glossary_file, config.languages)
+    template = catalogs.build_template(source.article, config.project, _creation_date(), glossary)
     old = _read_if_valid(path)
     if old is not None and catalogs.same_entries(template, old):
         return TemplateResult(source.slug, path, False, old)
@@ -200,7 +202,8 @@ def _config_fingerprint(config: Config) -> str:
 
     relevant = [__version__, config.project, config.languages, config.front_matter_keys,
                 config.threshold, sorted(config.thresholds.items()),
-                str(config.translations_dir), str(config.build_dir)]
+                str(config.translations_dir), str(config.build_dir),
+                _signature(config.glossary_file)]
     return hashlib.sha256(json.dumps(relevant, default=str).encode()).hexdigest()[:16]
 
 

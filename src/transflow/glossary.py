@@ -1,0 +1,334 @@
+"""glossary.yml -> Glossary: the terms machine translation and translators must respect.
+
+The same object finds terms in a source text, says how each must be rendered in a language,
+writes the `#.` note translators see, and checks a translation against all of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import languages
+from .errors import TransflowError
+from .fileio import read_text
+
+VIOLATION_KINDS = ("missing-term", "altered-term", "forbidden-term", "placeholder")
+_KEYS = {"term", "translate", "translations", "variants", "forbidden", "note", "case_sensitive",
+         "compound"}
+# Inside a term, a space or a hyphen matches either (magnesium L-threonaat, magnesium-L-threonaat).
+_JOINER = r"[\s\u00a0\u2010\u2011-]+"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry."""
+
+    source: str
+    translate: bool
+    targets: dict[str, str]
+    variants: tuple[str, ...]
+    forbidden: dict[str, tuple[str, ...]]
+    note: str
+    case_sensitive: bool
+    line: int
+    compound: bool = False
+
+    def __hash__(self) -> int:
+        return hash((self.source, self.line))
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    term: Term
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Violation:
+    kind: str
+    term: Term | None
+    message: str
+
+
+@dataclass
+class Glossary:
+    terms: list[Term]
+    path: Path | None = None
+    _pattern: re.Pattern | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def load(cls, path: Path, languages_: tuple[str, ...] = ()) -> Glossary:
+        """Read and validate glossary.yml; with `languages_`, translated terms need them all."""
+        text = read_text(path)
+        try:
+            node = yaml.compose(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise TransflowError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path,
+                                 mark.line + 1 if mark else None) from None
+        return cls(_Loader(path, languages_).terms(node), path)
+
+    @classmethod
+    def empty(cls) -> Glossary:
+        return cls([])
+
+    def find(self, source_text: str) -> list[TermMatch]:
+        """Non-overlapping occurrences, longest term first, on word (and compound) boundaries."""
+        if not self.terms:
+            return []
+        pattern = self._compiled()
+        matches = []
+        for match in pattern.finditer(source_text):
+            term = self.terms[int(match.lastgroup[1:].split("_")[0])]
+            matches.append(TermMatch(term, match.start(), match.end(), match.group()))
+        return matches
+
+    def expected(self, term: Term, lang: str) -> str:
+        """The required rendering in `lang`; empty when the glossary sets none for that language."""
+        if not term.translate:
+            return term.source
+        return term.targets.get(lang) or term.targets.get(lang.split("_")[0], "")
+
+    def verify(self, source_text: str, translation: str, lang: str) -> list[Violation]:
+        """Every term of the source rendered as required, none in a forbidden form."""
+        violations = []
+        needed: dict[Term, int] = {}
+        for match in self.find(source_text):
+            needed[match.term] = needed.get(match.term, 0) + 1
+        for term, count in needed.items():
+            expected = self.expected(term, lang)
+            if not expected:
+                continue
+            found = len(occurrences(expected, translation, term.case_sensitive))
+            if found < count:
+                violations.append(self._absent(term, expected, translation, found, count))
+            rest = mask_occurrences(expected, translation, term.case_sensitive)
+            for bad in term.forbidden.get(lang, ()):
+                if occurrences(bad, rest, False):
+                    violations.append(Violation(
+                        "forbidden-term", term,
+                        f"forbidden rendering {bad!r} used for {term.source!r} "
+                        f"(required: {expected!r})"))
+        return violations
+
+    def note(self, source_text: str, lang: str | None = None) -> str:
+        """The `#.` note: one line per term found, with its required rendering(s)."""
+        lines = []
+        seen: set[Term] = set()
+        for match in self.find(source_text):
+            term = match.term
+            if term in seen:
+                continue
+            seen.add(term)
+            lines.append(self.describe(term, lang))
+        return "\n".join(lines)
+
+    def describe(self, term: Term, lang: str | None = None) -> str:
+        if not term.translate:
+            rendering = "keep as is"
+        else:
+            chosen = {lang: term.targets.get(lang, "")} if lang else term.targets
+            rendering = "; ".join(f"{code}: {text}" for code, text in chosen.items() if text)
+            rendering = rendering or "no required rendering"
+        note = f" ({term.note})" if term.note else ""
+        return f"glossary: {term.source} -> {rendering}{note}"
+
+    def _absent(self, term: Term, expected: str, translation: str, found: int,
+                count: int) -> Violation:
+        source_forms = (term.source, *term.variants)
+        altered = [form for form in source_forms if occurrences(form, translation, False)]
+        if not altered and occurrences(expected, translation, False):
+            altered = [expected]
+        what = "kept-as-is term" if not term.translate else "required term"
+        label = f"{what} {expected!r}" + ("" if expected == term.source
+                                           else f" (for {term.source!r})")
+        if found:
+            return Violation("missing-term", term,
+                             f"{label} present {found} time(s), expected {count}")
+        if altered:
+            return Violation("altered-term", term, f"{label} altered: found {altered[0]!r}")
+        return Violation("missing-term", term, f"{label} missing")
+
+    def _compiled(self) -> re.Pattern:
+        if self._pattern is None:
+            alternatives = []
+            for index, term in enumerate(self.terms):
+                for number, form in enumerate((term.source, *term.variants)):
+                    alternatives.append((len(form), index, number, form, term))
+            alternatives.sort(key=lambda item: (-item[0], item[1], item[2]))
+            parts = [f"(?P<t{index}_{number}>{term_regex(form, term)})"
+                     for _, index, number, form, term in alternatives]
+            self._pattern = re.compile("|".join(parts))
+        return self._pattern
+
+
+def term_regex(form: str, term: Term) -> str:
+    """A form as a regex: spaces and hyphens interchangeable, bounded by non-letters."""
+    body = _JOINER.join(re.escape(piece) for piece in re.split(r"[\s-]+", form))
+    if not term.case_sensitive:
+        body = f"(?i:{body})"
+    right = "" if term.compound else r"(?![^\W_])"
+    return rf"(?<![^\W_]){body}{right}"
+
+
+def occurrences(form: str, text: str, case_sensitive: bool) -> list[re.Match]:
+    """Where `form` occurs in `text` as a whole word or as part of a hyphenated compound."""
+    flags = 0 if case_sensitive else re.IGNORECASE
+    body = _JOINER.join(re.escape(piece) for piece in re.split(r"[\s-]+", form))
+    return list(re.finditer(rf"(?<![^\W_]){body}(?![^\W_])", text, flags))
+
+
+def mask_occurrences(form: str, text: str, case_sensitive: bool) -> str:
+    """`text` with every occurrence of `form` blanked, so forbidden forms inside it don't count."""
+    for match in reversed(occurrences(form, text, case_sensitive)):
+        text = text[:match.start()] + "\0" * (match.end() - match.start()) + text[match.end():]
+    return text
+
+
+class _Loader:
+    """Validates glossary.yml node by node, so every error names its line and term."""
+
+    def __init__(self, path: Path, languages_: tuple[str, ...]):
+        self.path = path
+        self.languages = languages_
+
+    def fail(self, node: yaml.Node, message: str, term: str | None = None) -> TransflowError:
+        prefix = f"term {term!r}: " if term else ""
+        return TransflowError(prefix + message, self.path, node.start_mark.line + 1)
+
+    def terms(self, node: yaml.Node | None) -> list[Term]:
+        if node is None:
+            return []
+        top = self.mapping(node, None)
+        unknown = [key for key in top if key != "terms"]
+        if unknown:
+            raise self.fail(top[unknown[0]][0], f"unknown key {unknown[0]!r} (expected: terms)")
+        if "terms" not in top:
+            return []
+        items = top["terms"][1]
+        if not isinstance(items, yaml.SequenceNode):
+            raise self.fail(items, "'terms' must be a list of terms")
+        terms = [self.term(item) for item in items.value]
+        self.check_unique(terms)
+        return terms
+
+    def mapping(self, node: yaml.Node, term: str | None) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, "expected a mapping of key: value", term)
+        result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key, value in node.value:
+            if key.value in result:
+                raise self.fail(key, f"key {key.value!r} is given twice", term)
+            result[key.value] = (key, value)
+        return result
+
+    def term(self, node: yaml.Node) -> Term:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, "each term must be a mapping with at least 'term:'")
+        fields = self.mapping(node, None)
+        if "term" not in fields:
+            raise self.fail(node, "a term needs 'term:' (the source-language text)")
+        source = self.text(fields["term"][1], None, "term")
+        for key, (key_node, _) in fields.items():
+            if key not in _KEYS:
+                raise self.fail(key_node, f"unknown key {key!r} (expected: "
+                                f"{', '.join(sorted(_KEYS))})", source)
+        translate = self.boolean(fields, "translate", True, source)
+        targets = self.per_language(fields, "translations", source, single=True)
+        if translate and not targets:
+            raise self.fail(node, "needs 'translations:' (or 'translate: false' to keep it as is)",
+                            source)
+        if not translate and targets:
+            raise self.fail(fields["translations"][0],
+                            "has 'translate: false' and 'translations:'; choose one", source)
+        missing = [code for code in self.languages if translate and code not in targets]
+        if missing:
+            raise self.fail(fields["translations"][0],
+                            f"no translation for {', '.join(missing)}", source)
+        variants = ()
+        if "variants" in fields:
+            variants = tuple(self.text_list(fields["variants"][1], source, "variants"))
+        return Term(
+            source=source,
+            translate=translate,
+            targets=targets,
+            variants=variants,
+            forbidden=self.per_language(fields, "forbidden", source, single=False),
+            note=self.text(fields["note"][1], source, "note") if "note" in fields else "",
+            case_sensitive=self.boolean(fields, "case_sensitive", True, source),
+            line=node.start_mark.line + 1,
+            compound=self.boolean(fields, "compound", False, source),
+        )
+
+    def scalar(self, node: yaml.Node, term: str | None, key: str) -> object:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, f"'{key}' must be a single value", term)
+        return yaml.safe_load(yaml.serialize(node))
+
+    def text(self, node: yaml.Node, term: str | None, key: str) -> str:
+        value = self.scalar(node, term, key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(node, f"'{key}' must be a non-empty text", term)
+        return value.strip()
+
+    def text_list(self, node: yaml.Node, term: str, key: str) -> list[str]:
+        if isinstance(node, yaml.ScalarNode):
+            return [self.text(node, term, key)]
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"'{key}' must be a list of texts", term)
+        return [self.text(item, term, key) for item in node.value]
+
+    def boolean(self, fields: dict, key: str, default: bool, term: str) -> bool:
+        if key not in fields:
+            return default
+        value = self.scalar(fields[key][1], term, key)
+        if not isinstance(value, bool):
+            raise self.fail(fields[key][1], f"'{key}' must be true or false", term)
+        return value
+
+    def per_language(self, fields: dict, key: str, term: str, single: bool) -> dict:
+        if key not in fields:
+            return {}
+        node = fields[key][1]
+        result: dict = {}
+        for code, (code_node, value) in self.mapping(node, term).items():
+            lang = languages.check(code, str(self.path), code_node.start_mark.line + 1)
+            result[lang] = (self.text(value, term, f"{key}.{code}") if single
+                            else tuple(self.text_list(value, term, f"{key}.{code}")))
+        return result
+
+    def check_unique(self, terms: list[Term]) -> None:
+        owner: dict[tuple[bool, str], Term] = {}
+        for term in terms:
+            for form in (term.source, *term.variants):
+                key = (term.case_sensitive, form if term.case_sensitive else form.lower())
+                first = owner.get(key)
+                if first is not None and first is not term:
+                    raise TransflowError(
+                        f"term {term.source!r}: {form!r} is already listed by term "
+                        f"{first.source!r} (line {first.line})", self.path, term.line)
+                owner[key] = term
+
+
+_loaded: dict[tuple, Glossary] = {}
+
+
+def for_project(path: Path, languages_: tuple[str, ...]) -> Glossary:
+    """The project's glossary, read once per version of the file (stages ask for it per article)."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return Glossary.empty()
+    key = (str(path), status.st_mtime_ns, status.st_size, languages_)
+    if key not in _loaded:
+        _loaded.clear()
+        _loaded[key] = Glossary.load(path, languages_)
+    return _loaded[key]
