@@ -16,11 +16,36 @@ DEFAULT_THRESHOLD = 80.0
 
 # Known keys per section; anything else is a typo we report rather than ignore.
 _SCHEMA: dict[str, set[str]] = {
-    "": {"project", "source_language", "languages", "paths", "extract", "build"},
+    "": {"project", "source_language", "languages", "paths", "extract", "build", *
+         ("merge", "tm", "mt", "checks")},
     "paths": {"source", "translations", "build", "glossary", "state"},
     "extract": {"front_matter_keys"},
     "build": {"threshold", "thresholds"},
 }
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stage's raw settings with the line of each key, so the stage can report bad values."""
+
+    name: str
+    values: dict[str, object]
+    lines: dict[str, int]
+    file: Path | None
+
+    def get(self, key: str, default: object = None) -> object:
+        return self.values.get(key, default)
+
+    def error(self, key: str, message: str) -> TransflowError:
+        """An error about one setting, pointing at its line in transflow.yml."""
+        return TransflowError(f"{self.name}.{key}: {message}", self.file or CONFIG_NAME,
+                              self.lines.get(key))
+
+    def check_keys(self, allowed: set[str]) -> None:
+        for key in self.values:
+            if key not in allowed:
+                expected = ", ".join(sorted(allowed))
+                raise self.error(key, f"unknown setting (expected: {expected})")
 
 
 @dataclass(frozen=True)
@@ -40,6 +65,11 @@ class Config:
     threshold: float = DEFAULT_THRESHOLD
     thresholds: dict[str, float] = field(default_factory=dict)
     file: Path | None = None
+    sections: dict[str, Section] = field(default_factory=dict)
+
+    def section(self, name: str) -> Section:
+        """Settings of a stage that validates its own keys (merge, tm, mt, checks)."""
+        return self.sections.get(name) or Section(name, {}, {}, self.file)
 
     @property
     def templates_dir(self) -> Path:
@@ -150,6 +180,10 @@ def _from_yaml(root: Path, path: Path) -> Config:
                 reader.percent(value, f"build.thresholds.{code}")
                 for code, value in per_language.items()
             }
+    values["sections"] = {
+        name: reader.section(top[name], name) for name in ("merge", "tm", "mt", "checks")
+        if name in top
+    }
     config = Config(**values)
     if config.source_language in config.languages:
         line = top["languages"].start_mark.line + 1
@@ -184,6 +218,12 @@ class _Reader:
                 raise self.fail(key_node, f"setting '{key}' is given twice")
             result[key] = value_node
         return result
+
+    def section(self, node: yaml.Node, name: str) -> Section:
+        nodes = self.mapping(node, None)
+        values = {key: yaml.safe_load(yaml.serialize(value)) for key, value in nodes.items()}
+        lines = {key: value.start_mark.line + 1 for key, value in nodes.items()}
+        return Section(name, values, lines, self.path)
 
     def scalar(self, node: yaml.Node, name: str) -> object:
         if not isinstance(node, yaml.ScalarNode):

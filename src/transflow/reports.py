@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .catalog import Counts
 
+_NUMBER = re.compile(r"^[-+]?[\d.,]*%?$")
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
-    """A plain aligned text table: text columns left-aligned, numbers right-aligned."""
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain aligned text table: columns of numbers right-aligned, the others left-aligned."""
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
+    numeric = [all(_NUMBER.match(row[i]) for row in rows) for i in range(len(headers))]
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
-            cell.rjust(width) if index >= numeric_from else cell.ljust(width)
-            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+            cell.rjust(width) if is_number else cell.ljust(width)
+            for cell, width, is_number in zip(cells, widths, numeric, strict=True)
         ).rstrip()
 
     rule = "  ".join("-" * width for width in widths)
@@ -31,7 +35,7 @@ def summary_table(rows: Sequence) -> str:
         body.append(_cells(row.slug, row.lang, row.counts) + [status])
     body.append(_cells("total", "", total) + [""])
     headers = ["article", "lang", "translated", "fuzzy", "untranslated", "build"]
-    return table(headers, body, numeric_from=2)
+    return table(headers, body)
 
 
 def _cells(slug: str, lang: str, counts: Counts) -> list[str]:

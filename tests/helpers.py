@@ -1,0 +1,29 @@
+"""Shared test helpers: a copy of the shipped project to work on, and running the real CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from transflow.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def copy_project(target: Path, with_translations: bool = False) -> Path:
+    """The shipped project (sources, config, glossary), optionally with its catalogs."""
+    project = target / "project"
+    project.mkdir()
+    for name in ("transflow.yml", "glossary.yml"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "source", project / "source")
+    if with_translations:
+        shutil.copytree(ROOT / "translations", project / "translations")
+    return project
+
+
+def transflow(project: Path, *args: str) -> Result:
+    """Run the real command line in-process (CliRunner only captures its output)."""
+    return CliRunner().invoke(main, ["--project", str(project), *args], catch_exceptions=False)
