@@ -112,6 +112,15 @@ def test_refuses_translations_that_would_break_the_block():
     assert "# Heading \\##" in rendered.text
 
 
+def test_table_cell_translations_cannot_merge_or_empty_cells():
+    text = "---\ntitle: t\n---\n\n| Vorm | Dosis |\n|---|---|\n| Citraat | 200 mg |\n"
+    article = parse_article(text, "a.md")
+    rendered = render_article(article, {"Citraat": "Citrate\\", "Dosis": "  "})
+    assert "| Citrate\\\\ | 200 mg |" in rendered.text
+    assert [r.msgid for r in rendered.refused] == ["Dosis"]
+    assert "| Vorm | Dosis |" in rendered.text
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("", "empty article"),
     ("   \n\n", "empty article"),

@@ -24,6 +24,10 @@ class _Group(click.Group):
         except TransflowError as exc:
             click.echo(f"transflow: error: {exc}", err=True)
             ctx.exit(EXIT_USAGE)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"transflow: error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             click.echo("transflow: interrupted; every file written so far is complete", err=True)
             ctx.exit(130)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -256,10 +257,8 @@ class _Reader:
     def percent(self, node: yaml.Node, name: str) -> float:
         value = self.scalar(node, name)
         if isinstance(value, str) and value.strip().endswith("%"):
-            try:
+            with contextlib.suppress(ValueError):
                 value = float(value.strip()[:-1])
-            except ValueError:
-                pass
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
             raise self.fail(node, f"'{name}' must be a percentage from 0 to 100")
         return float(value)

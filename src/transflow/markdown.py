@@ -458,10 +458,11 @@ def _find_culprit(
 
 
 def _block_shape(text: str) -> list[tuple]:
+    """Blocks, and whether each inline run has content (a table cell must not become empty)."""
     return [
-        (t.type, t.tag, t.nesting, t.level, t.markup, t.info, t.hidden)
+        ("inline", not t.content) if t.type == "inline"
+        else (t.type, t.tag, t.nesting, t.level, t.markup, t.info, t.hidden)
         for t in _block_parser().parse(_normalise(text))
-        if t.type != "inline"
     ]
 
 
@@ -474,6 +475,8 @@ def _prepare(segment: Segment, translation: str) -> str | Refusal:
     single = " ".join(part.strip() for part in translation.splitlines() if part.strip())
     if segment.kind.startswith("table"):
         single = _escape_pipes(single)
+        if (len(single) - len(single.rstrip("\\"))) % 2:
+            single += "\\"  # a lone trailing backslash would escape the cell's closing pipe
     elif re.search(r"(?:^|[ \t])#+[ \t]*$", single):
         # A trailing run of '#' would be read as the heading's closing sequence.
         single = re.sub(r"(#+)([ \t]*)$", r"\\\1\2", single)

@@ -32,8 +32,8 @@ def summary_table(rows: Sequence) -> str:
     for row in rows:
         total = total + row.counts
         status = row.status + (f" ({row.reason})" if row.reason else "")
-        body.append(_cells(row.slug, row.lang, row.counts) + [status])
-    body.append(_cells("total", "", total) + [""])
+        body.append([*_cells(row.slug, row.lang, row.counts), status])
+    body.append([*_cells("total", "", total), ""])
     headers = ["article", "lang", "translated", "fuzzy", "untranslated", "build"]
     return table(headers, body)
 
