@@ -105,13 +105,14 @@ class Rendered:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    """Block structure only: the inline rules cost more than half of the parse and segments need
+    none of them (inline Markdown stays in the msgid). `_hard_breaks` parses inline on demand."""
+    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin).disable("inline")
 
 
 @lru_cache(maxsize=1)
-def _block_parser() -> MarkdownIt:
-    """Block structure only: inline parsing is not needed to see whether a block changed."""
-    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin).disable("inline")
+def _inline_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
 
 
 def split_lines(text: str) -> list[tuple[str, str]]:
@@ -294,24 +295,19 @@ def _flow_segment(inline: Token, lines: list[tuple[str, str]], kind: str) -> Seg
         if start < 0 or text[start:trimmed_end] != wanted:
             return None
         spans.append(Span(index, start, trimmed_end))
-    msgid = _join_flow_lines(lines, spans, hard_breaks=_count_hard_breaks(inline))
+    msgid = _join_flow_lines(lines, spans, inline.content)
     if msgid is None:
         return None
     return Segment(msgid, kind, first + 1, tuple(spans), True)
 
 
-def _count_hard_breaks(inline: Token) -> int:
-    return sum(1 for child in inline.children or () if child.type == "hardbreak")
-
-
-def _join_flow_lines(
-    lines: list[tuple[str, str]], spans: list[Span], hard_breaks: int
-) -> str | None:
+def _join_flow_lines(lines: list[tuple[str, str]], spans: list[Span], content: str) -> str | None:
     """Soft line breaks become single spaces; hard breaks become a visible backslash + newline.
 
     A line ending with two or more spaces or an odd number of backslashes is a hard break, unless
-    it sits inside a code span or inline HTML. When the candidates do not match the parser's count
-    of hard breaks, such an exotic case is kept line for line instead of being guessed at.
+    it sits inside a code span, inline HTML or a link title: when there are such candidates, the
+    inline parser counts the real ones, and if the counts differ, the block is kept line for line
+    instead of being guessed at.
     """
     pieces = [lines[s.line][0][s.start : s.end] for s in spans]
     trailing = [lines[s.line][0][s.end :] for s in spans]
@@ -319,7 +315,7 @@ def _join_flow_lines(
     for index in range(len(spans) - 1):
         backslashes = len(pieces[index]) - len(pieces[index].rstrip("\\"))
         candidates.append(len(trailing[index]) >= 2 or backslashes % 2 == 1)
-    if sum(candidates) != hard_breaks:
+    if any(candidates) and sum(candidates) != _hard_breaks(content):
         return "\n".join(
             piece + tail for piece, tail in zip(pieces[:-1], trailing[:-1], strict=True)
         ) + ("\n" + pieces[-1] if len(pieces) > 1 else pieces[-1])
@@ -333,6 +329,11 @@ def _join_flow_lines(
             out.append(" ")
         out.append(pieces[index + 1])
     return "".join(out)
+
+
+def _hard_breaks(content: str) -> int:
+    tokens = _inline_parser().parseInline(content)
+    return sum(1 for child in tokens[0].children or () if child.type == "hardbreak")
 
 
 def _split_row(text: str) -> list[tuple[int, int]]:
@@ -462,7 +463,7 @@ def _block_shape(text: str) -> list[tuple]:
     return [
         ("inline", not t.content) if t.type == "inline"
         else (t.type, t.tag, t.nesting, t.level, t.markup, t.info, t.hidden)
-        for t in _block_parser().parse(_normalise(text))
+        for t in _parser().parse(_normalise(text))
     ]
 
 
