@@ -1,0 +1,467 @@
+"""PO/POT files: written byte for byte as GNU ``msgcat`` writes them, read with located errors.
+
+Why our own writer: translators open our catalogs in Poedit or Lokalize and run ``msgmerge`` on
+them, and these wrap strings the GNU way (gettext's ``write-po.c``, breaking lines where
+libunistring's UAX #14 line breaking allows). polib wraps with ``textwrap`` instead, so each save by
+one side would rewrap whole paragraphs on the other. ``format_po`` reproduces GNU gettext 0.21 with
+libunistring 1.0 (Debian 12):
+
+- Strings are cut after each newline (a string with an inner newline starts with ``msgid ""``),
+  escaped (``\\\\ \\" \\a \\b \\f \\n \\r \\t \\v``), then broken greedily at the UAX #14
+  opportunities of the *escaped* text, so that a line, quotes included, is at most ``width``
+  columns; a longer word or URL stays whole. An escape sequence is never split, and a final ``\\n``
+  never starts a line.
+- Line-break classes are exact (Unicode 14) for U+0000-U+036F (Latin, accents, combining marks),
+  U+2000-U+20CF (spaces, dashes, quotes, ellipsis, super/subscripts, currency) and U+2100-U+214F
+  (letterlike symbols). The pair table and the rules for spaces, combining marks, zero-width space
+  and joiners are libunistring 1.0's, checked against it on random text.
+- Comments: ``# `` translator, ``#.`` extracted, ``#:`` references (``./`` stripped, line numbers
+  as integers, duplicates dropped, joined and wrapped at ``width``), ``#,`` flags in GNU's order
+  (fuzzy, format flags, range, wrap), ``#|`` previous msgctxt/msgid/msgid_plural. Obsolete entries
+  (``#~``) come last, as in GNU and in polib.
+- Left out as GNU does: the fuzzy flag of an untranslated entry; obsolete untranslated entries.
+- An entry flagged ``no-wrap`` is not wrapped. ``width=0`` wraps no string but still wraps
+  references at 79 columns, exactly like ``msgcat --no-wrap``.
+
+Known differences from msgcat, none of which occurs in nl/en/de/fr prose:
+
+- Outside the three ranges above a character's class is guessed from its general category
+  (letters and symbols AL, wide characters ID, digits NU, marks CM, ...): right for Greek, Cyrillic
+  and CJK ideographs; wrong for CJK and other rare punctuation, and Hebrew letters do not get their
+  own rule (LB21a). Emoji sequences (joiners, skin tones, flag pairs) count as plain ideographs.
+- In an entry with a ``*-format`` flag GNU does not break inside a format directive; we ignore
+  directives, which matters only for one that contains a break opportunity, such as ``% d``.
+- GNU drops the flags it does not know; we keep them, after the known ones: they mean something to
+  other tools (``md-text`` to Weblate).
+- The header fields keep the order of ``po.metadata`` (the file's order, as GNU keeps it), not the
+  order that polib's own ``save()`` imposes.
+
+Not round-trippable through polib (so neither through ``parse_po``): a BEL character (polib reads
+``\\a`` back as two characters), and U+2028, U+2029, U+0085 and the other characters that Python's
+``splitlines`` splits on (GNU and we write them raw; polib then splits the string line in two).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import polib
+
+from .errors import TransflowError
+from .fileio import atomic_write_text, read_text
+
+# --- UAX #14 line breaking, as libunistring 1.0 does it -------------------------------------------
+
+_COVERED = ((0x0000, 0x036F), (0x2000, 0x20CF), (0x2100, 0x214F))  # _EXPLICIT_CLASSES is exact here
+
+# The characters of the covered ranges whose class is not the one _line_break_class() would guess
+# (from LineBreak.txt, with AI resolved to AL as libunistring does for UTF-8): start[-end] class.
+_EXPLICIT_CLASSES = """
+0009 BA 000A-000D BK 0020 SP 0021 EX 0022 QU 0025 PO 0027 QU 0029 CP 002B PR 002C IS 002D HY
+002E IS 002F SY 003A-003B IS 003F EX 005C PR 005D CP 007C BA 0085 BK 00A0 GL 00A1 OP 00A2 PO
+00AD BA 00B0 PO 00B1 PR 00B4 BB 00BF OP 02C8 BB 02CC BB 02DF BB 034F GL 035C-0362 GL 2007 GL
+200B ZW 200D ZWJ 2011 GL 2014 B2 2015 AL 2024-2026 IN 2027 BA 202F GL 2030-2037 PO 203C-203D NS
+2044 IS 2047-2049 NS 2056 BA 2058-205B BA 205D-205E BA 2060 WJ 2061-2064 AL 20A7 PO 20B6 PO
+20BB PO 20BE PO 20C0 PO 2103 PO 2109 PO 2116 PR
+"""
+
+_GUESSED_CLASSES = {
+    "Mn": "CM",
+    "Mc": "CM",
+    "Me": "CM",
+    "Cc": "CM",
+    "Cf": "CM",
+    "Nd": "NU",
+    "Ps": "OP",
+    "Pe": "CL",
+    "Pi": "QU",
+    "Pf": "QU",
+    "Pd": "BA",
+    "Zs": "BA",
+    "Zl": "BK",
+    "Zp": "BK",
+    "Sc": "PR",
+}
+
+# libunistring's pair table (UAX #14, section 7.3) for the classes we produce, between the last
+# character that is not a space (row) and the next one (column, in the same order as the rows):
+# D = break, I = break only if there are spaces between them, P = no break.
+_PAIR_ROWS = {
+    "WJ": "PIIIIIPPPIIIIPIIIPII",
+    "GL": "PIIIIIPPPIIIIPIIIPII",
+    "B2": "PIPIDIPPPIIDIPDDDPDD",
+    "BA": "PDDIDIPPPIIDIPDDDPDD",
+    "BB": "PIIIIIPPPIIIIPIIIPII",
+    "HY": "PDDIDIPPPIIDIPIDDPDD",
+    "CL": "PIDIDIPPPIPDIPDIIPDD",
+    "CP": "PIDIDIPPPIIDIPIIIPID",
+    "EX": "PIDIDIPPPIIDIPDDDPDD",
+    "IN": "PIDIDIPPPIIDIPDDDPDD",
+    "NS": "PIDIDIPPPIIDIPDDDPDD",
+    "OP": "PPPPPPPPPPPPPPPPPPPP",
+    "QU": "PIIIIIPPPIIPIPIIIPII",
+    "IS": "PIDIDIPPPIIDIPIDDPDD",
+    "NU": "PIDIDIPPPIIIIPIIIPID",
+    "PO": "PIDIDIPPPIIIIPIDDPID",
+    "PR": "PIDIDIPPPIIIIPIDDPII",
+    "SY": "PIDIDIPPPIIDIPIDDPDD",
+    "AL": "PIDIDIPPPIIIIPIIIPID",
+    "ID": "PIDIDIPPPIIDIPDIDPDD",
+}
+_PAIRS = {row: dict(zip(_PAIR_ROWS, rules, strict=True)) for row, rules in _PAIR_ROWS.items()}
+
+
+def _load_classes() -> dict[str, str]:
+    classes = {}
+    for span, name in re.findall(r"(\S+) (\S+)", _EXPLICIT_CLASSES):
+        first, _, last = span.partition("-")
+        for code in range(int(first, 16), int(last or first, 16) + 1):
+            classes[chr(code)] = name
+    return classes
+
+
+_CLASSES = _load_classes()
+_WIDTHS: dict[str, int] = {}
+
+
+def _line_break_class(char: str) -> str:
+    """UAX #14 class of ``char`` (cached): exact in the covered ranges, guessed elsewhere."""
+    name = _CLASSES.get(char)
+    if name is None:
+        name = _GUESSED_CLASSES.get(unicodedata.category(char))
+        if name is None:
+            name = "ID" if unicodedata.east_asian_width(char) in "WF" else "AL"
+        _CLASSES[char] = name
+    return name
+
+
+def _char_width(char: str) -> int:
+    """Columns of ``char`` as libunistring's uc_width counts them (control characters: none)."""
+    width = _WIDTHS.get(char)
+    if width is None:
+        if unicodedata.category(char) in ("Cc", "Cf", "Mn", "Me"):
+            width = 0
+        else:
+            width = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        _WIDTHS[char] = width
+    return width
+
+
+def _token_pattern() -> re.Pattern[str]:
+    """Tokens whose first character is the only place where a break can be: a single character, a
+    run of spaces, or a run of one-column AL, NU and QU characters (no two of these classes allow a
+    break between them); each with the spaces that follow it."""
+    plain = "".join(
+        chr(code)
+        for first, last in _COVERED
+        for code in range(first, last + 1)
+        if _line_break_class(chr(code)) in ("AL", "NU", "QU") and _char_width(chr(code)) == 1
+    )
+    return re.compile(f"([{re.escape(plain)}]+| +|.)( *)", re.DOTALL)
+
+
+_TOKENS = _token_pattern()  # this also caches the class of every character of the covered ranges
+
+
+def _line_starts(text: str, glued: set[int], width: int, column: int) -> list[int]:
+    """Indices of ``text`` where GNU starts a new line (libunistring's u8_width_linebreaks).
+
+    ``glued`` holds the indices before which no break is allowed, whatever UAX #14 says; ``column``
+    is where the text starts and ``width`` the room, both relative to a continuation line.
+    """
+    starts = []
+    candidate = None  # where the current piece began, if a break is allowed there
+    piece = 0  # width of the current piece
+    last = "BK"  # class of the last character that was not a space ("BK": start of the text)
+    after_space = after_joiner = False
+    for token in _TOKENS.finditer(text):
+        index, end = token.span(1)
+        char = text[index]
+        name = _CLASSES.get(char) or _line_break_class(char)
+        mandatory = allowed = False
+        if name == "BK":
+            mandatory = True
+            last, after_space = "BK", False
+        elif name == "SP":
+            after_space = True
+        elif name == "ZW":
+            last, after_space = "ZW", False
+        elif name in ("CM", "ZWJ"):
+            # A mark belongs to the character before it, unless that is a space or a ZW.
+            allowed = last == "ZW" or (after_space and last != "BK")
+            if last == "BK" or allowed:
+                last, after_space = "AL", False
+        else:
+            if last == "ZW":
+                allowed = True
+            elif last != "BK" and not after_joiner:
+                rule = _PAIRS[last][name]
+                allowed = rule == "D" or (rule == "I" and after_space)
+            last, after_space = name, False
+        if index in glued:
+            allowed = mandatory = False
+        if (allowed or mandatory) and candidate is not None and column + piece > width:
+            starts.append(candidate)
+            column = 0
+        if mandatory:
+            candidate, column, piece = None, 0, 0
+        else:
+            if allowed:
+                candidate, column, piece = index, column + piece, 0
+            if end - index == 1:
+                piece += _char_width(char)
+            else:
+                piece += end - index
+                if name != "SP":
+                    last = _CLASSES[text[end - 1]]
+        spaces = token.end() - end
+        piece += spaces
+        after_space = after_space or spaces > 0
+        after_joiner = name == "ZWJ" and not spaces
+    if candidate is not None and column + piece > width:
+        starts.append(candidate)
+    return starts
+
+
+# --- Strings --------------------------------------------------------------------------------------
+
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+}
+_ESCAPABLE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+_ESCAPE_SEQUENCE = re.compile(r"\\.")
+_PORTION = re.compile(r"[^\n]*\n|[^\n]+")
+_UNLIMITED = sys.maxsize // 2
+
+
+def _string_lines(prefix: str, keyword: str, value: str, width: int) -> list[str]:
+    """The lines of ``keyword "value"`` as GNU's wrap() writes them, each after ``prefix``."""
+    lines = []
+    room = (width or _UNLIMITED) - len(prefix) - 2  # the quotes take one column on either side
+    portions = _PORTION.findall(value) or [""]
+    for number, portion in enumerate(portions):
+        text = _ESCAPABLE.sub(lambda match: _ESCAPES[match.group()], portion)
+        starts = _breaks(text, portion, room, 0)
+        if number == 0:
+            # GNU first tries the text after the keyword; if it needs more than one line or more
+            # portions follow, it writes 'keyword ""' and starts again at the margin. A break there
+            # implies one after the keyword, so the second try is needed only when there is none.
+            column = len(keyword) + 1
+            if not text or (
+                len(portions) == 1 and column <= room and not starts and not _breaks(text, portion, room, column)
+            ):
+                lines.append(f'{prefix}{keyword} "{text}"')
+                continue
+            lines.append(f'{prefix}{keyword} ""')
+        bounds = [0, *starts, len(text)]
+        lines.extend(f'{prefix}"{text[a:b]}"' for a, b in itertools.pairwise(bounds))
+    return lines
+
+
+def _breaks(text: str, portion: str, room: int, column: int) -> list[int]:
+    if len(text) * (1 if text.isascii() else 2) <= room - column:
+        return []  # it fits: no character is wider than two columns
+    glued = {match.start() + 1 for match in _ESCAPE_SEQUENCE.finditer(text)}
+    if portion.endswith("\n"):
+        glued.add(len(text) - 2)
+    return _line_starts(text, glued, room, column)
+
+
+# --- Entries --------------------------------------------------------------------------------------
+
+# The languages of GNU's format flags, in the order it writes them.
+_FORMAT_LANGUAGES = (
+    "c",
+    "objc",
+    "python",
+    "python-brace",
+    "java",
+    "java-printf",
+    "csharp",
+    "javascript",
+    "scheme",
+    "lisp",
+    "elisp",
+    "librep",
+    "ruby",
+    "sh",
+    "awk",
+    "lua",
+    "object-pascal",
+    "smalltalk",
+    "qt",
+    "qt-plural",
+    "kde",
+    "kde-kuit",
+    "boost",
+    "tcl",
+    "perl",
+    "perl-brace",
+    "php",
+    "gcc-internal",
+    "gfc-internal",
+    "ycp",
+)
+_FLAG_RANKS = {
+    "fuzzy": 0,
+    **{
+        f"{no}{language}-format": rank for rank, language in enumerate(_FORMAT_LANGUAGES, start=1) for no in ("", "no-")
+    },
+    "range:": len(_FORMAT_LANGUAGES) + 1,
+    "wrap": len(_FORMAT_LANGUAGES) + 2,
+    "no-wrap": len(_FORMAT_LANGUAGES) + 2,
+}
+_REFERENCES_WIDTH = 79  # msgcat --no-wrap still wraps references, at its default page width
+
+
+def _flag_rank(flag: str) -> int:
+    return _FLAG_RANKS.get(flag.partition(" ")[0], len(_FORMAT_LANGUAGES) + 3)
+
+
+def _first_translation(entry: polib.POEntry) -> str:
+    if entry.msgid_plural and entry.msgstr_plural:
+        return entry.msgstr_plural[min(entry.msgstr_plural)]
+    return entry.msgstr
+
+
+def _comment_lines(marker: str, text: str) -> list[str]:
+    return [f"{marker} {line}" if line else marker for line in text.split("\n")] if text else []
+
+
+def _reference_lines(occurrences: list[tuple[str, str]], width: int) -> list[str]:
+    refs = []
+    for path, line in occurrences:
+        number = str(line)
+        refs.append((path, str(int(number)) if number.isdecimal() else number))
+    lines = []
+    current, column = "#:", 2
+    for path, number in dict.fromkeys(refs):
+        ref = re.sub(r"^(?:\./)+", "", path) + (f":{number}" if number else "")
+        size = len(ref.encode("utf-8")) + 1  # GNU counts bytes here
+        if column > 2 and column + size > width:
+            lines.append(current)
+            current, column = "#:", 2
+        current += " " + ref
+        column += size
+    return [*lines, current] if refs else []
+
+
+def _entry_lines(entry: polib.POEntry, width: int) -> list[str]:
+    translated = _first_translation(entry) != ""
+    flags = sorted(
+        (flag for flag in dict.fromkeys(entry.flags) if flag and (translated or flag != "fuzzy")),
+        key=_flag_rank,
+    )
+    lines = [
+        *_comment_lines("#", entry.tcomment),
+        *_comment_lines("#.", entry.comment),
+        *_reference_lines(entry.occurrences, width or _REFERENCES_WIDTH),
+    ]
+    if flags:
+        lines.append("#, " + ", ".join(flags))
+    if "no-wrap" in flags:
+        width = 0
+    previous = "#~| " if entry.obsolete else "#| "
+    prefix = "#~ " if entry.obsolete else ""
+    fields = [
+        (previous, "msgctxt", entry.previous_msgctxt),
+        (previous, "msgid", entry.previous_msgid),
+        (previous, "msgid_plural", entry.previous_msgid_plural),
+        (prefix, "msgctxt", entry.msgctxt),
+        (prefix, "msgid", entry.msgid),
+        (prefix, "msgid_plural", entry.msgid_plural or None),
+    ]
+    if entry.msgid_plural and entry.msgstr_plural:
+        fields += [(prefix, f"msgstr[{n}]", entry.msgstr_plural[n]) for n in sorted(entry.msgstr_plural)]
+    else:
+        fields.append((prefix, "msgstr", entry.msgstr))
+    for line_prefix, keyword, value in fields:
+        if value is not None:
+            lines += _string_lines(line_prefix, keyword, value, width)
+    return lines
+
+
+def format_po(po: polib.POFile, width: int = 79) -> str:
+    """The catalog as ``msgcat --width=WIDTH`` (0: ``--no-wrap``) writes it, so diffs stay small."""
+    fuzzy = po.metadata_is_fuzzy  # polib's parser stores the header's flags here, users a boolean
+    header = polib.POEntry(
+        msgid="",
+        msgstr="".join(f"{name}: {value}\n" for name, value in po.metadata.items()),
+        tcomment=po.header,
+        flags=list(fuzzy) if isinstance(fuzzy, list) else ["fuzzy"] if fuzzy else [],
+    )
+    blocks = [_entry_lines(entry, width) for entry in po if not entry.obsolete]
+    blocks += [_entry_lines(entry, width) for entry in po if entry.obsolete and _first_translation(entry)]
+    if po.metadata or header.flags:
+        blocks.insert(0, _entry_lines(header, width))
+    elif po.header:
+        # No header entry: polib read the first entry's translator comments as the file's header.
+        blocks[:1] = [_comment_lines("#", po.header) + (blocks[0] if blocks else [])]
+    return "\n".join("".join(line + "\n" for line in block) for block in blocks)
+
+
+# --- Reading and writing --------------------------------------------------------------------------
+
+_POLIB_ERROR = re.compile(r"\(line (\d+)\)(?:: (.*))?")
+# A line that must hold one quoted string (after a keyword, or a continuation; live, obsolete or
+# previous), and the shape it must have: polib silently misreads an unterminated string.
+_STRING_EXPECTED = re.compile(r'(?:#(?:~\|?|\|)\s*)?(?:msg|")')
+_STRING_LINE = re.compile(r'(?:#(?:~\|?|\|)\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?:[^"\\]|\\.)*"')
+
+
+def parse_po(text: str, path: str | Path) -> polib.POFile:
+    """Parse PO text; a syntax error or a duplicate entry is a TransflowError at its line."""
+    for number, line in enumerate(text.splitlines(), start=1):  # numbered the way polib does
+        line = line.strip()
+        if _STRING_EXPECTED.match(line) and not _STRING_LINE.fullmatch(line):
+            raise TransflowError("syntax error: expected one quoted string", path, number)
+    try:
+        # The added newline keeps polib from taking a one-line text for the name of a file.
+        po = polib.pofile(text + "\n")
+    except OSError as exc:
+        match = _POLIB_ERROR.search(str(exc))
+        detail = f": {match.group(2)}" if match and match.group(2) else ""
+        line_number = int(match.group(1)) if match else None
+        raise TransflowError(f"syntax error{detail}", path, line_number) from None
+    first_lines: dict[tuple[str | None, str], int] = {}
+    for entry in po:
+        key = (entry.msgctxt, entry.msgid)
+        if key in first_lines:
+            msgid = entry.msgid if len(entry.msgid) <= 60 else entry.msgid[:57] + "..."
+            context = "" if entry.msgctxt is None else f" in context {entry.msgctxt!r}"
+            first = f" (first at line {first_lines[key]})" if first_lines[key] else ""
+            raise TransflowError(f"duplicate entry for msgid {msgid!r}{context}{first}", path, entry.linenum)
+        first_lines[key] = entry.linenum
+    return po
+
+
+def read_po(path: Path) -> polib.POFile:
+    """Read a UTF-8 PO/POT file; any problem is a TransflowError naming the file (and line)."""
+    return parse_po(read_text(path), path)
+
+
+def write_po(path: Path, po: polib.POFile, width: int = 79) -> bool:
+    """Write ``po`` atomically, as msgcat would; return whether the file changed.
+
+    Identical bytes are not rewritten, so the file's mtime only moves when its content does.
+    """
+    text = format_po(po, width)
+    try:
+        if path.read_bytes() == text.encode("utf-8"):
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write_text(path, text)
+    return True
