@@ -139,23 +139,187 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None,
 @click.pass_context
 def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None,
         output: Path | None) -> None:
-    """The main job: extract -> update -> build, only for what changed since the last run.
+    """The main job: extract -> update -> translate -> build, for what changed since the last run.
 
-    Ends with a summary table per article and language. Exit status 0 when everything was
-    processed (articles below their threshold are reported, not failures), 2 on bad input.
+    Ends with a summary table per article and language and a line on machine translation.
+    Exit status 0 when everything was processed (articles below their threshold and an
+    unreachable translation engine are reported, not failures), 2 on bad input.
     """
+    from .engines import settings_from_config
     from .pipeline import run as run_pipeline
     from .reports import summary_table
 
     config = _config(ctx, langs, threshold, output)
+    machine = settings_from_config(config.section("mt"))
 
     def progress(items):
         with click.progressbar(items, label="Processing articles", file=sys.stderr,
                                item_show_func=lambda s: s.slug if s else None) as bar:
             yield from bar
 
-    report = run_pipeline(config, progress)
+    report = run_pipeline(config, progress, machine, _Bar())
     for message in report.messages:
         click.echo(f"warning: {message}", err=True)
     click.echo(summary_table(report.rows))
+    for line in _translation_summary(report.translation):
+        click.echo(line)
     click.echo(f"{report.processed} article(s) processed, {report.skipped} unchanged.")
+
+
+@main.command()
+@_lang_option
+@click.option("--source", "source_checks", is_flag=True,
+              help="Also check the source articles (glued or misspelt glossary terms, ...).")
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json", "junit", "github"]),
+              help="text for people; json, junit or github (annotations) for CI.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
+              help="Fail when a catalog has less than PERCENT of its strings (and words) "
+                   "translated (overrides checks.thresholds).")
+@click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
+@click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
+@click.pass_context
+def check(ctx: click.Context, langs: tuple[str, ...], source_checks: bool, output_format: str,
+          fail_under: float | None, list_checks: bool, articles: tuple[str, ...]) -> None:
+    """Check the catalogs (and with --source the articles) before they are published.
+
+    ARTICLE is a slug or the path of an article's source, template or catalog; default: all.
+    Prints `file:line: severity: check: message` per problem, then a summary. Exit status:
+    0 no errors (warnings allowed), 1 errors found, 2 bad usage or configuration.
+    """
+    from . import qa, qareport
+
+    if list_checks:
+        click.echo(qareport.table(["check", "group", "severity", "what it finds"], [
+            [c.name, c.group, c.severity, c.description] for c in qa.describe()]))
+        return
+    config = _config(ctx, langs)
+    result = qa.check_project(config, articles, source=source_checks, fail_under=fail_under)
+    if output_format == "text":
+        click.echo(qareport.text(result, config.source_language, colour=sys.stdout.isatty()))
+    else:
+        click.echo(qareport.CHECK_FORMATS[output_format](result))
+    ctx.exit(0 if result.passed else EXIT_PROBLEMS)
+
+
+@main.command()
+@_lang_option
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json"]))
+@click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
+@click.pass_context
+def stats(ctx: click.Context, langs: tuple[str, ...], output_format: str,
+          articles: tuple[str, ...]) -> None:
+    """Strings and words translated, fuzzy and untranslated, per article and language.
+
+    Like pocount and msgfmt --statistics, with totals. Exit status 1 when a catalog is
+    unreadable or missing.
+    """
+    from . import qa, qareport
+
+    config = _config(ctx, langs)
+    rows = qa.read_stats(config, qa.select_articles(config, articles))
+    if output_format == "json":
+        click.echo(qareport.stats_json(rows))
+    else:
+        click.echo(qareport.stats_table(rows))
+        for row in rows:
+            if row.error:
+                click.echo(f"transflow: error: {row.error}", err=True)
+    ctx.exit(EXIT_PROBLEMS if any(row.error for row in rows) else 0)
+
+
+class _Bar:
+    """The translate stage's progress as a click progress bar on stderr: counts and ETA."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        self.bar = click.progressbar(length=total, label="Machine translation", file=sys.stderr,
+                                     show_pos=True, show_eta=True)
+        self.bar.__enter__()
+
+    def advance(self, count: int = 1) -> None:
+        self.bar.update(count)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _translation_summary(report) -> list[str]:
+    """The lines `translate` and `run` print about machine translation."""
+    lines = []
+    if report.unreachable:
+        lines.append(f"warning: {report.unreachable}; those entries stay untranslated")
+    lines.extend(f"warning: {error}" for error in report.errors)
+    if report.memory_filled or report.machine_filled or report.left:
+        lines.append(f"translation memory: {report.memory_filled} filled")
+        lines.append(
+            f"machine translation ({report.engine}): {report.machine_filled} filled (fuzzy, for "
+            f"review), {report.compliant} passed the glossary and markup checks "
+            f"({report.compliance:.1f}%), {report.flagged} flagged with the violation, "
+            f"{report.left} left untranslated; {report.requests} request(s), "
+            f"{report.characters} characters sent, {report.from_cache} text(s) from the cache")
+    return lines
+
+
+@main.command()
+@_lang_option
+@click.option("--engine", "-e", metavar="NAME",
+              help="Machine-translation engine (overrides mt.engine): google, deepl, microsoft, "
+                   "libre, mymemory, yandex, qcri, papago, baidu, chatgpt, pseudo.")
+@click.option("--engine-url", metavar="URL", help="Engine server URL (overrides mt.url), e.g. a "
+              "self-hosted LibreTranslate.")
+@click.option("--dry-run", is_flag=True, help="Only tell how many segments and characters would "
+              "be sent; send nothing, write nothing.")
+@click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
+@click.pass_context
+def translate(ctx: click.Context, langs: tuple[str, ...], engine: str | None,
+              engine_url: str | None, dry_run: bool, articles: tuple[str, ...]) -> None:
+    """Fill untranslated entries from the translation memory, then by machine translation.
+
+    Machine output is marked fuzzy for review, with the glossary enforced. Exit status 1 when
+    the engine was unreachable or some entries could not be translated.
+    """
+    from .engines import settings_from_config
+    from .translate import translate as translate_catalogs
+
+    config = _config(ctx, langs)
+    settings = settings_from_config(config.section("mt"), engine, engine_url)
+    report = translate_catalogs(config, settings, articles, dry_run=dry_run, progress=_Bar())
+    if dry_run:
+        for lang in config.languages:
+            click.echo(f"{lang}: {report.planned_segments.get(lang, 0)} segment(s), "
+                       f"{report.planned_characters.get(lang, 0)} characters would be sent "
+                       f"to {report.engine}")
+        return
+    for line in _translation_summary(report):
+        click.echo(line, err=line.startswith("warning"))
+    for path in report.written:
+        click.echo(f"wrote     {config.relative(path)}")
+    ctx.exit(0 if report.ok else EXIT_PROBLEMS)
+
+
+@main.command()
+@_lang_option
+@click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
+@click.pass_context
+def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...]) -> None:
+    """Review the entries waiting for a translator, one at a time, in the terminal.
+
+    Machine translations, translation-memory suggestions and entries whose source changed:
+    keys a (accept), e (edit in $EDITOR), s (skip), b (back), q (quit), ? (help). Every
+    decision is saved at once; a rerun continues with what is left. Exit status 0.
+    """
+    from .review import review as run_review
+
+    config = _config(ctx, langs)
+    tally, shown, left = run_review(config, articles)
+    if not shown:
+        click.echo("Nothing to review: no fuzzy entries with a candidate translation.")
+        return
+    click.echo(f"accepted {tally.accepted}, edited {tally.edited}, skipped {tally.skipped}; "
+               f"{left} entr{'y' if left == 1 else 'ies'} still waiting for review.")

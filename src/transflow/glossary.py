@@ -105,10 +105,10 @@ class Glossary:
             expected = self.expected(term, lang)
             if not expected:
                 continue
-            found = len(occurrences(expected, translation, term.case_sensitive))
+            found = len(occurrences(expected, translation, term.case_sensitive, term.compound))
             if found < count:
                 violations.append(self._absent(term, expected, translation, found, count))
-            rest = mask_occurrences(expected, translation, term.case_sensitive)
+            rest = mask_occurrences(expected, translation, term.case_sensitive, term.compound)
             for bad in term.forbidden.get(lang, ()):
                 if occurrences(bad, rest, False):
                     violations.append(Violation(
@@ -177,16 +177,19 @@ def term_regex(form: str, term: Term) -> str:
     return rf"(?<![^\W_]){body}{right}"
 
 
-def occurrences(form: str, text: str, case_sensitive: bool) -> list[re.Match]:
-    """Where `form` occurs in `text` as a whole word or as part of a hyphenated compound."""
+def occurrences(form: str, text: str, case_sensitive: bool,
+                compound: bool = False) -> list[re.Match]:
+    """Where `form` occurs in `text` as a whole word or as part of a hyphenated compound
+    (with `compound`, also at the start of a closed compound)."""
     flags = 0 if case_sensitive else re.IGNORECASE
     body = _JOINER.join(re.escape(piece) for piece in re.split(r"[\s-]+", form))
-    return list(re.finditer(rf"(?<![^\W_]){body}(?![^\W_])", text, flags))
+    right = "" if compound else r"(?![^\W_])"
+    return list(re.finditer(rf"(?<![^\W_]){body}{right}", text, flags))
 
 
-def mask_occurrences(form: str, text: str, case_sensitive: bool) -> str:
+def mask_occurrences(form: str, text: str, case_sensitive: bool, compound: bool = False) -> str:
     """`text` with every occurrence of `form` blanked, so forbidden forms inside it don't count."""
-    for match in reversed(occurrences(form, text, case_sensitive)):
+    for match in reversed(occurrences(form, text, case_sensitive, compound)):
         text = text[:match.start()] + "\0" * (match.end() - match.start()) + text[match.end():]
     return text
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import polib
@@ -21,10 +23,12 @@ from . import glossary as glossaries
 from .build import BuildResult, build_article
 from .catalog import Counts, MergeStats
 from .config import Config
+from .engines import EngineSettings
 from .errors import TransflowError
 from .fileio import atomic_write_text
-from .pofile import read_po, write_po
+from .pofile import format_po, read_po, write_po
 from .sources import Source, check_unique, discover, load
+from .translate import Progress, TranslateReport, translate
 
 STATE_VERSION = 1
 
@@ -49,35 +53,35 @@ class UpdateResult:
 
 
 def extract(config: Config, source: Source) -> TemplateResult:
-    """Write the article's template, unless only its creation date would change."""
+    """Write the article's template, unless only its creation date would change.
+
+    The comparison is on text: the new template, given the old file's creation date, is
+    formatted and compared with the file, which is cheaper than parsing the old one.
+    """
     path = config.template_path(source.slug)
     glossary = glossaries.for_project(config.glossary_file, config.languages)
     template = catalogs.build_template(source.article, config.project, _creation_date(), glossary)
-    old = _read_if_valid(path)
-    if old is not None and catalogs.same_entries(template, old):
-        return TemplateResult(source.slug, path, False, old)
+    old_text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    old_date = _CREATION_DATE.search(old_text)
+    if old_date:
+        fresh_date = template.metadata[catalogs.CREATION_DATE]
+        template.metadata[catalogs.CREATION_DATE] = old_date.group(1)
+        if format_po(template) == old_text:
+            return TemplateResult(source.slug, path, False, template)
+        template.metadata[catalogs.CREATION_DATE] = fresh_date
     write_po(path, template)
     return TemplateResult(source.slug, path, True, template)
+
+
+_CREATION_DATE = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
 
 
 def _creation_date() -> str:
     """SOURCE_DATE_EPOCH makes the date reproducible, as in reproducible-builds.org."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        from datetime import datetime, timezone
-
         return catalogs.timestamp(datetime.fromtimestamp(int(epoch), timezone.utc))
     return catalogs.timestamp()
-
-
-def _read_if_valid(path: Path) -> polib.POFile | None:
-    """A template is generated output: a damaged one is simply regenerated."""
-    if not path.exists():
-        return None
-    try:
-        return read_po(path)
-    except TransflowError:
-        return None
 
 
 def update(config: Config, slug: str, template: polib.POFile, lang: str) -> UpdateResult:
@@ -119,14 +123,22 @@ class RunReport:
     rows: list[ArticleReport] = field(default_factory=list)
     processed: int = 0
     skipped: int = 0
+    translation: TranslateReport | None = None
     messages: list[str] = field(default_factory=list)
 
 
 def run(
     config: Config,
     progress: Callable[[list[Source]], Iterable[Source]] = iter,
+    machine: EngineSettings | None = None,
+    machine_progress: Progress | None = None,
 ) -> RunReport:
-    """extract -> update -> build for every article that changed since the last run."""
+    """extract -> update -> translate -> build for every article that changed since the last run.
+
+    With `machine` settings, the translate stage (translation memory, then machine translation)
+    runs over all catalogs; an article it filled is rebuilt even if nothing else changed. An
+    unreachable engine is only reported (`report.translation.unreachable`): the rest goes on.
+    """
     state = _load_state(config)
     fingerprint = _config_fingerprint(config)
     known = state.get("articles", {}) if state.get("config") == fingerprint else {}
@@ -142,8 +154,17 @@ def run(
         else:
             pending.append(load(config, path))
     _check_slugs(config, pending, {key: entry["slug"] for key, entry in fresh.items()})
+    for source in pending:
+        _prepare(config, source)
+    if machine is not None:
+        report.translation = translate(config, machine, progress=machine_progress)
+        for key, remembered in list(fresh.items()):
+            if not _unchanged(config, remembered):
+                pending.append(load(config, config.root / key))
+                del fresh[key]
+                report.skipped -= 1
     for source in progress(pending):
-        fresh[config.relative(source.path)] = _process(config, source, report)
+        fresh[config.relative(source.path)] = _build_all(config, source, report)
         report.processed += 1
     for key in sorted(fresh):
         for lang, entry in fresh[key]["languages"].items():
@@ -165,18 +186,23 @@ def _check_slugs(config: Config, pending: list[Source], unchanged: dict[str, str
                                  config.relative(source.path))
 
 
-def _process(config: Config, source: Source, report: RunReport) -> dict:
+def _prepare(config: Config, source: Source) -> None:
     template = extract(config, source)
-    entry: dict = {"slug": source.slug, "files": {}, "languages": {}}
-    watched = [source.path, template.path]
     for lang in config.languages:
-        updated = update(config, source.slug, template.template, lang)
-        built = build_article(config, source, lang, read_po(updated.path), updated.path)
+        update(config, source.slug, template.template, lang)
+
+
+def _build_all(config: Config, source: Source, report: RunReport) -> dict:
+    entry: dict = {"slug": source.slug, "files": {}, "languages": {}}
+    watched = [source.path, config.template_path(source.slug)]
+    for lang in config.languages:
+        path = config.catalog_path(lang, source.slug)
+        built = build_article(config, source, lang, read_po(path), path)
         report.messages.extend(built.refused)
         entry["languages"][lang] = {
             "counts": list(built.counts.as_tuple()), "status": built.status, "reason": built.reason
         }
-        watched += [updated.path, built.output]
+        watched += [path, built.output]
     entry["files"] = {config.relative(path): _signature(path) for path in watched}
     return entry
 

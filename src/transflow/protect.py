@@ -1,0 +1,255 @@
+"""Protecting what machine translation must not change, and checking what came back.
+
+Before a text goes to an engine, glossary terms and inline Markdown (link and image destinations,
+emphasis markers, code spans, autolinks and inline HTML, backslash escapes such as the footnote
+asterisk ``\\*``, superscript reference numbers, URLs, numbers with unit symbols) are replaced by
+placeholders. After translation each placeholder is replaced by what belongs there: the markup as
+it was, or the term's required rendering in the target language.
+
+Placeholders are written ``[X0X]``, ``[X1X]``, ...: the form Weblate settled on for Google,
+Microsoft, LibreTranslate and MyMemory after trying others. A bracketed upper-case token with a
+digit is not a word of any language, so engines copy it; curly braces (``{0}``) are read as code
+and sometimes translated around or dropped, bare numbers get localised (``0`` -> ``０``), and
+``__0__`` is Markdown emphasis to engines that understand Markdown. What engines still do to it
+(a space inside the brackets, lower case, full-width brackets from CJK models, moving it, dropping
+or doubling it) is tolerated on the way back or reported as a violation: see `restore`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+from .glossary import Glossary, Term, Violation, occurrences
+
+# What we send, and every variant of it that engines are known to return.
+PLACEHOLDER = "[X{}X]"
+PLACEHOLDER_FOUND = re.compile(r"[\[［]\s*[Xx]\s*(\d+)\s*[Xx]\s*[\]］]")
+
+# Inline Markdown and other text kept verbatim, in order of precedence.
+_MARKUP: list[tuple[str, re.Pattern]] = [
+    ("code", re.compile(r"(`+)[^`](?:.*?[^`])?\1(?!`)", re.DOTALL)),
+    ("html", re.compile(r"</?[A-Za-z][^<>\n]*>")),
+    ("entity", re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")),
+    ("link-end", re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]]*\]")),
+    ("link-start", re.compile(r"!?\[(?=[^\]]*\](?:\(|\[))")),
+    ("url", re.compile(r"\b(?:https?://|www\.|doi:)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]")),
+    ("escape", re.compile(r"\\[!-/:-@\[-`{-~]|\\\n")),
+    ("superscript", re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")),
+    ("quantity", re.compile(
+        r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+(?:[.,]\d+)?)?"
+        r"(?:\s?(?:%|‰|°C|mg|µg|μg|mcg|kg|g|mmol|mEq|ml|mL|dl|l|kcal|IU|IE)(?![\w]))")),
+    ("emphasis", re.compile(r"(?<![\\*])\*{1,3}(?!\*)|(?<![\w\\_])_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)")),
+]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One protected piece: what the source had, what goes back, and its spacing there."""
+
+    kind: str
+    original: str
+    restore: str
+    space_before: bool
+    space_after: bool
+    term: Term | None = None
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A source text with placeholders, as sent to the engine."""
+
+    text: str
+    slots: tuple[Slot, ...]
+
+    @property
+    def needs_engine(self) -> bool:
+        """False when nothing translatable is left (a fixed text, a lone link)."""
+        return bool(re.search(r"[^\W\d_]", PLACEHOLDER_FOUND.sub("", self.text)))
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+    term: Term | None = None
+
+
+def protected_spans(text: str, glossary: Glossary | None = None) -> list[Span]:
+    """Non-overlapping pieces to protect, markup first, then glossary terms."""
+    spans: list[Span] = []
+    taken = [False] * len(text)
+
+    def add(start: int, end: int, kind: str, term: Term | None = None) -> None:
+        if start < end and not any(taken[start:end]):
+            spans.append(Span(start, end, kind, term))
+            taken[start:end] = [True] * (end - start)
+
+    for kind, pattern in _MARKUP[:6]:
+        for match in pattern.finditer(text):
+            add(match.start(), match.end(), kind)
+    if glossary is not None:
+        for found in glossary.find(text):
+            add(found.start, found.end, "term", found.term)
+    for kind, pattern in _MARKUP[6:]:
+        for match in pattern.finditer(text):
+            add(match.start(), match.end(), kind)
+    return sorted(spans, key=lambda span: span.start)
+
+
+def mask(source: str, glossary: Glossary, lang: str) -> Masked:
+    """The source with each protected piece replaced by a numbered placeholder."""
+    parts: list[str] = []
+    slots: list[Slot] = []
+    position = 0
+    for span in protected_spans(source, glossary):
+        original = source[span.start:span.end]
+        restore = original
+        if span.term is not None:
+            restore = glossary.expected(span.term, lang) or original
+            restore = _match_case(original, restore, span.term)
+        parts.append(source[position:span.start])
+        parts.append(PLACEHOLDER.format(len(slots)))
+        slots.append(Slot(
+            span.kind, original, restore,
+            space_before=span.start == 0 or source[span.start - 1].isspace(),
+            space_after=span.end == len(source) or source[span.end].isspace(),
+            term=span.term))
+        position = span.end
+    parts.append(source[position:])
+    return Masked("".join(parts), tuple(slots))
+
+
+def _match_case(original: str, rendering: str, term: Term) -> str:
+    """A case-insensitive term at the start of a sentence keeps its capital in the translation."""
+    if term.case_sensitive or not original[:1].isupper() or not rendering[:1].islower():
+        return rendering
+    return rendering[0].upper() + rendering[1:]
+
+
+@dataclass(frozen=True)
+class Restored:
+    text: str
+    violations: list[Violation]
+
+
+def restore(masked: Masked, translated: str) -> Restored:
+    """Put every protected piece back and report the placeholders the engine dropped.
+
+    A doubled placeholder keeps its first copy and an unknown one is removed; whatever that
+    leaves wrong is found by `check` on the result.
+
+    Spacing the engine added around markup is removed where the source had none, so
+    ``[X0X] bold [X1X]`` becomes ``**bold**`` again, not ``** bold **`` (which is no emphasis).
+    """
+    violations: list[Violation] = []
+    seen = Counter(int(match.group(1)) for match in PLACEHOLDER_FOUND.finditer(translated))
+    for number, slot in enumerate(masked.slots):
+        if not seen[number]:
+            violations.append(Violation("placeholder", slot.term,
+                                        f"placeholder for {slot.original!r} missing"))
+    kept: set[int] = set()
+
+    def put_back(match: re.Match) -> str:
+        """The first copy of a known placeholder; engines that double one mean it once."""
+        number = int(match.group(1))
+        if number >= len(masked.slots) or number in kept:
+            return ""
+        kept.add(number)
+        return f"\0{number}\0"
+
+    text = PLACEHOLDER_FOUND.sub(put_back, translated)
+    for number, slot in enumerate(masked.slots):
+        token = re.escape(f"\0{number}\0")
+        if slot.kind != "term":
+            if not slot.space_before:
+                text = re.sub(rf"(?<=\S)[ \t]+(?={token})", "", text)
+            if not slot.space_after:
+                text = re.sub(rf"(?<={token})[ \t]+(?=\S)", "", text)
+        text = text.replace(f"\0{number}\0", slot.restore)
+    if "  " not in masked.text:
+        text = re.sub(r"(?<=\S) {2,}(?=\S)", " ", text)
+    if masked.text == masked.text.strip():
+        text = text.strip()
+    return Restored(text, violations)
+
+
+def repair(source: str, translation: str, glossary: Glossary, lang: str) -> str:
+    """Fix an unmasked machine translation: markup the engine changed is put back as it was,
+    and source forms, variants and forbidden renderings of each term become its required
+    rendering."""
+    translation = _repair_markup(source, translation)
+    for term in {found.term for found in glossary.find(source)}:
+        expected = glossary.expected(term, lang)
+        if not expected or _enough(term, expected, source, translation, glossary):
+            continue
+        for form in sorted({term.source, *term.variants, *term.forbidden.get(lang, ())},
+                           key=len, reverse=True):
+            for match in reversed(occurrences(form, translation, False, term.compound)):
+                if translation[match.start():].startswith(expected):
+                    continue
+                rendering = _match_case(match.group(), expected, term)
+                translation = translation[:match.start()] + rendering + translation[match.end():]
+    return translation
+
+
+def _repair_markup(source: str, translation: str) -> str:
+    """Undo what engines do to markup they see: spaces inside emphasis or between `]` and `(`,
+    and translated link destinations, URLs and code (put back in order when the counts agree)."""
+    if not re.search(r"\]\s+\(", source):
+        translation = re.sub(r"\]\s+\(", "](", translation)
+    if not re.search(r"(?:^|\s)(?:\*{1,3}|_{1,3})\s", source):
+        translation = re.sub(r"(^|\s)(\*{1,3}|_{1,3})\s+(?=\S)", r"\1\2", translation)
+        translation = re.sub(r"(?<=\S)\s+(\*{1,3}|_{1,3})(?=$|\s|[.,;:!?)])", r"\1", translation)
+    for kind in ("link-end", "url", "code", "html"):
+        wanted = [span for span in protected_spans(source) if span.kind == kind]
+        found = [span for span in protected_spans(translation) if span.kind == kind]
+        if len(wanted) == len(found):
+            for want, have in reversed(list(zip(wanted, found, strict=True))):
+                translation = (translation[:have.start] + source[want.start:want.end]
+                               + translation[have.end:])
+    return translation
+
+
+def _enough(term: Term, expected: str, source: str, translation: str, glossary: Glossary) -> bool:
+    needed = sum(1 for found in glossary.find(source) if found.term is term)
+    return len(occurrences(expected, translation, term.case_sensitive, term.compound)) >= needed
+
+
+def check(source: str, translation: str, glossary: Glossary, lang: str) -> list[Violation]:
+    """Every protected piece of markup present as often as in the source, and every term right."""
+    violations = []
+    wanted = _markup_counts(source, glossary)
+    found = _markup_counts(translation, glossary)
+    for original, count in wanted.items():
+        if found[original] != count:
+            state = "missing" if not found[original] else \
+                f"present {found[original]} time(s), expected {count}"
+            violations.append(Violation("placeholder", None, f"protected text {original!r} {state}"))
+    for original in found.keys() - wanted.keys():
+        violations.append(Violation("placeholder", None, f"unexpected markup {original!r}"))
+    if not violations and _inline_shape(source) != _inline_shape(translation):
+        violations.append(Violation("placeholder", None, "inline Markdown no longer pairs up "
+                                    "(emphasis or link markers moved)"))
+    return violations + glossary.verify(source, translation, lang)
+
+
+def _inline_shape(text: str) -> list[str]:
+    """The inline elements a Markdown renderer sees (emphasis, links, code), in order."""
+    tokens = _inline_parser().parseInline(text)[0].children or []
+    return [token.type for token in tokens if token.type not in ("text", "softbreak")]
+
+
+@lru_cache(maxsize=1)
+def _inline_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+def _markup_counts(text: str, glossary: Glossary) -> Counter:
+    return Counter(text[span.start:span.end] for span in protected_spans(text, glossary)
+                   if span.kind != "term")

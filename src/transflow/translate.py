@@ -1,0 +1,441 @@
+"""The translate stage: fill untranslated entries from the translation memory, then by machine.
+
+Every distinct text is sent once per language and engine, whatever the number of articles it
+appears in, and remembered in a SQLite cache in `.transflow/`, so a rerun sends nothing twice.
+Requests run concurrently (one engine instance per thread); results are written to the catalogs
+every few seconds, so an interrupted run loses at most the requests in flight.
+
+Machine output is never final: every entry it fills is `#, fuzzy` with a translator comment naming
+the engine and the date, and, when the glossary or markup check failed, the exact violation.
+Only empty entries are filled: nothing a translator wrote (approved or fuzzy) is ever replaced,
+not even when the file is edited while this stage runs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polib
+
+from . import glossary as glossaries
+from .config import Config
+from .engines import (
+    EngineSettings,
+    EngineUnavailable,
+    RateLimiter,
+    TransientError,
+    open_engine,
+    translate_text,
+)
+from .glossary import Glossary, Violation
+from .pofile import read_po, write_po
+from .protect import Masked, check, mask, repair, restore
+
+CACHE_NAME = "mt-cache.sqlite3"
+
+
+# ----------------------------------------------------------------------------------------------
+# Results
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TranslateReport:
+    """What the stage did, for the command's summary and exit status."""
+
+    engine: str
+    dry_run: bool = False
+    memory_filled: int = 0
+    machine_filled: int = 0
+    compliant: int = 0
+    flagged: int = 0
+    left: int = 0
+    requests: int = 0
+    characters: int = 0
+    from_cache: int = 0
+    planned_segments: dict[str, int] = field(default_factory=dict)
+    planned_characters: dict[str, int] = field(default_factory=dict)
+    unreachable: str | None = None
+    errors: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.unreachable is None and not self.left
+
+    @property
+    def compliance(self) -> float:
+        """Machine-filled entries that passed every check, in percent."""
+        return 100.0 * self.compliant / self.machine_filled if self.machine_filled else 100.0
+
+
+class Progress:
+    """What the stage tells about its progress; the CLI draws a bar, tests and `run` need none."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, count: int = 1) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+# ----------------------------------------------------------------------------------------------
+# The MT cache
+# ----------------------------------------------------------------------------------------------
+
+
+class MachineCache:
+    """Engine output per (engine, source language, target language, text sent), on disk.
+
+    Each result is committed as it arrives (WAL journal), so even a killed run keeps it.
+    """
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS translations (engine TEXT, source TEXT, target TEXT, "
+            "text TEXT, translation TEXT, created TEXT, PRIMARY KEY (engine, source, target, text))")
+
+    def get(self, engine: str, source: str, target: str, text: str) -> str | None:
+        row = self._db.execute(
+            "SELECT translation FROM translations WHERE engine=? AND source=? AND target=? "
+            "AND text=?", (engine, source, target, text)).fetchone()
+        return row[0] if row else None
+
+    def put(self, engine: str, source: str, target: str, text: str, translation: str) -> None:
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
+                             (engine, source, target, text, translation, _today()))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _today() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d")
+
+
+# ----------------------------------------------------------------------------------------------
+# Catalogs being filled
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Catalog:
+    """One catalog being filled, and the fills to re-apply if a translator saves it meanwhile."""
+
+    lang: str
+    path: Path
+    po: polib.POFile
+    signature: tuple[int, int]
+    fills: dict[tuple[str | None, str], tuple[str, str]] = field(default_factory=dict)
+    dirty: bool = False
+
+    def fill(self, entry: polib.POEntry, text: str, comment: str) -> None:
+        entry.msgstr = _same_newlines(entry.msgid, text)
+        if "fuzzy" not in entry.flags:
+            entry.flags.insert(0, "fuzzy")
+        entry.tcomment = "\n".join(filter(None, [entry.tcomment, comment]))
+        self.fills[(entry.msgctxt, entry.msgid)] = (entry.msgstr, comment)
+        self.dirty = True
+
+    def save(self) -> bool:
+        """Write atomically; if the file changed on disk since it was read, fill that version."""
+        if not self.dirty:
+            return False
+        if _signature(self.path) != self.signature:
+            self.po = read_po(self.path)
+            for entry in self.po:
+                done = self.fills.get((entry.msgctxt, entry.msgid))
+                if done and _untranslated(entry):
+                    entry.msgstr = done[0]
+                    if "fuzzy" not in entry.flags:
+                        entry.flags.insert(0, "fuzzy")
+                    entry.tcomment = "\n".join(filter(None, [entry.tcomment, done[1]]))
+        write_po(self.path, self.po)
+        self.signature = _signature(self.path)
+        self.dirty = False
+        return True
+
+
+def _signature(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
+
+
+def _untranslated(entry: polib.POEntry) -> bool:
+    return not entry.obsolete and not entry.msgstr and not any(entry.msgstr_plural.values())
+
+
+def _same_newlines(msgid: str, text: str) -> str:
+    """msgfmt -c wants a msgstr to start and end with a newline exactly when its msgid does."""
+    text = text.strip("\n")
+    return ("\n" if msgid.startswith("\n") else "") + text + ("\n" if msgid.endswith("\n") else "")
+
+
+@dataclass
+class _Waiting:
+    """An entry waiting for the engine's translation of its masked text."""
+
+    catalog: _Catalog
+    entry: polib.POEntry
+    masked: Masked
+    candidate: str = ""
+    violations: list[Violation] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------------
+# The stage
+# ----------------------------------------------------------------------------------------------
+
+
+def catalogs_to_translate(config: Config, articles: Iterable[str] = ()) -> list[tuple[str, Path]]:
+    """(language, catalog) pairs, for all articles or the named ones (slug or source file)."""
+    wanted = {Path(article).stem for article in articles}
+    pairs = []
+    for lang in config.languages:
+        for path in sorted((config.translations_dir / lang).glob("*.po")):
+            if not wanted or path.stem in wanted:
+                pairs.append((lang, path))
+    return pairs
+
+
+def translate(config: Config, settings: EngineSettings, articles: Iterable[str] = (), *,
+              dry_run: bool = False, progress: Progress | None = None) -> TranslateReport:
+    """TM first, then machine translation with glossary enforcement, for every catalog."""
+    progress = progress or Progress()
+    report = TranslateReport(settings.identity, dry_run=dry_run)
+    glossary = glossaries.for_project(config.glossary_file, config.languages)
+    catalogs = [_Catalog(lang, path, read_po(path), _signature(path))
+                for lang, path in catalogs_to_translate(config, articles)]
+    _fill_from_memory(config, catalogs, report)
+    waiting: dict[tuple[str, str], list[_Waiting]] = {}
+    for catalog in catalogs:
+        for entry in catalog.po:
+            if _untranslated(entry):
+                masked = mask(entry.msgid, glossary, catalog.lang)
+                waiting.setdefault((catalog.lang, masked.text), []).append(
+                    _Waiting(catalog, entry, masked))
+    cache = MachineCache(config.state_dir / CACHE_NAME)
+    try:
+        run = _Run(config, settings, glossary, cache, report, progress)
+        if dry_run:
+            run.plan(waiting)
+            return report
+        try:
+            run.machine(waiting, catalogs)
+        finally:
+            for catalog in catalogs:
+                if catalog.save():
+                    report.written.append(catalog.path)
+    finally:
+        cache.close()
+    return report
+
+
+def _fill_from_memory(config: Config, catalogs: list[_Catalog], report: TranslateReport) -> None:
+    try:
+        from .memory import TranslationMemory, apply_memory
+    except ImportError:  # the translation memory stage is not in this build yet
+        return
+    memory = TranslationMemory.open(config)
+    try:
+        for catalog in catalogs:
+            filled = apply_memory(catalog.po, catalog.lang, memory, config)
+            count = _filled_count(filled)
+            if count:
+                report.memory_filled += count
+                catalog.dirty = True
+    finally:
+        memory.close()
+
+
+def _filled_count(fill: object) -> int:
+    for name in ("filled", "count", "total"):
+        value = getattr(fill, name, None)
+        if isinstance(value, int):
+            return value
+    return 0
+
+
+class _Run:
+    """One pass of machine translation: jobs, workers, cache, and putting results in place."""
+
+    def __init__(self, config: Config, settings: EngineSettings, glossary: Glossary,
+                 cache: MachineCache, report: TranslateReport, progress: Progress):
+        self.source = config.source_language
+        self.settings = settings
+        self.glossary = glossary
+        self.cache = cache
+        self.report = report
+        self.progress = progress
+        self.stamp = f"machine translation: {settings.identity}, {_today()}"
+        if settings.name == "pseudo":
+            self.stamp += " (pseudo-localization, not a translation)"
+
+    def plan(self, waiting: dict[tuple[str, str], list[_Waiting]]) -> None:
+        """--dry-run: what would be sent (cache misses only), per language."""
+        for lang, text in self._to_send(waiting):
+            self.report.planned_segments[lang] = self.report.planned_segments.get(lang, 0) + 1
+            self.report.planned_characters[lang] = \
+                self.report.planned_characters.get(lang, 0) + len(text)
+
+    def _to_send(self, waiting: dict[tuple[str, str], list[_Waiting]]) -> list[tuple[str, str]]:
+        return [(lang, text) for (lang, text), items in waiting.items()
+                if items[0].masked.needs_engine
+                and self.cache.get(self.settings.identity, self.source, lang, text) is None]
+
+    def machine(self, waiting: dict[tuple[str, str], list[_Waiting]],
+                catalogs: list[_Catalog]) -> None:
+        failed: dict[tuple[str, str], list[_Waiting]] = {}
+
+        def masked_done(key: tuple[str, str], translation: str | None) -> None:
+            for item in waiting[key]:
+                if not item.masked.needs_engine:
+                    item.candidate = restore(item.masked, key[1]).text
+                    self._accept(item, [], f"fixed text from the glossary, {_today()}")
+                    continue
+                if translation is None:
+                    self.report.left += 1
+                    continue
+                restored = restore(item.masked, translation)
+                item.candidate = restored.text
+                item.violations = restored.violations + check(
+                    item.entry.msgid, restored.text, self.glossary, item.catalog.lang)
+                if item.violations:
+                    failed.setdefault((key[0], item.entry.msgid), []).append(item)
+                else:
+                    self._accept(item, [])
+
+        def raw_done(key: tuple[str, str], translation: str | None) -> None:
+            for item in failed[key]:
+                if translation is not None:
+                    candidate = repair(item.entry.msgid, translation, self.glossary, key[0])
+                    violations = check(item.entry.msgid, candidate, self.glossary, key[0])
+                    if len(violations) < len(item.violations):
+                        item.candidate, item.violations = candidate, violations
+                self._accept(item, item.violations)
+
+        for key, items in waiting.items():
+            if not items[0].masked.needs_engine:
+                masked_done(key, key[1])
+        jobs = [key for key, items in waiting.items() if items[0].masked.needs_engine]
+        self._send(jobs, masked_done, catalogs)
+        # Fallback for what failed the checks: the unmasked text, with its terms repaired.
+        self._send(list(failed), raw_done, catalogs)
+
+    def _accept(self, item: _Waiting, violations: list[Violation], stamp: str = "") -> None:
+        comment = stamp or self.stamp
+        if violations:
+            comment += "\nMT check failed: " + "; ".join(v.message for v in violations)
+            self.report.flagged += 1
+        else:
+            self.report.compliant += 1
+        self.report.machine_filled += 1
+        item.catalog.fill(item.entry, item.candidate, comment)
+
+    def _send(self, jobs: list[tuple[str, str]], done: Callable[[tuple[str, str], str | None], None],
+              catalogs: list[_Catalog]) -> None:
+        """Cached texts at once; the rest through the engines, `concurrency` at a time."""
+        pending = []
+        for key in jobs:
+            cached = self.cache.get(self.settings.identity, self.source, key[0], key[1])
+            if cached is not None:
+                self.report.from_cache += 1
+                done(key, cached)
+            elif self.report.unreachable:
+                done(key, None)
+            else:
+                pending.append(key)
+        if not pending:
+            return
+        workers = _Workers(self.settings, self.source, self.glossary)
+        pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="mt")
+        futures: dict[Future, tuple[str, str]] = {pool.submit(workers.run, key): key
+                                                  for key in pending}
+        last_save = time.monotonic()
+        self.progress.start(len(pending))
+        try:
+            for future in as_completed(futures):
+                key = futures[future]
+                translation = self._outcome(future, key, workers)
+                if translation is not None:
+                    self.cache.put(self.settings.identity, self.source, key[0], key[1],
+                                   translation)
+                done(key, translation)
+                self.progress.advance()
+                if time.monotonic() - last_save >= self.settings.save_interval:
+                    for catalog in catalogs:
+                        catalog.save()
+                    last_save = time.monotonic()
+        except BaseException:
+            workers.stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        finally:
+            self.progress.finish()
+        pool.shutdown()
+
+    def _outcome(self, future: Future, key: tuple[str, str], workers: _Workers) -> str | None:
+        if future.cancelled():
+            return None
+        try:
+            sent = future.result()
+        except _Stopped:
+            return None
+        except EngineUnavailable as exc:
+            self._unreachable(str(exc), workers)
+            return None
+        except TransientError as exc:
+            if exc.network:
+                self._unreachable(str(exc), workers)
+            else:
+                self.report.errors.append(f"{key[0]}: {exc} (for {_preview(key[1])})")
+            return None
+        self.report.requests += sent.requests
+        self.report.characters += sent.characters
+        return sent.translation
+
+    def _unreachable(self, reason: str, workers: _Workers) -> None:
+        if self.report.unreachable is None:
+            self.report.unreachable = f"engine {self.settings.identity} unreachable: {reason}"
+        workers.stop.set()
+
+
+def _preview(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+class _Stopped(Exception):
+    """The engine was found unreachable while this job waited: it is not sent."""
+
+
+class _Workers:
+    """The work of one pool thread: its own engines (they are not thread-safe), shared limits."""
+
+    def __init__(self, settings: EngineSettings, source: str, glossary: Glossary):
+        self.settings = settings
+        self.source = source
+        self.glossary = glossary
+        self.limiter = RateLimiter(settings.rate_limit)
+        self.stop = threading.Event()
+        self.local = threading.local()
+
+    def run(self, key: tuple[str, str]):
+        if self.stop.is_set():
+            raise _Stopped
+        lang, text = key
+        engines = self.local.__dict__.setdefault("engines", {})
+        if lang not in engines:
+            engines[lang] = open_engine(self.settings, self.source, lang, self.glossary)()
+        return translate_text(engines[lang], text, self.settings, self.limiter)

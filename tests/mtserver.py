@@ -1,0 +1,232 @@
+"""A real HTTP translation server on 127.0.0.1 for tests and benchmarks.
+
+It speaks LibreTranslate's API (`POST /translate`, what deep-translator's LibreTranslator sends)
+and the part of DeepL's API the official `deepl` client uses (`/v2/translate`, `/v2/glossaries`).
+It translates deterministically (a few Dutch spelling rules and a small word list, so output
+differs from input but is reproducible) and injects faults on demand:
+
+- `latency`: seconds to wait before every reply;
+- `inject(fault, times)`: the next `times` requests get `fault`: "429" (with Retry-After), "500",
+  "timeout" (no reply until long after the client gave up), "malformed" (200 with broken JSON),
+  "empty" (an empty translation), "drop-placeholder", "duplicate-placeholder", "brand" (brand
+  names translated, ® dropped);
+- `realistic = True`: what real engines do now and then, chosen by a hash of the text so it is
+  reproducible: placeholders moved, dropped, lower-cased or spaced, spaces added around markup,
+  brand names translated, ® dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+PLACEHOLDER = re.compile(r"\[X(\d+)X\]")
+_WORDS = {
+    "de": "the", "het": "the", "een": "a", "en": "and", "van": "of", "is": "is", "in": "in",
+    "magnesium": "magnesium", "tekort": "deficiency", "bij": "with", "op": "on", "voor": "for",
+    "niet": "not", "zijn": "are", "kan": "can", "met": "with", "dat": "that", "die": "which",
+}
+_RULES = (("ij", "y"), ("oe", "u"), ("aa", "a"), ("uu", "u"), ("ee", "e"), ("sch", "sh"))
+
+
+def fake_translate(text: str, target: str) -> str:
+    """Deterministic stand-in for a translation: word list, then spelling rules."""
+    def word(match: re.Match) -> str:
+        original = match.group()
+        lower = original.lower()
+        if lower in _WORDS:
+            result = _WORDS[lower]
+            return result.capitalize() if original[0].isupper() else result
+        for old, new in _RULES:
+            original = original.replace(old, new)
+        return original
+
+    parts = re.split(r"(\[X\d+X\])", text)
+    return "".join(part if PLACEHOLDER.fullmatch(part) else re.sub(r"[^\W\d_]+", word, part)
+                   for part in parts)
+
+
+def translate_brands(text: str) -> str:
+    return text.replace("Magtein®", "Magtein").replace("Magtein", "Magtijn").replace(
+        "HPA-as", "HPA-ace")
+
+
+def realistic(text: str) -> str:
+    """Mangle a translation the way real engines sometimes do, chosen by the text's hash."""
+    roll = int(hashlib.sha256(text.encode()).hexdigest(), 16)
+    found = PLACEHOLDER.findall(text)
+    choice = roll % 10
+    if found and choice == 0:  # drop one placeholder
+        victim = found[roll // 10 % len(found)]
+        text = text.replace(f"[X{victim}X]", "", 1)
+    elif found and choice == 1:  # move the first placeholder to the end
+        first = f"[X{found[0]}X]"
+        text = text.replace(first, "", 1).rstrip() + " " + first
+    elif found and choice == 2:  # spaces inside and around placeholders
+        text = PLACEHOLDER.sub(lambda m: f" [X {m.group(1)}X ] ", text)
+    elif found and choice == 3:  # lower case, full-width brackets
+        text = PLACEHOLDER.sub(lambda m: f"［x{m.group(1)}x］", text)
+    elif choice == 4:
+        text = text.replace("®", "")
+    elif choice == 5:
+        text = translate_brands(text)
+    elif found and choice == 6:  # duplicate a placeholder
+        first = f"[X{found[0]}X]"
+        text = text.replace(first, first + " " + first, 1)
+    elif choice == 7:  # spacing changed around markup
+        text = re.sub(r"\*\*(\S)", r"** \1", text)
+        text = re.sub(r"\]\(", "] (", text)
+    return text
+
+
+class MTServer:
+    """Start with `with MTServer() as server:`; `server.url` is the LibreTranslate base URL."""
+
+    def __init__(self, latency: float = 0.0, realistic_mode: bool = False,
+                 retry_after: float = 0.05, stall: float = 2.0):
+        self.latency = latency
+        self.realistic = realistic_mode
+        self.retry_after = retry_after
+        self.stall = stall
+        self.faults: deque[str] = deque()
+        self.requests = 0
+        self.characters = 0
+        self.texts: list[str] = []
+        self.glossaries: dict[str, dict] = {}
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+
+    def inject(self, fault: str, times: int = 1) -> None:
+        with self._lock:
+            self.faults.extend([fault] * times)
+
+    def __enter__(self) -> MTServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next_fault(self, text: str) -> str | None:
+        with self._lock:
+            self.requests += 1
+            self.characters += len(text)
+            self.texts.append(text)
+            return self.faults.popleft() if self.faults else None
+
+    def answer(self, text: str, target: str) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for one translation request."""
+        if self.latency:
+            time.sleep(self.latency)
+        fault = self._next_fault(text)
+        if fault == "429":
+            return 429, {"Retry-After": str(self.retry_after)}, b'{"error": "Slowdown"}'
+        if fault == "500":
+            return 500, {}, b'{"error": "Internal error"}'
+        if fault == "timeout":
+            time.sleep(self.stall)
+        if fault == "malformed":
+            return 200, {}, b'{"translatedText": "unterminated'
+        translated = fake_translate(text, target)
+        if fault == "empty":
+            translated = ""
+        elif fault == "drop-placeholder":
+            translated = PLACEHOLDER.sub("", translated, count=1)
+        elif fault == "duplicate-placeholder":
+            translated = PLACEHOLDER.sub(lambda m: m.group() * 2, translated, count=1)
+        elif fault == "brand":
+            translated = translate_brands(translated)
+        elif self.realistic:
+            translated = realistic(translated)
+        return 200, {}, json.dumps({"translatedText": translated}).encode()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _fields(self) -> dict[str, list[str]]:
+                fields = parse_qs(urlsplit(self.path).query)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode() if length else ""
+                if body and self.headers.get("Content-Type", "").startswith("application/json"):
+                    for key, value in json.loads(body).items():
+                        fields[key] = value if isinstance(value, list) else [value]
+                elif body:
+                    for key, value in parse_qs(body).items():
+                        fields.setdefault(key, []).extend(value)
+                return fields
+
+            def _reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
+                try:
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def do_POST(self) -> None:
+                path = urlsplit(self.path).path
+                fields = self._fields()
+                if path == "/translate":
+                    self._reply(*server.answer(fields["q"][0], fields["target"][0]))
+                elif path == "/v2/translate":
+                    self._deepl_translate(fields)
+                elif path == "/v2/glossaries":
+                    glossary_id = f"g{len(server.glossaries) + 1}"
+                    entries = dict(line.split("\t") for line in fields["entries"][0].splitlines())
+                    info = {"glossary_id": glossary_id, "name": fields["name"][0], "ready": True,
+                            "source_lang": fields["source_lang"][0].lower(),
+                            "target_lang": fields["target_lang"][0].lower(),
+                            "creation_time": "2026-11-25T00:00:00Z", "entry_count": len(entries)}
+                    server.glossaries[glossary_id] = {**info, "entries": entries}
+                    self._reply(201, {}, json.dumps(info).encode())
+                else:
+                    self._reply(404, {}, b'{"error": "not found"}')
+
+            def do_GET(self) -> None:
+                if urlsplit(self.path).path == "/v2/glossaries":
+                    listed = [{k: v for k, v in g.items() if k != "entries"}
+                              for g in server.glossaries.values()]
+                    self._reply(200, {}, json.dumps({"glossaries": listed}).encode())
+                else:
+                    self._reply(404, {}, b'{"error": "not found"}')
+
+            def _deepl_translate(self, fields: dict[str, list[str]]) -> None:
+                target = fields["target_lang"][0].split("-")[0].lower()
+                results = []
+                for text in fields["text"]:
+                    status, headers, body = server.answer(text, target)
+                    if status != 200:
+                        self._reply(status, headers, body)
+                        return
+                    translated = json.loads(body)["translatedText"]
+                    glossary = server.glossaries.get((fields.get("glossary_id") or [""])[0])
+                    if glossary:
+                        for source, rendering in glossary["entries"].items():
+                            translated = translated.replace(source, rendering)
+                    results.append({"detected_source_language": "NL", "text": translated})
+                self._reply(200, {}, json.dumps({"translations": results}).encode())
+
+        return Handler
