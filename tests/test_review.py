@@ -1,0 +1,210 @@
+"""`transflow review` driven as a translator would: a real terminal (pexpect), keys typed,
+then the catalog read back from disk."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from helpers import copy_project, transflow
+from transflow.pofile import read_po, write_po
+from transflow.review import Change, word_diff
+
+SLUG = "11-tekenen-van-een-magnesiumtekort"
+TITLE = "11 tekenen van een magnesiumtekort"
+HEADING = "Magnesiumtekort begrijpen"
+ADDRESSING = "Magnesiumtekort aanpakken"
+GLOSSARY = """\
+terms:
+  - term: magnesiumtekort
+    case_sensitive: false
+    translations: {en: magnesium deficiency, de: Magnesiummangel, fr: carence en magnésium}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The shipped project whose German catalog has three entries waiting for review:
+    a machine translation, a translation whose source changed, and one with a check error."""
+    project = copy_project(tmp_path, with_translations=True)
+    (project / "glossary.yml").write_text(GLOSSARY)
+    path = catalog_path(project)
+    po = read_po(path)
+    entries = {entry.msgid: entry for entry in po}
+    title = entries[TITLE]
+    title.msgstr = "11 Anzeichen eines Magnesiummangels"
+    title.flags.append("fuzzy")
+    title.tcomment = "machine translation: google"
+    heading = entries[HEADING]
+    heading.msgstr = "Magnesiumüberschuss verstehen"
+    heading.flags.append("fuzzy")
+    heading.previous_msgid = "Magnesiumoverschot begrijpen"
+    addressing = entries[ADDRESSING]
+    addressing.msgstr = "Magnesiummangel 2 angehen"  # a number the source does not have
+    addressing.flags.append("fuzzy")
+    addressing.tcomment = "machine translation: google"
+    write_po(path, po)
+    return project
+
+
+def catalog_path(project: Path) -> Path:
+    return project / "translations" / "de" / f"{SLUG}.po"
+
+
+def entry(project: Path, msgid: str):
+    return next(e for e in read_po(catalog_path(project)) if e.msgid == msgid)
+
+
+def spawn(project: Path, *args: str, editor: str = "false") -> pexpect.spawn:
+    env = {**os.environ, "NO_COLOR": "1", "EDITOR": editor, "VISUAL": editor}
+    child = pexpect.spawn(sys.executable, ["-c", "from transflow.cli import main; main()",
+                                           "--project", str(project), "review", "--lang", "de",
+                                           *args],
+                          env=env, encoding="utf-8", timeout=20, dimensions=(50, 200))
+    return child
+
+
+def finish(child: pexpect.spawn) -> str:
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    return child.before
+
+
+def test_accept_skip_quit_then_rerun_continues(project: Path):
+    child = spawn(project)
+    child.expect_exact("[1/3] de  " + SLUG)
+    child.expect_exact("(machine translation)")
+    child.expect_exact("11 Anzeichen eines Magnesiummangels")
+    child.expect_exact("[a]ccept")
+    child.send("a")
+    child.expect_exact("Accepted.")
+    child.expect_exact("[2/3]")
+    child.expect_exact("(source changed since the last approval)")
+    child.expect_exact("Changed since the last approval:")
+    child.expect_exact("[-Magnesiumoverschot-] {+Magnesiumtekort+} begrijpen")
+    child.send("s")
+    child.expect_exact("[3/3]")
+    child.send("q")
+    assert "accepted 1, edited 0, skipped 1; 2 entries still waiting" in finish(child)
+
+    accepted = entry(project, TITLE)
+    assert accepted.msgstr == "11 Anzeichen eines Magnesiummangels"
+    assert "fuzzy" not in accepted.flags
+    assert "fuzzy" in entry(project, HEADING).flags
+    assert "fuzzy" in entry(project, ADDRESSING).flags
+
+    child = spawn(project)
+    child.expect_exact("[1/2]")
+    child.expect_exact("Magnesiumüberschuss verstehen")
+    child.send("a")
+    child.expect_exact("[2/2]")
+    child.send("q")
+    finish(child)
+    approved = entry(project, HEADING)
+    assert "fuzzy" not in approved.flags and approved.previous_msgid is None
+
+
+def test_back_returns_to_the_previous_entry(project: Path):
+    child = spawn(project)
+    child.expect_exact("[1/3]")
+    child.send("b")
+    child.expect_exact("This is the first entry.")
+    child.send("s")
+    child.expect_exact("[2/3]")
+    child.send("b")
+    child.expect_exact("[1/3]")
+    child.expect_exact("11 Anzeichen eines Magnesiummangels")
+    child.send("a")
+    child.expect_exact("[2/3]")
+    child.send("q")
+    finish(child)
+    assert "fuzzy" not in entry(project, TITLE).flags
+
+
+def test_accepting_a_translation_with_check_errors_asks_first(project: Path):
+    child = spawn(project, SLUG)
+    for _ in range(2):
+        child.expect_exact("[a]ccept")
+        child.send("s")
+    child.expect_exact("[3/3]")
+    child.expect_exact("error: numbers: number 2 not in the source")
+    child.send("a")
+    child.expect_exact("still has 1 check error(s). Accept it anyway? [y/N]")
+    child.sendline("n")
+    child.expect_exact("[a]ccept")
+    assert "fuzzy" in entry(project, ADDRESSING).flags
+    child.send("a")
+    child.expect_exact("Accept it anyway? [y/N]")
+    child.sendline("y")
+    child.expect_exact("Accepted.")
+    finish(child)
+    assert "fuzzy" not in entry(project, ADDRESSING).flags
+
+
+def test_edit_in_the_editor_then_accept(project: Path, tmp_path: Path):
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nprintf 'Magnesiummangel verstehen\\n' > \"$1\"\n")
+    editor.chmod(0o755)
+    child = spawn(project, editor=str(editor))
+    child.expect_exact("[1/3]")
+    child.send("s")
+    child.expect_exact("[2/3]")
+    child.send("e")
+    child.expect_exact("Saved (still fuzzy): press a to accept it.")
+    child.expect_exact("Magnesiummangel verstehen")
+    edited = entry(project, HEADING)
+    assert edited.msgstr == "Magnesiummangel verstehen" and "fuzzy" in edited.flags
+    child.send("a")
+    child.expect_exact("Accepted.")
+    child.expect_exact("[3/3]")
+    child.send("q")
+    assert "accepted 1, edited 1, skipped 1" in finish(child)
+    assert "fuzzy" not in entry(project, HEADING).flags
+
+
+def test_a_killed_session_keeps_every_decision_made(project: Path):
+    child = spawn(project)
+    child.expect_exact("[1/3]")
+    child.send("a")
+    child.expect_exact("[2/3]")
+    child.kill(9)
+    child.close()
+    assert "fuzzy" not in entry(project, TITLE).flags
+    assert "fuzzy" in entry(project, HEADING).flags
+
+
+def test_glossary_terms_and_their_renderings_are_shown(project: Path):
+    child = spawn(project)
+    child.expect_exact("[1/3]")
+    child.expect_exact("Glossary:")
+    child.expect_exact("magnesiumtekort -> Magnesiummangel  MISSING")
+    child.expect_exact("warning: glossary-missing-term")
+    child.send("s")
+    child.expect_exact("[2/3]")
+    child.send("s")
+    child.expect_exact("Magnesiumtekort -> Magnesiummangel  ok")
+    child.send("q")
+    finish(child)
+
+
+def test_nothing_to_review(tmp_path: Path):
+    child = spawn(copy_project(tmp_path, with_translations=True))
+    child.expect_exact("Nothing to review")
+    finish(child)
+
+
+def test_review_needs_a_terminal(project: Path):
+    result = transflow(project, "review")
+    assert result.exit_code == 2
+    assert "interactive" in result.output
+
+
+def test_word_diff_is_word_level():
+    assert word_diff("de oude tekst blijft", "de nieuwe tekst blijft hier") == [
+        Change("equal", "de"), Change("delete", "oude"), Change("insert", "nieuwe"),
+        Change("equal", "tekst blijft"), Change("insert", "hier")]
