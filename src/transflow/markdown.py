@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import yaml
 from markdown_it import MarkdownIt
@@ -87,6 +87,11 @@ class Article:
     @property
     def text(self) -> str:
         return "".join(content + ending for content, ending in self.lines)
+
+    @cached_property
+    def shape(self) -> list[tuple]:
+        """The block structure every rebuilt version must keep (computed once per article)."""
+        return _block_shape(self.text)
 
 
 @dataclass(frozen=True)
@@ -426,12 +431,11 @@ def render_article(
             refused.append(prepared)
         else:
             chosen[number] = prepared
-    source_shape = _block_shape("".join(c + e for c, e in article.lines))
     while True:
         text = _assemble(article, chosen, lang)
-        if not chosen or _block_shape(text) == source_shape:
+        if not chosen or _block_shape(text) == article.shape:
             return Rendered(text, refused)
-        culprit = _find_culprit(article, chosen, lang, source_shape)
+        culprit = _find_culprit(article, chosen, lang, article.shape)
         refused.append(
             Refusal(
                 article.segments[culprit].msgid,
