@@ -323,3 +323,26 @@ def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...]
         return
     click.echo(f"accepted {tally.accepted}, edited {tally.edited}, skipped {tally.skipped}; "
                f"{left} entr{'y' if left == 1 else 'ies'} still waiting for review.")
+
+
+@main.command()
+@_lang_option
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the pages (default: build/report/).")
+@click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
+@click.pass_context
+def report(ctx: click.Context, langs: tuple[str, ...], output: Path | None,
+           articles: tuple[str, ...]) -> None:
+    """Write one self-contained HTML page per language for editors: each article side by side.
+
+    Untranslated, fuzzy and problem entries are highlighted, glossary terms marked, progress
+    shown per article. The page needs no network. Exit status 0.
+    """
+    from .htmlreport import write_reports
+
+    config = _config(ctx, langs)
+    for path, reports in write_reports(config, articles, output):
+        rows = [row for report in reports for row in report.rows]
+        waiting = sum(row.needs_attention for row in rows)
+        click.echo(f"wrote     {config.relative(path)} ({len(reports)} article(s), {waiting} of "
+                   f"{len(rows)} entries need attention)")
