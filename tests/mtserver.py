@@ -7,6 +7,7 @@ differs from input but is reproducible) and injects faults on demand:
 
 - `latency`: seconds to wait before every reply;
 - `inject(fault, times)`: the next `times` requests get `fault`: "429" (with Retry-After), "500",
+  "403" (bad key),
   "timeout" (no reply until long after the client gave up), "malformed" (200 with broken JSON),
   "empty" (an empty translation), "drop-placeholder", "duplicate-placeholder", "brand" (brand
   names translated, ® dropped);
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import socket
 import threading
 import time
 from collections import deque
@@ -102,7 +104,8 @@ class MTServer:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
+                                        daemon=True)
 
     @property
     def url(self) -> str:
@@ -136,6 +139,8 @@ class MTServer:
             return 429, {"Retry-After": str(self.retry_after)}, b'{"error": "Slowdown"}'
         if fault == "500":
             return 500, {}, b'{"error": "Internal error"}'
+        if fault == "403":
+            return 403, {}, b'{"error": "Invalid API key"}'
         if fault == "timeout":
             time.sleep(self.stall)
         if fault == "malformed":
@@ -158,6 +163,11 @@ class MTServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                # As production servers do: without it, keep-alive replies wait for delayed ACKs.
+                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -199,7 +209,7 @@ class MTServer:
                     info = {"glossary_id": glossary_id, "name": fields["name"][0], "ready": True,
                             "source_lang": fields["source_lang"][0].lower(),
                             "target_lang": fields["target_lang"][0].lower(),
-                            "creation_time": "2026-11-25T00:00:00Z", "entry_count": len(entries)}
+                            "creation_time": "2026-11-25T00:00:00.000000Z", "entry_count": len(entries)}
                     server.glossaries[glossary_id] = {**info, "entries": entries}
                     self._reply(201, {}, json.dumps(info).encode())
                 else:
@@ -226,7 +236,8 @@ class MTServer:
                     if glossary:
                         for source, rendering in glossary["entries"].items():
                             translated = translated.replace(source, rendering)
-                    results.append({"detected_source_language": "NL", "text": translated})
+                    results.append({"detected_source_language": "NL", "text": translated,
+                                    "billed_characters": len(text)})
                 self._reply(200, {}, json.dumps({"translations": results}).encode())
 
         return Handler

@@ -42,10 +42,12 @@ class EngineUnavailable(Exception):
 class TransientError(Exception):
     """This request failed but the next may work: rate limited, server error, timeout, bad reply."""
 
-    def __init__(self, message: str, retry_after: float | None = None, network: bool = False):
+    def __init__(self, message: str, retry_after: float | None = None, network: bool = False,
+                 refused: bool = False):
         super().__init__(message)
         self.retry_after = retry_after
-        self.network = network
+        self.network = network or refused
+        self.refused = refused
 
 
 class Engine(Protocol):
@@ -157,7 +159,7 @@ class _Transport(threading.local):
         except requests.Timeout:
             raise TransientError(f"no reply within {self.timeout:g} s", network=True) from None
         except requests.ConnectionError:
-            raise TransientError(f"cannot connect to {_host(url)}", network=True) from None
+            raise TransientError(f"cannot connect to {_host(url)}", refused=True) from None
         if response.status_code == 429:
             raise TransientError("rate limited (HTTP 429)", _retry_after(response))
         if response.status_code >= 500:
@@ -363,7 +365,7 @@ class DeeplEngine:
         except errors.TooManyRequestsException:
             raise TransientError("rate limited (HTTP 429)") from None
         except errors.ConnectionException:
-            raise TransientError("cannot connect to DeepL", network=True) from None
+            raise TransientError("cannot connect to DeepL", refused=True) from None
         except errors.DeepLException as exc:
             raise TransientError(f"DeepL error ({type(exc).__name__})") from None
 
@@ -481,7 +483,7 @@ def _with_retries(engine: Engine, text: str, settings: EngineSettings, limiter: 
         try:
             return engine.translate(text)
         except TransientError as exc:
-            last = attempt == attempts - 1 or (exc.network and attempt >= 1)
+            last = attempt == attempts - 1 or (exc.refused and attempt >= 1)
             if last:
                 raise
             delay = exc.retry_after

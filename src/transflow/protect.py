@@ -203,9 +203,8 @@ def _repair_markup(source: str, translation: str) -> str:
     and translated link destinations, URLs and code (put back in order when the counts agree)."""
     if not re.search(r"\]\s+\(", source):
         translation = re.sub(r"\]\s+\(", "](", translation)
-    if not re.search(r"(?:^|\s)(?:\*{1,3}|_{1,3})\s", source):
-        translation = re.sub(r"(^|\s)(\*{1,3}|_{1,3})\s+(?=\S)", r"\1\2", translation)
-        translation = re.sub(r"(?<=\S)\s+(\*{1,3}|_{1,3})(?=$|\s|[.,;:!?)])", r"\1", translation)
+    if _inline_shape(source) != _inline_shape(translation):
+        translation = _tighten_emphasis(translation)
     for kind in ("link-end", "url", "code", "html"):
         wanted = [span for span in protected_spans(source) if span.kind == kind]
         found = [span for span in protected_spans(translation) if span.kind == kind]
@@ -214,6 +213,21 @@ def _repair_markup(source: str, translation: str) -> str:
                 translation = (translation[:have.start] + source[want.start:want.end]
                                + translation[have.end:])
     return translation
+
+
+def _tighten_emphasis(text: str) -> str:
+    """``** bold **`` -> ``**bold**``: markers alternate open/close; spaces inside go."""
+    pieces = re.split(r"((?<!\\)\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w))", text)
+    opened: set[str] = set()
+    for index in range(1, len(pieces), 2):
+        marker = pieces[index]
+        if marker in opened:
+            opened.discard(marker)
+            pieces[index - 1] = pieces[index - 1].rstrip(" ")
+        else:
+            opened.add(marker)
+            pieces[index + 1] = pieces[index + 1].lstrip(" ")
+    return "".join(pieces)
 
 
 def _enough(term: Term, expected: str, source: str, translation: str, glossary: Glossary) -> bool:
