@@ -9,7 +9,9 @@ loses nothing, and a rerun simply finds what is left.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,7 +258,7 @@ class Session:
                 click.echo(self.style("Saved (still fuzzy): press a to accept it.", fg="green"))
                 self.show(item, entry, position)
             else:
-                click.echo(f"Unknown key {key!r}. " + self.key_line())
+                click.echo(f"Unknown key {key!r} (? for help).")
 
     def accept(self, item: Item, entry: polib.POEntry) -> bool:
         errors = [f for f in self.problems(item, entry) if f.severity == checks.ERROR]
@@ -301,7 +303,7 @@ class Session:
         self.section("Source", entry.msgid)
         if checks.source_changed(entry):
             click.echo(self.style("Changed since the last approval:", bold=True))
-            click.echo("  " + self.render_diff(word_diff(entry.previous_msgid, entry.msgid)))
+            click.echo(indented(self.render_diff(word_diff(entry.previous_msgid, entry.msgid))))
         self.section("Candidate", entry.msgstr)
         if entry.tcomment:
             for line in entry.tcomment.splitlines():
@@ -322,7 +324,7 @@ class Session:
 
     def section(self, title: str, text: str) -> None:
         click.echo(self.style(f"{title}:", bold=True))
-        click.echo("  " + text.replace("\n", "\n  "))
+        click.echo(indented(text))
 
     def render_diff(self, changes: list[Change]) -> str:
         pieces = []
@@ -334,6 +336,14 @@ class Session:
             else:
                 pieces.append(change.text)
         return " ".join(pieces)
+
+
+def indented(text: str) -> str:
+    """Wrapped to the terminal, indented, each line of the text kept (long paragraphs read)."""
+    width = max(40, shutil.get_terminal_size().columns - 1)
+    return "\n".join(textwrap.fill(line, width, initial_indent="  ", subsequent_indent="  ",
+                                   break_long_words=False, break_on_hyphens=False) or "  "
+                     for line in text.split("\n"))
 
 
 def review(config: Config, articles: Iterable[str] = ()) -> tuple[Tally, int, int]:
