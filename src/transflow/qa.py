@@ -1,0 +1,418 @@
+"""Running the checks over a project: which files, which checks, switched off where, and the verdict.
+
+A file that cannot be read is a problem of that file, never the end of the run: CI should list
+everything that is wrong in one go. Checks are switched off per project (`checks.disable` in
+transflow.yml) or per entry (a translator comment ``transflow: ignore CHECK[, CHECK...]``, which
+Poedit shows and edits and msgmerge keeps, unlike custom flags).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from . import catalog as catalogs
+from . import checks as registry
+from .checks import CHECKS, ERROR, SEVERITIES, CatalogContext, EntryContext, SourceContext
+from .config import Config
+from .errors import TransflowError
+from .glossary import Glossary, for_project
+from .markdown import Segment
+from .pofile import read_po
+from .sources import Source, discover, load
+
+_IGNORE = re.compile(r"^\s*transflow:\s*ignore\s+(.+?)\s*$", re.MULTILINE)
+_SETTINGS = {"disable", "severity", "thresholds", "count", "max_obsolete", "length_ratio"}
+_COUNTS = {"strings": ("strings",), "words": ("words",), "both": ("strings", "words")}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding, located at a file line; msgid/msgstr when it concerns one entry."""
+
+    check: str
+    severity: str
+    message: str
+    path: str
+    line: int | None = None
+    lang: str | None = None
+    msgid: str | None = None
+    msgstr: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The `checks:` section of transflow.yml, validated."""
+
+    disabled: frozenset[str] = frozenset()
+    severity: dict[str, str] = field(default_factory=dict)
+    thresholds: dict[str, float] = field(default_factory=dict)
+    count: tuple[str, ...] = ("strings", "words")
+    max_obsolete: int = 20
+    length_ratio: tuple[float, float] = (0.5, 2.0)
+
+    def enabled(self, name: str) -> bool:
+        return name not in self.disabled
+
+    def severity_of(self, name: str) -> str:
+        return self.severity.get(name, CHECKS[name].severity)
+
+
+def load_settings(config: Config) -> Settings:
+    section = config.section("checks")
+    section.check_keys(_SETTINGS)
+
+    def names(key: str) -> list[str]:
+        value = section.get(key, [])
+        value = [value] if isinstance(value, str) else value
+        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+            raise section.error(key, "must be a list of check names")
+        unknown = [name for name in value if name not in CHECKS]
+        if unknown:
+            raise section.error(key, f"unknown check {unknown[0]!r} (see `transflow check --list`)")
+        return value
+
+    severity = section.get("severity", {})
+    if not isinstance(severity, dict):
+        raise section.error("severity", "must map check names to error or warning")
+    for name, level in severity.items():
+        if name not in CHECKS:
+            raise section.error("severity", f"unknown check {name!r}")
+        if level not in SEVERITIES:
+            raise section.error("severity", f"{name}: {level!r} is not error or warning")
+    thresholds = section.get("thresholds", {})
+    if not isinstance(thresholds, dict):
+        raise section.error("thresholds", "must map language codes to percentages (en: 100%)")
+    count = section.get("count", "both")
+    if count not in _COUNTS:
+        raise section.error("count", "must be strings, words or both")
+    max_obsolete = section.get("max_obsolete", 20)
+    if isinstance(max_obsolete, bool) or not isinstance(max_obsolete, int) or max_obsolete < 0:
+        raise section.error("max_obsolete", "must be a whole number, 0 or more")
+    ratio = section.get("length_ratio", [0.5, 2.0])
+    if (not isinstance(ratio, list) or len(ratio) != 2
+            or not all(isinstance(x, (int, float)) and x > 0 for x in ratio) or ratio[0] > ratio[1]):
+        raise section.error("length_ratio", "must be [lowest, highest], e.g. [0.5, 2.0]")
+    return Settings(
+        disabled=frozenset(names("disable")),
+        severity=dict(severity),
+        thresholds={str(lang): _percent(section, lang, value) for lang, value in thresholds.items()},
+        count=_COUNTS[count],
+        max_obsolete=max_obsolete,
+        length_ratio=(float(ratio[0]), float(ratio[1])),
+    )
+
+
+def _percent(section, lang: str, value: object) -> float:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        with contextlib.suppress(ValueError):
+            value = float(value.strip()[:-1])
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+        raise section.error("thresholds", f"{lang}: {value!r} is not a percentage from 0 to 100")
+    return float(value)
+
+
+@dataclass
+class CatalogStats:
+    """Counts of one article in one language; `error` when the catalog could not be read."""
+
+    slug: str
+    lang: str
+    path: str
+    counts: catalogs.Counts
+    error: str = ""
+
+
+@dataclass
+class Result:
+    problems: list[Problem] = field(default_factory=list)
+    stats: list[CatalogStats] = field(default_factory=list)
+    entries: int = 0
+    sources: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for problem in self.problems if problem.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+    @property
+    def passed(self) -> bool:
+        return self.errors == 0
+
+
+def select_articles(config: Config, articles: Iterable[str] = ()) -> list[str]:
+    """Slugs of the project's articles (templates and catalogs), or of the ones asked for.
+
+    An article is named by its slug or by the path of its source, template or catalog.
+    """
+    known = {path.stem for path in config.templates_dir.glob("*.pot")}
+    for lang in config.languages:
+        known.update(path.stem for path in (config.translations_dir / lang).glob("*.po"))
+    wanted = []
+    for name in articles:
+        slug = Path(name).stem if name.endswith((".po", ".pot", ".md")) else name
+        if slug not in known:
+            raise TransflowError(f"no article {name!r} (no template or catalog of that name)")
+        wanted.append(slug)
+    return sorted(set(wanted) if wanted else known)
+
+
+def read_stats(config: Config, slugs: list[str]) -> list[CatalogStats]:
+    """Strings and words per article and language, as `transflow stats` prints them."""
+    rows = []
+    for lang in config.languages:
+        for slug in slugs:
+            path = config.catalog_path(lang, slug)
+            try:
+                counts = catalogs.count(read_po(path))
+                rows.append(CatalogStats(slug, lang, config.relative(path), counts))
+            except TransflowError as exc:
+                rows.append(CatalogStats(slug, lang, config.relative(path), catalogs.Counts(),
+                                         str(exc)))
+    return rows
+
+
+class _Run:
+    """One `transflow check`: the state shared by the per-file steps."""
+
+    def __init__(self, config: Config, settings: Settings, fail_under: float | None):
+        self.config = config
+        self.settings = settings
+        self.fail_under = fail_under
+        self.result = Result()
+        self.glossary = self._glossary()
+        self.entry_checks = [check for check in CHECKS.values()
+                             if check.scope == "entry" and settings.enabled(check.name)]
+        self.translations: list[tuple[str, str, str, str, int | None, frozenset[str]]] = []
+
+    def add(self, name: str, message: str, path: str, line: int | None = None, *,
+            lang: str | None = None, entry: polib.POEntry | None = None,
+            segment: Segment | None = None) -> None:
+        if not self.settings.enabled(name):
+            return
+        msgid = entry.msgid if entry is not None else segment.msgid if segment else None
+        self.result.problems.append(Problem(
+            name, self.settings.severity_of(name), message, path, line, lang, msgid,
+            entry.msgstr if entry is not None else None))
+
+    def _glossary(self) -> Glossary:
+        path = self.config.glossary_file
+        where = self.config.relative(path)
+        if not path.exists():
+            self.result.problems.append(Problem(
+                "glossary-file", "warning", "no glossary: glossary checks are skipped", where))
+            return Glossary.empty()
+        try:
+            return for_project(path, self.config.languages)
+        except TransflowError as exc:
+            self.add("glossary-file", exc.message, where, exc.line)
+            return Glossary.empty()
+
+    def read(self, path: Path, lang: str | None = None) -> polib.POFile | None:
+        try:
+            return read_po(path)
+        except TransflowError as exc:
+            self.add("unreadable", exc.message, self.config.relative(path), exc.line, lang=lang)
+            return None
+
+    # --- catalogs ---
+
+    def catalog(self, slug: str, lang: str, template: polib.POFile | None) -> None:
+        path = self.config.catalog_path(lang, slug)
+        where = self.config.relative(path)
+        if not path.exists():
+            if template is not None:
+                self.add("catalog-outdated", "no catalog for this language: run `transflow "
+                         "update`", where, lang=lang)
+            return
+        catalog = self.read(path, lang)
+        if catalog is None:
+            return
+        counts = catalogs.count(catalog)
+        self.result.stats.append(CatalogStats(slug, lang, where, counts))
+        context = CatalogContext(lang, self.settings.max_obsolete)
+        for check in CHECKS.values():
+            if check.scope == "catalog" and check.function and self.settings.enabled(check.name):
+                for line, message in check.function(catalog, context):
+                    self.add(check.name, message, where, line, lang=lang)
+        if template is not None:
+            self._compare_with_template(catalog, template, where, lang)
+        self._threshold(counts, where, lang)
+        self._entries(catalog, where, lang)
+
+    def _compare_with_template(self, catalog: polib.POFile, template: polib.POFile,
+                               where: str, lang: str) -> None:
+        expected = [(entry.msgctxt, entry.msgid) for entry in template if not entry.obsolete]
+        present = [(entry.msgctxt, entry.msgid) for entry in catalog if not entry.obsolete]
+        if expected != present:
+            missing = len(set(expected) - set(present))
+            extra = len(set(present) - set(expected))
+            self.add("catalog-outdated", f"out of date with its template ({missing} string(s) "
+                     f"missing, {extra} no longer in it): run `transflow update`", where, 1,
+                     lang=lang)
+
+    def _threshold(self, counts: catalogs.Counts, where: str, lang: str) -> None:
+        wanted = (self.fail_under if self.fail_under is not None
+                  else self.settings.thresholds.get(lang, self.config.threshold_for(lang)))
+        shares = {"strings": counts.percent,
+                  "words": 100.0 * counts.translated_words / counts.total_words
+                  if counts.total_words else 100.0}
+        for unit in self.settings.count:
+            if shares[unit] < wanted:
+                self.add("threshold", f"{shares[unit]:.1f}% of {unit} translated, "
+                         f"below the {wanted:g}% required for {lang}", where, 1, lang=lang)
+
+    def _entries(self, catalog: polib.POFile, where: str, lang: str) -> None:
+        context = EntryContext(lang, self.glossary, self.settings.length_ratio)
+        for entry in catalog:
+            if entry.obsolete:
+                continue
+            self.result.entries += 1
+            ignored = ignored_checks(entry)
+            approved = catalogs.is_approved(entry)
+            for check in self.entry_checks:
+                if (check.approved_only and not approved) or check.name in ignored:
+                    continue
+                for message in check.function(entry, context):
+                    self.add(check.name, message, where, entry.linenum, lang=lang, entry=entry)
+            if approved:
+                self.translations.append((lang, entry.msgid, entry.msgstr, where, entry.linenum,
+                                          ignored))
+
+    # --- the project as a whole ---
+
+    def consistency(self) -> None:
+        by_source: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        by_translation: dict[tuple[str, str], dict[str, list]] = defaultdict(
+            lambda: defaultdict(list))
+        for item in self.translations:
+            lang, msgid, msgstr = item[:3]
+            by_source[lang, msgid][msgstr].append(item)
+            by_translation[lang, msgstr][msgid].append(item)
+        self._disagreements(by_source, "inconsistent-translation", "translated as")
+        self._disagreements(by_translation, "inconsistent-source", "the translation of")
+
+    def _disagreements(self, groups: dict, name: str, relation: str) -> None:
+        """Every entry that differs from the most common choice names where that choice is."""
+        for variants in groups.values():
+            if len(variants) < 2:
+                continue
+            ranked = sorted(variants.items(), key=lambda kv: -len(kv[1]))
+            common, places = ranked[0]
+            first = places[0]
+            for _choice, items in ranked[1:]:
+                for lang, msgid, msgstr, where, line, ignored in items:
+                    if name in ignored:
+                        continue
+                    self.result.problems.append(Problem(
+                        name, self.settings.severity_of(name),
+                        f"elsewhere {relation} {_short(common)!r} ({first[3]}:{first[4]}, "
+                        f"{len(places)} time(s))", where, line, lang, msgid, msgstr))
+
+    def template(self, slug: str, source: Source | None) -> polib.POFile | None:
+        path = self.config.template_path(slug)
+        if not path.exists():
+            return None
+        template = self.read(path)
+        if template is None or source is None or not self.settings.enabled("template-outdated"):
+            return template
+        fresh = catalogs.build_template(source.article, self.config.project,
+                                        template.metadata.get(catalogs.CREATION_DATE, ""),
+                                        self.glossary)
+        if _entry_keys(fresh) != _entry_keys(template):
+            self.add("template-outdated", f"{source.article.path} changed since the template "
+                     "was made: run `transflow extract`", self.config.relative(path), 1)
+        return template
+
+    def source_checks(self, source: Source) -> None:
+        context = SourceContext(self.glossary)
+        where = self.config.relative(source.path)
+        checks = [check for check in CHECKS.values()
+                  if check.scope == "source" and self.settings.enabled(check.name)]
+        for segment in source.article.segments:
+            for check in checks:
+                for snippet, message in check.function(segment.msgid, context):
+                    self.add(check.name, message, where, _line_of(source, segment, snippet),
+                             segment=segment)
+
+
+def _entry_keys(template: polib.POFile) -> list[tuple]:
+    """What `extract` decides: strings, their kinds and notes, and where they are."""
+    return [(entry.msgctxt, entry.msgid, entry.comment, [tuple(o) for o in entry.occurrences])
+            for entry in template if not entry.obsolete]
+
+
+def ignored_checks(entry: polib.POEntry) -> frozenset[str]:
+    """Checks a translator switched off for this entry with ``# transflow: ignore NAME, ...``."""
+    if "transflow:" not in (entry.tcomment or ""):
+        return frozenset()
+    names = set()
+    for match in _IGNORE.finditer(entry.tcomment):
+        names.update(re.split(r"[,\s]+", match.group(1)))
+    if "all" in names:
+        return frozenset(CHECKS)
+    return frozenset(names)
+
+
+def _line_of(source: Source, segment: Segment, snippet: str) -> int:
+    """The source line a snippet is on (a paragraph spans several lines)."""
+    if snippet:
+        for span in segment.spans:
+            if snippet in source.article.lines[span.line][0][span.start:span.end]:
+                return span.line + 1
+    return segment.line
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_project(config: Config, articles: Iterable[str] = (), *, source: bool = False,
+                  fail_under: float | None = None) -> Result:
+    """Every check on every catalog of the chosen articles and languages (and their sources)."""
+    settings = load_settings(config)
+    run = _Run(config, settings, fail_under)
+    slugs = select_articles(config, articles)
+    sources = _sources(run, set(slugs)) if (
+        source or settings.enabled("template-outdated")) else {}
+    for slug in slugs:
+        template = run.template(slug, sources.get(slug))
+        for lang in config.languages:
+            run.catalog(slug, lang, template)
+    if source:
+        for item in sources.values():
+            run.source_checks(item)
+        run.result.sources = len(sources)
+    run.consistency()
+    run.result.problems.sort(key=lambda p: (p.path, p.line or 0))
+    return run.result
+
+
+def _sources(run: _Run, slugs: set[str]) -> dict[str, Source]:
+    """The source articles of the chosen slugs; a broken one is reported and skipped."""
+    if not run.config.source_dir.is_dir():
+        return {}
+    found = {}
+    for path in discover(run.config):
+        try:
+            item = load(run.config, path)
+        except TransflowError as exc:
+            run.add("unreadable", exc.message, run.config.relative(path), exc.line)
+            continue
+        if item.slug in slugs:
+            found[item.slug] = item
+    return found
+
+
+def describe() -> list[registry.Check]:
+    """The registered checks in their documented order, for `transflow check --list`."""
+    return list(CHECKS.values())

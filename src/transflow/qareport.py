@@ -1,0 +1,198 @@
+"""Check results and statistics for people (text, colour on a terminal) and for CI (JSON, JUnit, GitHub).
+
+The JSON documents are a stable interface: fields are only ever added, and `schema` changes its
+number if one is ever removed or changes meaning.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from xml.sax.saxutils import escape, quoteattr
+
+import click
+
+from .catalog import Counts
+from .checks import ERROR
+from .qa import CatalogStats, Problem, Result
+from .reports import table
+
+CHECK_SCHEMA = "transflow-check/1"
+STATS_SCHEMA = "transflow-stats/1"
+_COLOURS = {"error": "red", "warning": "yellow"}
+
+
+def _location(problem: Problem) -> str:
+    return f"{problem.path}:{problem.line}" if problem.line else problem.path
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def text(result: Result, source_language: str, colour: bool = False) -> str:
+    """`file:line: severity: check: message`, the entry's source and translation, then a summary."""
+    def style(value: str, **kwargs) -> str:
+        return click.style(value, **kwargs) if colour else value
+
+    lines = []
+    for problem in result.problems:
+        severity = style(problem.severity, fg=_COLOURS[problem.severity], bold=True)
+        lines.append(f"{_location(problem)}: {severity}: {style(problem.check, bold=True)}: "
+                     f"{problem.message}")
+        if problem.msgid is not None:
+            lines.append(f"    {source_language}: {_clip(problem.msgid)}")
+        if problem.msgstr:
+            lines.append(f"    {problem.lang}: {_clip(problem.msgstr)}")
+    lines.append(summary(result, colour))
+    return "\n".join(lines)
+
+
+def summary(result: Result, colour: bool = False) -> str:
+    by_check = Counter(problem.check for problem in result.problems)
+    detail = ", ".join(f"{name} {count}" for name, count in sorted(by_check.items()))
+    verdict = "passed" if result.passed else "FAILED"
+    if colour:
+        verdict = click.style(verdict, fg="green" if result.passed else "red", bold=True)
+    sources = f", {result.sources} source article(s)" if result.sources else ""
+    return (f"{verdict}: {result.errors} error(s), {result.warnings} warning(s) in "
+            f"{len(result.stats)} catalog(s), {result.entries} entries{sources}"
+            + (f"\n  by check: {detail}" if detail else ""))
+
+
+def _counts_json(counts: Counts) -> dict:
+    return {
+        "strings": {"total": counts.total, "translated": counts.translated,
+                    "fuzzy": counts.fuzzy, "untranslated": counts.untranslated,
+                    "obsolete": counts.obsolete},
+        "words": {"total": counts.total_words, "translated": counts.translated_words,
+                  "fuzzy": counts.fuzzy_words, "untranslated": counts.untranslated_words},
+        "percent_strings": round(counts.percent, 2),
+        "percent_words": round(_word_percent(counts), 2),
+    }
+
+
+def _word_percent(counts: Counts) -> float:
+    return 100.0 * counts.translated_words / counts.total_words if counts.total_words else 100.0
+
+
+def _stats_json(row: CatalogStats) -> dict:
+    item = {"article": row.slug, "lang": row.lang, "path": row.path, **_counts_json(row.counts)}
+    if row.error:
+        item["error"] = row.error
+    return item
+
+
+def as_json(result: Result) -> str:
+    document = {
+        "schema": CHECK_SCHEMA,
+        "passed": result.passed,
+        "summary": {
+            "errors": result.errors, "warnings": result.warnings,
+            "catalogs": len(result.stats), "entries": result.entries, "sources": result.sources,
+            "by_check": dict(sorted(Counter(p.check for p in result.problems).items())),
+        },
+        "problems": [
+            {"path": p.path, "line": p.line, "severity": p.severity, "check": p.check,
+             "message": p.message, "lang": p.lang, "msgid": p.msgid, "msgstr": p.msgstr}
+            for p in result.problems
+        ],
+        "catalogs": [_stats_json(row) for row in result.stats],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def junit(result: Result) -> str:
+    """One test suite per file; errors are failures, warnings passing cases with their message."""
+    by_file: dict[str, list[Problem]] = {row.path: [] for row in result.stats}
+    for problem in result.problems:
+        by_file.setdefault(problem.path, []).append(problem)
+    suites = []
+    for path, problems in by_file.items():
+        failures = sum(1 for p in problems if p.severity == ERROR)
+        cases = []
+        for p in problems:
+            name = quoteattr(f"{_location(p)} {p.check}")
+            body = escape(f"{p.message}\nsource: {p.msgid or ''}\ntranslation: {p.msgstr or ''}")
+            if p.severity == ERROR:
+                cases.append(f'    <testcase classname="transflow.{p.check}" name={name}>'
+                             f'<failure type="{p.check}" message={quoteattr(p.message)}>'
+                             f"{body}</failure></testcase>")
+            else:
+                cases.append(f'    <testcase classname="transflow.{p.check}" name={name}>'
+                             f"<system-out>warning: {body}</system-out></testcase>")
+        if not problems:
+            cases.append(f'    <testcase classname="transflow.check" name={quoteattr(path)}/>')
+        suites.append(f"  <testsuite name={quoteattr(path)} tests=\"{len(cases)}\" "
+                      f"failures=\"{failures}\" errors=\"0\">\n" + "\n".join(cases)
+                      + "\n  </testsuite>")
+    total = sum(max(len(problems), 1) for problems in by_file.values())
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<testsuites name="transflow check" tests="{total}" failures="{result.errors}">\n'
+            + "\n".join(suites) + "\n</testsuites>")
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(result: Result) -> str:
+    """GitHub Actions workflow commands: an annotation on each PO (or source) file line."""
+    lines = []
+    for p in result.problems:
+        where = f"file={_escape_property(p.path)}"
+        if p.line:
+            where += f",line={p.line}"
+        detail = p.message + (f"\n{p.msgid}" if p.msgid else "") + (
+            f"\n{p.lang}: {p.msgstr}" if p.msgstr else "")
+        lines.append(f"::{p.severity} {where},title={_escape_property('transflow ' + p.check)}"
+                     f"::{_escape_data(detail)}")
+    lines.append(summary(result))
+    return "\n".join(lines)
+
+
+CHECK_FORMATS = {"json": as_json, "junit": junit, "github": github}
+
+
+def stats_table(rows: list[CatalogStats]) -> str:
+    """Article x language, strings and words translated/fuzzy/untranslated, totals per language."""
+    headers = ["article", "lang", "strings", "transl.", "fuzzy", "untransl.", "words", "transl.",
+               "fuzzy", "untransl.", "done"]
+    body = []
+    per_language: dict[str, Counts] = {}
+    for row in rows:
+        if row.error:
+            body.append([row.slug, row.lang, *[""] * 8, "unreadable"])
+            continue
+        body.append(_stats_cells(row.slug, row.lang, row.counts))
+        per_language[row.lang] = per_language.get(row.lang, Counts()) + row.counts
+    for lang, counts in per_language.items():
+        body.append(_stats_cells("total", lang, counts))
+    if len(per_language) > 1:
+        body.append(_stats_cells("total", "all", sum(per_language.values(), Counts())))
+    return table(headers, body)
+
+
+def _stats_cells(slug: str, lang: str, c: Counts) -> list[str]:
+    return [slug, lang, str(c.total), str(c.translated), str(c.fuzzy), str(c.untranslated),
+            str(c.total_words), str(c.translated_words), str(c.fuzzy_words),
+            str(c.untranslated_words), f"{c.percent:.0f}%"]
+
+
+def stats_json(rows: list[CatalogStats]) -> str:
+    per_language: dict[str, Counts] = {}
+    for row in rows:
+        if not row.error:
+            per_language[row.lang] = per_language.get(row.lang, Counts()) + row.counts
+    document = {
+        "schema": STATS_SCHEMA,
+        "catalogs": [_stats_json(row) for row in rows],
+        "totals": {lang: _counts_json(counts) for lang, counts in per_language.items()},
+        "total": _counts_json(sum(per_language.values(), Counts())),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
