@@ -162,20 +162,29 @@ def parse_article(
 
 
 def _load_yaml(text: str) -> object:
-    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+    return yaml.load(text, Loader=_YAML_LOADER)
 
 
 def _load_front_matter(token: Token, path: str) -> dict:
     try:
         data = _load_yaml(token.content) if token.content.strip() else {}
+    except yaml.YAMLError:
+        data = _explain_yaml_error(token.content, path)
+    if not isinstance(data, dict):
+        raise TransflowError("front matter must be a YAML mapping (key: value)", path, 2)
+    return data
+
+
+def _explain_yaml_error(content: str, path: str) -> dict:
+    """libyaml points at where it gave up; the pure-Python loader points at the culprit."""
+    try:
+        yaml.safe_load(content)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = (mark.line + 2) if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise TransflowError(f"invalid front matter YAML: {problem}", path, line) from None
-    if not isinstance(data, dict):
-        raise TransflowError("front matter must be a YAML mapping (key: value)", path, 2)
-    return data
+    raise TransflowError("invalid front matter YAML", path, 2)
 
 
 def _front_matter_value_span(token: Token, lines: list[tuple[str, str]], key: str) -> Span | None:
