@@ -100,6 +100,7 @@ class MTServer:
         self.requests = 0
         self.characters = 0
         self.texts: list[str] = []
+        self.sent: list[tuple[str, str]] = []
         self.glossaries: dict[str, dict] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -123,18 +124,19 @@ class MTServer:
         self._server.shutdown()
         self._server.server_close()
 
-    def _next_fault(self, text: str) -> str | None:
+    def _next_fault(self, text: str, target: str) -> str | None:
         with self._lock:
             self.requests += 1
             self.characters += len(text)
             self.texts.append(text)
+            self.sent.append((target, text))
             return self.faults.popleft() if self.faults else None
 
     def answer(self, text: str, target: str) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body for one translation request."""
         if self.latency:
             time.sleep(self.latency)
-        fault = self._next_fault(text)
+        fault = self._next_fault(text, target)
         if fault == "429":
             return 429, {"Retry-After": str(self.retry_after)}, b'{"error": "Slowdown"}'
         if fault == "500":

@@ -61,6 +61,7 @@ class Glossary:
     terms: list[Term]
     path: Path | None = None
     _pattern: re.Pattern | None = field(default=None, repr=False, compare=False)
+    _found: dict[str, list[TermMatch]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path, languages_: tuple[str, ...] = ()) -> Glossary:
@@ -82,12 +83,15 @@ class Glossary:
         """Non-overlapping occurrences, longest term first, on word (and compound) boundaries."""
         if not self.terms:
             return []
-        pattern = self._compiled()
-        matches = []
-        for match in pattern.finditer(source_text):
-            term = self.terms[int(match.lastgroup[1:].split("_")[0])]
-            matches.append(TermMatch(term, match.start(), match.end(), match.group()))
-        return matches
+        known = self._found.get(source_text)
+        if known is None:
+            known = [TermMatch(self.terms[int(match.lastgroup[1:].split("_")[0])],
+                               match.start(), match.end(), match.group())
+                     for match in self._compiled().finditer(source_text)]
+            if len(self._found) > 10_000:
+                self._found.clear()
+            self._found[source_text] = known
+        return list(known)
 
     def expected(self, term: Term, lang: str) -> str:
         """The required rendering in `lang`; empty when the glossary sets none for that language."""

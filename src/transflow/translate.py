@@ -155,13 +155,13 @@ class _Catalog:
             return False
         if _signature(self.path) != self.signature:
             self.po = read_po(self.path)
-            for entry in self.po:
-                done = self.fills.get((entry.msgctxt, entry.msgid))
-                if done and _untranslated(entry):
-                    entry.msgstr = done[0]
-                    if "fuzzy" not in entry.flags:
-                        entry.flags.insert(0, "fuzzy")
-                    entry.tcomment = "\n".join(filter(None, [entry.tcomment, done[1]]))
+        for entry in self.po:
+            done = self.fills.get((entry.msgctxt, entry.msgid))
+            if done and _untranslated(entry):
+                entry.msgstr = done[0]
+                if "fuzzy" not in entry.flags:
+                    entry.flags.insert(0, "fuzzy")
+                entry.tcomment = "\n".join(filter(None, [entry.tcomment, done[1]]))
         write_po(self.path, self.po)
         self.signature = _signature(self.path)
         self.dirty = False
