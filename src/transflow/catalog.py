@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 import polib
 
 from . import __version__, languages
+from .config import Config
+from .fuzzy import FuzzyIndex
 from .glossary import Glossary
 from .markdown import Article
 
@@ -67,21 +69,6 @@ def build_template(article: Article, project: str, creation_date: str,
     return template
 
 
-def same_entries(first: polib.POFile, second: polib.POFile) -> bool:
-    """Equal apart from the creation date: then the old file stays as it is, date included."""
-    if len(first) != len(second):
-        return False
-    for a, b in zip(first, second, strict=True):
-        if (a.msgid, a.msgctxt, a.comment, a.occurrences, a.flags) != (
-            b.msgid, b.msgctxt, b.comment, b.occurrences, b.flags
-        ):
-            return False
-    strip = {CREATION_DATE}
-    return {k: v for k, v in first.metadata.items() if k not in strip} == {
-        k: v for k, v in second.metadata.items() if k not in strip
-    } and first.header == second.header
-
-
 def new_catalog(template: polib.POFile, lang: str, project: str, now: str) -> polib.POFile:
     """A fresh catalog for one language: the template's entries, untranslated, and a full header."""
     catalog = polib.POFile(wrapwidth=79)
@@ -118,27 +105,73 @@ def _from_template(entry: polib.POEntry) -> polib.POEntry:
 
 @dataclass
 class MergeStats:
-    """What a merge did, for the command's report."""
+    """What a merge did, for the command's report (msgmerge's merged/fuzzied/missing/obsolete)."""
 
     kept: int = 0
     added: int = 0
+    fuzzy: int = 0
     obsoleted: int = 0
     revived: int = 0
     dropped: int = 0
+    purged: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.obsoleted or self.revived or self.dropped)
+        return bool(self.added or self.fuzzy or self.obsoleted or self.revived or self.dropped
+                    or self.purged)
 
 
-def merge(template: polib.POFile, old: polib.POFile) -> tuple[polib.POFile, MergeStats]:
-    """Bring a catalog up to date with its template, as ``msgmerge`` does for exact matches.
+# GNU msgmerge proposes a fuzzy match from similarity 0.6 on (FUZZY_THRESHOLD in gettext's
+# message.h, measured by fstrcmp: 2 * LCS / total length); we use the same measure and bound.
+FUZZY_THRESHOLD = 60.0
 
-    Translations, translator comments, flags and the fuzzy state of a matching entry are kept;
-    `#.` and `#:` come from the template. A translated entry whose string left the template
-    becomes obsolete; an obsolete one whose string came back is revived. Untranslated entries
-    that left the template are dropped: there is nothing in them to lose.
+
+@dataclass(frozen=True)
+class MergeOptions:
+    """The ``merge:`` settings of transflow.yml, overridable on the command line."""
+
+    fuzzy: bool = True
+    fuzzy_threshold: float = FUZZY_THRESHOLD
+    purge_obsolete: bool = False
+
+    @classmethod
+    def from_config(cls, config: Config, fuzzy: bool | None = None,
+                    purge_obsolete: bool | None = None) -> MergeOptions:
+        section = config.section("merge")
+        section.check_keys({"fuzzy", "fuzzy_threshold", "purge_obsolete"})
+        values = {}
+        for key in ("fuzzy", "purge_obsolete"):
+            value = section.get(key, getattr(cls, key))
+            if not isinstance(value, bool):
+                raise section.error(key, "must be true or false")
+            values[key] = value
+        threshold = section.get("fuzzy_threshold", FUZZY_THRESHOLD)
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (
+                0 < threshold <= 100):
+            raise section.error("fuzzy_threshold",
+                                "must be a similarity from 1 to 100 (GNU msgmerge uses 60)")
+        values["fuzzy_threshold"] = float(threshold)
+        if fuzzy is not None:
+            values["fuzzy"] = fuzzy
+        if purge_obsolete is not None:
+            values["purge_obsolete"] = purge_obsolete
+        return cls(**values)
+
+
+def merge(template: polib.POFile, old: polib.POFile, options: MergeOptions | None = None,
+          ) -> tuple[polib.POFile, MergeStats]:
+    """Bring a catalog up to date with its template, as ``msgmerge --previous`` does.
+
+    Exact matches on (msgctxt, msgid) keep their translation, translator comments, flags and
+    fuzzy state; `#.` and `#:` come from the template. A new string without an exact match gets
+    the translation of the most similar old entry that has one (obsolete and fuzzy entries
+    included), flagged fuzzy, with the old msgid as ``#| msgid`` -- or, when that entry was
+    already fuzzy, its own ``#|``: the last source a translator approved. Old entries used by
+    neither kind of match become obsolete when translated and are dropped when not: there is
+    nothing in them to lose. ``purge_obsolete`` drops obsolete entries instead, like
+    ``msgattrib --no-obsolete``.
     """
+    options = options or MergeOptions()
     stats = MergeStats()
     merged = polib.POFile(wrapwidth=79)
     merged.header = old.header
@@ -146,32 +179,51 @@ def merge(template: polib.POFile, old: polib.POFile) -> tuple[polib.POFile, Merg
     merged.metadata_is_fuzzy = old.metadata_is_fuzzy
     if CREATION_DATE in template.metadata:
         merged.metadata[CREATION_DATE] = template.metadata[CREATION_DATE]
-    previous = {(entry.msgctxt, entry.msgid): entry for entry in old}
-    matched: set[tuple[str | None, str]] = set()
+    olds = list(old)
+    previous = {(entry.msgctxt, entry.msgid): index for index, entry in enumerate(olds)}
+    used: set[int] = set()
+    unmatched: list[polib.POEntry] = []
     for source in template:
-        key = (source.msgctxt, source.msgid)
         entry = _from_template(source)
-        match = previous.get(key)
-        if match is None:
-            stats.added += 1
+        index = previous.get((source.msgctxt, source.msgid))
+        if index is None:
+            unmatched.append(entry)
         else:
-            matched.add(key)
-            _carry_over(match, entry)
-            if match.obsolete:
+            used.add(index)
+            _carry_over(olds[index], entry)
+            if olds[index].obsolete:
                 stats.revived += 1
             else:
                 stats.kept += 1
         merged.append(entry)
-    for entry in old:
-        if (entry.msgctxt, entry.msgid) in matched:
+    stats.added = len(unmatched)
+    if options.fuzzy and unmatched:
+        translated = [index for index, entry in enumerate(olds) if _translated(entry)]
+        index = FuzzyIndex([olds[position].msgid for position in translated])
+        for entry, match in zip(unmatched, index.search([entry.msgid for entry in unmatched],
+                                                        options.fuzzy_threshold), strict=True):
+            if match is not None:
+                position = translated[match.candidate]
+                used.add(position)
+                _carry_over_fuzzy(olds[position], entry)
+                stats.fuzzy += 1
+                stats.added -= 1
+    for index, entry in enumerate(olds):
+        if index in used:
             continue
-        if entry.msgstr or any(entry.msgstr_plural.values()):
+        if not _translated(entry):
+            stats.dropped += 1
+        elif options.purge_obsolete:
+            stats.purged += 1
+        else:
             if not entry.obsolete:
                 stats.obsoleted += 1
             merged.append(_obsolete(entry))
-        else:
-            stats.dropped += 1
     return merged, stats
+
+
+def _translated(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr or any(entry.msgstr_plural.values()))
 
 
 def _carry_over(match: polib.POEntry, entry: polib.POEntry) -> None:
@@ -182,6 +234,15 @@ def _carry_over(match: polib.POEntry, entry: polib.POEntry) -> None:
     if "fuzzy" in match.flags:
         entry.previous_msgid = match.previous_msgid
         entry.previous_msgctxt = match.previous_msgctxt
+
+
+def _carry_over_fuzzy(match: polib.POEntry, entry: polib.POEntry) -> None:
+    """A similar entry's translation, to review: ``#|`` shows what changed since approval."""
+    _carry_over(match, entry)
+    if "fuzzy" not in match.flags:
+        entry.flags = ["fuzzy", *entry.flags]
+        entry.previous_msgid = match.msgid
+        entry.previous_msgctxt = match.msgctxt
 
 
 def _obsolete(entry: polib.POEntry) -> polib.POEntry:

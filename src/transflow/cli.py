@@ -81,16 +81,26 @@ def extract(ctx: click.Context) -> None:
 
 @main.command()
 @_lang_option
+@click.option("--no-fuzzy", is_flag=True,
+              help="Do not carry translations over to changed strings as fuzzy (like msgmerge -N).")
+@click.option("--purge-obsolete", is_flag=True,
+              help="Drop obsolete (#~) entries instead of keeping them.")
 @click.pass_context
-def update(ctx: click.Context, langs: tuple[str, ...]) -> None:
-    """Create or update each language's catalogs from the templates (like msgmerge).
+def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool,
+           purge_obsolete: bool) -> None:
+    """Create or update each language's catalogs from the templates (like msgmerge --previous).
 
-    Translations are never lost: strings that left the template become obsolete (#~).
+    Translations are never lost: a changed string gets the translation of the most similar old
+    one, marked fuzzy with the old text as `#| msgid`; strings that left the template become
+    obsolete (#~).
     """
+    from .catalog import MergeOptions
     from .pipeline import update as update_one
     from .pofile import read_po
 
     config = _config(ctx, langs)
+    options = MergeOptions.from_config(config, fuzzy=False if no_fuzzy else None,
+                                       purge_obsolete=True if purge_obsolete else None)
     templates = sorted(config.templates_dir.glob("*.pot"))
     if not templates:
         raise TransflowError("no templates: run `transflow extract` first",
@@ -98,11 +108,13 @@ def update(ctx: click.Context, langs: tuple[str, ...]) -> None:
     for template_path in templates:
         template = read_po(template_path)
         for lang in config.languages:
-            result = update_one(config, template_path.stem, template, lang)
+            result = update_one(config, template_path.stem, template, lang, options)
             stats = result.stats
             verb = "created" if result.created else "updated" if result.written else "unchanged"
+            purged = f", purged {stats.purged}" if stats.purged else ""
             click.echo(f"{verb:9} {config.relative(result.path)} (kept {stats.kept}, "
-                       f"new {stats.added}, obsolete {stats.obsoleted}, revived {stats.revived})")
+                       f"fuzzy {stats.fuzzy}, new {stats.added}, obsolete {stats.obsoleted}, "
+                       f"revived {stats.revived}{purged})")
 
 
 @main.command()

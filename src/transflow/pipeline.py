@@ -84,8 +84,12 @@ def _creation_date() -> str:
     return catalogs.timestamp()
 
 
-def update(config: Config, slug: str, template: polib.POFile, lang: str) -> UpdateResult:
-    """Create the catalog from the template, or merge the template into the existing one."""
+def update(config: Config, slug: str, template: polib.POFile, lang: str,
+           options: catalogs.MergeOptions | None = None) -> UpdateResult:
+    """Create the catalog from the template, or merge the template into the existing one.
+
+    ``options`` default to the ``merge:`` settings of transflow.yml.
+    """
     path = config.catalog_path(lang, slug)
     if not path.exists():
         catalog = catalogs.new_catalog(template, lang, config.project, catalogs.timestamp())
@@ -93,7 +97,8 @@ def update(config: Config, slug: str, template: polib.POFile, lang: str) -> Upda
         stats = MergeStats(added=len(catalog))
         return UpdateResult(slug, lang, path, True, True, stats, catalog)
     old = read_po(path)
-    merged, stats = catalogs.merge(template, old)
+    merged, stats = catalogs.merge(template, old,
+                                   options or catalogs.MergeOptions.from_config(config))
     written = write_po(path, merged)
     return UpdateResult(slug, lang, path, False, written, stats, merged)
 

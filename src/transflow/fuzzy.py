@@ -1,0 +1,195 @@
+"""Finding, for many strings at once, the most similar one among many candidates.
+
+The score is GNU gettext's (``fstrcmp``, which msgmerge uses): 2 * LCS / (len a + len b), that is
+rapidfuzz's ``fuzz.ratio``; we count characters where gettext counts bytes, so an accented
+letter is one edit, not two. Comparing every string with every candidate is what makes
+``msgmerge`` take minutes on large catalogs. Like msgmerge, which ranks candidates by the
+4-grams they share with the string before scoring them, we score only the best-ranked ones:
+
+- a string of ``SHORT`` characters or more: the candidates sharing the most words and pairs of
+  adjacent words with it (an inverted index in numpy; a word found in more than 2% of the
+  candidates ranks nothing and is ignored);
+- a shorter string, which can be similar to an unrelated one through a few common letters, or
+  one made of common words only: every candidate, in one ``process.cdist`` call.
+
+Candidates whose length rules the threshold out (lengths a <= b score at most 200a / (a + b))
+are skipped, and the remaining pairs are scored in C by ``process.cpdist``/``cdist`` with
+``score_cutoff``, on all cores. Ties go to the better-ranked candidate, then the earlier one.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+SHORT = 64
+RANKED = 16
+_SEPARATOR = "\x00"
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Match:
+    candidate: int  # index into the candidates the index was built from
+    score: float  # 0-100
+
+
+class _Postings:
+    """For each feature, the candidates having it; counts the features a query shares."""
+
+    def __init__(self, docs: np.ndarray, features: np.ndarray, count: int):
+        self.count = max(count, 1)
+        keys = _unique(features * self.count + docs)
+        features, self.docs = keys // self.count, keys % self.count
+        self.starts = np.flatnonzero(np.concatenate([[True], features[1:] != features[:-1]]))
+        self.features = features[self.starts]
+        frequency = np.diff(np.append(self.starts, len(features)))
+        # A feature of many candidates ranks nothing; ignoring it bounds the work per query.
+        common = frequency > max(64, self.count // 50)
+        self.ends = np.where(common, self.starts, self.starts + frequency)
+
+    def shared(self, docs: np.ndarray, features: np.ndarray, queries: int,
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(query, candidate, number of shared features) for every pair sharing one."""
+        keys = _unique(features * np.int64(max(queries, 1)) + docs)
+        features, docs = keys // max(queries, 1), keys % max(queries, 1)
+        where = np.minimum(np.searchsorted(self.features, features), len(self.features) - 1)
+        found = self.features[where] == features if len(self.features) else where < 0
+        docs, where = docs[found], where[found]
+        starts = self.starts[where]
+        sizes = self.ends[where] - starts
+        total = int(sizes.sum())
+        offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
+        pairs = np.sort(np.repeat(docs, sizes) * self.count + self.docs[offsets])
+        first = np.flatnonzero(np.concatenate([[True], pairs[1:] != pairs[:-1]])) if total else \
+            np.zeros(0, np.int64)
+        shared = np.diff(np.append(first, total))
+        pairs = pairs[first]
+        return pairs // self.count, pairs % self.count, shared
+
+
+class FuzzyIndex:
+    """The candidates, indexed once for any number of searches."""
+
+    def __init__(self, candidates: Sequence[str]):
+        self.candidates = list(candidates)
+        self.lengths = np.fromiter(map(len, self.candidates), np.int64, len(self.candidates))
+        words = _words(self.candidates)
+        first_seen: dict[str, int] = {_SEPARATOR: 0}
+        sparse = np.fromiter(map(first_seen.setdefault, words, itertools.count(1)), np.int64,
+                             len(words))
+        # setdefault numbered each word by its first occurrence; renumber them 1, 2, 3...
+        dense = np.zeros(len(words) + 1, np.int64)
+        dense[np.fromiter(first_seen.values(), np.int64, len(first_seen))] = np.arange(
+            len(first_seen))
+        self.vocabulary = dict(zip(first_seen, range(len(first_seen)), strict=True))
+        self.words = _Postings(*self._word_features(dense[sparse]), len(self.candidates))
+        self.by_length = np.argsort(self.lengths, kind="stable")
+
+    def _word_features(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(text, feature) pairs: every known word and every pair of adjacent known words.
+
+        ``ids`` are the word ids of all texts in a row, 0 before each text, -1 for unknown words.
+        """
+        text = np.cumsum(ids == 0) - 1
+        known = ids > 0
+        adjacent = known[1:] & known[:-1]
+        size = np.int64(len(self.vocabulary))
+        pairs = size + ids[:-1][adjacent] * size + ids[1:][adjacent]
+        return (np.concatenate([text[known], text[:-1][adjacent]]),
+                np.concatenate([ids[known], pairs]))
+
+    def search(self, queries: Sequence[str], threshold: float, workers: int = -1,
+               ) -> list[Match | None]:
+        """The best candidate scoring at least ``threshold`` (0-100) for each query, or None."""
+        results: list[Match | None] = [None] * len(queries)
+        if not queries or not self.candidates:
+            return results
+        long = np.array([i for i, text in enumerate(queries) if len(text) >= SHORT], np.int64)
+        short = np.array([i for i, text in enumerate(queries) if len(text) < SHORT], np.int64)
+        words = _words([queries[i] for i in long])
+        ids = np.fromiter(map(self.vocabulary.get, words, itertools.repeat(-1)), np.int64,
+                          len(words))
+        rows, candidates, shared = self.words.shared(*self._word_features(ids), len(long))
+        long_pairs = self._best_ranked(queries, long[rows], candidates, shared, threshold,
+                                       RANKED)
+        # A string made only of common words has nothing to rank by: compare it with all.
+        unranked = np.setdiff1d(long, long_pairs[0])
+        self._search_short(queries, np.union1d(short, unranked).tolist(), threshold, workers,
+                           results)
+        query_rows, candidates = long_pairs
+        if not len(query_rows):
+            return results
+        scores = process.cpdist([queries[row] for row in query_rows.tolist()],
+                                [self.candidates[candidate] for candidate in candidates.tolist()],
+                                scorer=fuzz.ratio, score_cutoff=threshold - _EPSILON,
+                                workers=workers)
+        # The pairs of each query are in rank order: the first maximum wins a tie.
+        for row, first, last in _groups(query_rows):
+            block = scores[first:last]
+            best = int(np.argmax(block))
+            if block[best] >= threshold - _EPSILON:
+                results[row] = Match(int(candidates[first + best]), float(block[best]))
+        return results
+
+    def _search_short(self, queries: Sequence[str], short: list[int], threshold: float,
+                      workers: int, results: list[Match | None]) -> None:
+        """Every candidate whose length allows the threshold, in one ``cdist`` call."""
+        if not short:
+            return
+        lengths = [len(queries[row]) for row in short]
+        ratio = max(threshold, _EPSILON) / (200.0 - min(threshold, 100.0) + _EPSILON)
+        window = self.by_length[(self.lengths[self.by_length] >= min(lengths) * ratio - _EPSILON)
+                                & (self.lengths[self.by_length] <= max(lengths) / ratio
+                                   + _EPSILON)]
+        if not len(window):
+            return
+        scores = process.cdist([queries[row] for row in short],
+                               [self.candidates[candidate] for candidate in window.tolist()],
+                               scorer=fuzz.ratio, score_cutoff=threshold - _EPSILON,
+                               workers=workers)
+        best = scores.max(axis=1)
+        for position, row in enumerate(short):
+            if best[position] >= threshold - _EPSILON:
+                ties = window[scores[position] == best[position]]
+                results[row] = Match(int(ties.min()), float(best[position]))
+
+    def _best_ranked(self, queries: Sequence[str], rows: np.ndarray, candidates: np.ndarray,
+                     shared: np.ndarray, threshold: float, limit: int,
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Per query, the ``limit`` candidates sharing the most, whose length allows a match."""
+        query_lengths = np.fromiter((len(queries[row]) for row in rows.tolist()), np.int64,
+                                    len(rows))
+        candidate_lengths = self.lengths[candidates]
+        possible = (200.0 * np.minimum(query_lengths, candidate_lengths)
+                    >= (threshold - _EPSILON) * (query_lengths + candidate_lengths))
+        rows, candidates, shared = rows[possible], candidates[possible], shared[possible]
+        order = np.lexsort((candidates, -shared, rows))
+        rows, candidates = rows[order], candidates[order]
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows, "left")
+        return rows[rank < limit], candidates[rank < limit]
+
+
+def _words(texts: Sequence[str]) -> list[str]:
+    """The lowercased words of all texts in a row, with a separator before each text."""
+    return f"{_SEPARATOR} {f' {_SEPARATOR} '.join(texts)}".lower().split()
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (by sorting: numpy 2's hash-based unique is slower here)."""
+    values = np.sort(values)
+    return values[np.concatenate([[True], values[1:] != values[:-1]])] if len(values) else values
+
+
+def _groups(rows: np.ndarray):
+    """(value, first, last) of each run of equal values in a sorted array."""
+    if not len(rows):
+        return
+    bounds = np.flatnonzero(np.diff(rows)) + 1
+    firsts = np.concatenate([[0], bounds])
+    lasts = np.concatenate([bounds, [len(rows)]])
+    yield from zip(rows[firsts].tolist(), firsts.tolist(), lasts.tolist(), strict=True)
