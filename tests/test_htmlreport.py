@@ -82,6 +82,7 @@ def test_page_is_self_contained(page: Path):
     assert text.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(?:src|href)\s*=\s*["'](?!#)""", text), "no external resources"
     assert "<style>" in text and "<script>" in text
+    assert "default-src 'none'" in text, "the browser is told to load nothing from anywhere"
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")

@@ -260,6 +260,8 @@ def render(project: str, lang: str, source_language: str, reports: list[ArticleR
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>{html.escape(title)}</title>
 <style>{_CSS}</style>
 </head>
