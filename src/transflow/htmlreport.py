@@ -32,6 +32,7 @@ class Row:
     msgstr: str
     state: str  # "translated", "fuzzy" or "untranslated"
     findings: list[Finding] = field(default_factory=list)
+    comment: str = ""  # the translator's comment: provenance, doubts, accepted findings
 
     @property
     def needs_attention(self) -> bool:
@@ -78,7 +79,7 @@ def collect(config: Config, lang: str, slugs: Iterable[str], glossary: Glossary,
             findings = entry_problems(entry, context, settings) if entry.msgstr else []
             kind = (entry.comment or "").splitlines()[0] if entry.comment else ""
             report.rows.append(Row(entry.linenum, kind, entry.msgid, entry.msgstr, _state(entry),
-                                   findings))
+                                   findings, entry.tcomment or ""))
     return reports
 
 
@@ -157,6 +158,8 @@ tr.problem td.where { box-shadow: inset 4px 0 var(--problem); }
 .badge.translated { background: var(--ok); }
 ul.problems { margin: 6px 0 0; padding-left: 18px; font-size: 13px; white-space: normal; }
 ul.problems .error { color: var(--problem); } ul.problems .warning { color: #8a5a00; }
+.comment { margin-top: 6px; font-size: 12px; color: #5b6570; border-left: 2px solid var(--line);
+           padding-left: 8px; }
 mark.term { background: #e3f2fd; border-bottom: 2px solid #1565c0; padding: 0 1px; color: inherit; }
 .error-box { color: var(--problem); font-weight: 600; }
 body.attention-only tr.done { display: none; }
@@ -219,6 +222,8 @@ def _row(row: Row, glossary: Glossary, lang: str) -> str:
         items = "".join(f'<li class="{f.severity}">{f.severity}: {html.escape(f.check)}: '
                         f"{html.escape(f.message)}</li>" for f in row.findings)
         problems = f'<ul class="problems">{items}</ul>'
+    if row.comment:
+        problems += f'<div class="comment">{html.escape(row.comment)}</div>'
     kind = f"<br>{html.escape(row.kind)}" if row.kind else ""
     return (f'<tr class="{" ".join(classes)}"><td class="where">:{row.line}{kind}<br>'
             f'<span class="badge {row.state}">{row.state}</span></td>'
