@@ -1,0 +1,71 @@
+"""The shipped English translations: complete, reviewed, consistent, and published by `run`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from helpers import ROOT, copy_project, transflow
+from transflow.pofile import read_po
+
+CATALOGS = sorted((ROOT / "translations" / "en").glob("*.po"))
+FDA = ("These statements have not been evaluated by the Food and Drug Administration. This "
+       "product is not intended to diagnose, treat, cure, or prevent any disease.")
+
+
+def entries():
+    return [(path, entry) for path in CATALOGS for entry in read_po(path) if not entry.obsolete]
+
+
+def test_three_catalogs_every_entry_translated_and_reviewed():
+    assert len(CATALOGS) == 3
+    for path, entry in entries():
+        assert entry.msgstr and "fuzzy" not in entry.flags, f"{path.name}:{entry.linenum}"
+    for path in CATALOGS:
+        assert read_po(path).metadata["Last-Translator"] == "transflow team"
+
+
+def test_same_source_same_translation_everywhere():
+    seen: dict[str, str] = {}
+    for path, entry in entries():
+        assert seen.setdefault(entry.msgid, entry.msgstr) == entry.msgstr, path.name
+
+
+def test_fda_disclaimer_has_the_standard_wording():
+    disclaimers = [entry for _, entry in entries() if "Food and Drug Administration" in entry.msgid]
+    assert len(disclaimers) == 3
+    assert {entry.msgstr for entry in disclaimers} == {FDA}
+
+
+def test_brand_always_written_with_its_mark():
+    for path, entry in entries():
+        assert not re.search(r"Magtein(?!®)", entry.msgstr), f"{path.name}:{entry.linenum}"
+
+
+def test_no_dutch_left_in_the_reference_lists():
+    dutch = re.compile(r"\b(?:Gepubliceerd|Geraadpleegd|Bijgewerkt|Beschikbaar|van|het|een|en|"
+                       r"de|Voedingsmiddelen)\b")
+    citations = [(path, entry) for path, entry in entries()
+                 if "references" in (entry.comment or "") or re.search(r"\d{4};\d|Accessed|Updated|"
+                                                                      r"April 27, 2011", entry.msgstr)]
+    assert len(citations) == 17
+    for path, entry in citations:
+        assert not dutch.search(entry.msgstr), f"{path.name}:{entry.linenum}: {entry.msgstr}"
+
+
+def test_check_passes_without_warnings(tmp_path: Path):
+    result = transflow(copy_project(tmp_path, with_translations=True), "check", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s)" in result.output
+
+
+def test_run_publishes_the_three_english_articles(tmp_path: Path):
+    project = copy_project(tmp_path, with_translations=True)
+    result = transflow(project, "run", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    built = sorted((project / "build" / "en").glob("*.md"))
+    assert [path.stem for path in built] == [path.stem for path in CATALOGS]
+    for path in built:
+        text = path.read_text(encoding="utf-8")
+        assert "lang: en" in text and FDA in text
+        assert "## References" in text and "Referenties" not in text
