@@ -39,8 +39,10 @@ def engine(server: MTServer, *more: str) -> list[str]:
 
 
 def add_settings(project, text: str) -> None:
+    """Replace the shipped `mt:` section (the last one in transflow.yml) with `text`."""
     path = project / "transflow.yml"
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    shipped = path.read_text(encoding="utf-8")
+    path.write_text(shipped.split("\nmt:", 1)[0] + "\n" + text, encoding="utf-8")
 
 
 def catalogs(project, lang: str) -> dict[str, polib.POFile]:

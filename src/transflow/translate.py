@@ -251,21 +251,12 @@ def _fill_from_memory(config: Config, catalogs: list[_Catalog], report: Translat
     memory = TranslationMemory.open(config)
     try:
         for catalog in catalogs:
-            filled = apply_memory(catalog.po, catalog.lang, memory, config)
-            count = _filled_count(filled)
-            if count:
-                report.memory_filled += count
+            filled = apply_memory(catalog.po, catalog.lang, memory, config).filled
+            if filled:
+                report.memory_filled += filled
                 catalog.dirty = True
     finally:
         memory.close()
-
-
-def _filled_count(fill: object) -> int:
-    for name in ("filled", "count", "total"):
-        value = getattr(fill, name, None)
-        if isinstance(value, int):
-            return value
-    return 0
 
 
 class _Run:
