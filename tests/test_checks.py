@@ -384,3 +384,24 @@ def test_stats_counts_strings_and_words_with_totals(project):
     (project / "translations/en/b.po").write_bytes(b'msgid "\xff"\n')
     result = transflow(project, "stats")
     assert result.exit_code == 1 and "unreadable" in result.output
+
+
+def test_many_articles_checked_in_parallel_give_the_same_result(tmp_path):
+    root = tmp_path / "many"
+    (root / "source").mkdir(parents=True)
+    (root / "transflow.yml").write_text("languages: [en]\n", encoding="utf-8")
+    for number in range(45):
+        (root / "source" / f"a{number:02}.md").write_text(
+            f"---\ntitle: Artikel {number}\n---\n\nMagnesium helpt bij {number} mg.\n",
+            encoding="utf-8")
+    assert transflow(root, "extract").exit_code == 0
+    assert transflow(root, "update").exit_code == 0
+    po = read_po(root / "translations/en/a07.po")
+    po[1].msgstr = "Magnesium helps at 70 mg."
+    write_po(root / "translations/en/a07.po", po)
+    serial = transflow(root, "check", "--format", "json", "--jobs", "1")
+    parallel = transflow(root, "check", "--format", "json", "--jobs", "2")
+    assert serial.exit_code == parallel.exit_code == 1
+    assert json.loads(serial.output) == json.loads(parallel.output)
+    assert json.loads(serial.output)["summary"]["catalogs"] == 45
+    assert "number 7 missing" in serial.output

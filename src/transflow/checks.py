@@ -425,20 +425,17 @@ def start_capital(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
 # Doubled words that are grammatical: "vous vous", "die die", "had had".
 _ALLOWED_DOUBLES = {"fr": {"vous", "nous"}, "de": {"die", "der", "das"}, "en": {"had", "that"},
                     "nl": {"dat", "die"}}
-_OPENING = "([{\"'“‘„«¿¡*_"
-_CLOSING = ")]}\"'”’»*_.,;:!?…"
+# Quotes, brackets and emphasis marks vanish; sentence punctuation separates ("end. End" is fine).
+_WORD_BREAKS = str.maketrans({**dict.fromkeys("([{\"'“‘„«¿¡*_)]}”’»", " "),
+                              **dict.fromkeys(".,;:!?…", " . ")})
 
 
 def doubled_words(text: str, lang: str) -> list[str]:
     """Words written twice in a row, apart from the language's grammatical doubles."""
     allowed = _ALLOWED_DOUBLES.get(lang.split("_")[0], ())
-    words = text.lower().split()
-    found = []
-    for first, second in pairwise(words):
-        first = first.lstrip(_OPENING)
-        if first.isalpha() and first == second.rstrip(_CLOSING) and first not in allowed:
-            found.append(first)
-    return found
+    words = text.lower().translate(_WORD_BREAKS).split()
+    return [first for first, second in pairwise(words)
+            if first == second and first.isalpha() and first not in allowed]
 
 
 _source_doubled_words = lru_cache(maxsize=4096)(doubled_words)

@@ -188,11 +188,14 @@ def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None,
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
               help="Fail when a catalog has less than PERCENT of its strings (and words) "
                    "translated (overrides checks.thresholds).")
+@click.option("--jobs", "-j", type=click.IntRange(1), metavar="N",
+              help="Check articles in N processes (default: one per CPU).")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
 @click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
 @click.pass_context
 def check(ctx: click.Context, langs: tuple[str, ...], source_checks: bool, output_format: str,
-          fail_under: float | None, list_checks: bool, articles: tuple[str, ...]) -> None:
+          fail_under: float | None, jobs: int | None, list_checks: bool,
+          articles: tuple[str, ...]) -> None:
     """Check the catalogs (and with --source the articles) before they are published.
 
     ARTICLE is a slug or the path of an article's source, template or catalog; default: all.
@@ -206,7 +209,8 @@ def check(ctx: click.Context, langs: tuple[str, ...], source_checks: bool, outpu
             [c.name, c.group, c.severity, c.description] for c in qa.describe()]))
         return
     config = _config(ctx, langs)
-    result = qa.check_project(config, articles, source=source_checks, fail_under=fail_under)
+    result = qa.check_project(config, articles, source=source_checks, fail_under=fail_under,
+                              jobs=jobs)
     if output_format == "text":
         click.echo(qareport.text(result, config.source_language, colour=sys.stdout.isatty()))
     else:

@@ -9,10 +9,13 @@ Poedit shows and edits and msgmerge keeps, unlike custom flags).
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import polib
@@ -184,12 +187,13 @@ def read_stats(config: Config, slugs: list[str]) -> list[CatalogStats]:
 class _Run:
     """One `transflow check`: the state shared by the per-file steps."""
 
-    def __init__(self, config: Config, settings: Settings, fail_under: float | None):
+    def __init__(self, config: Config, settings: Settings, fail_under: float | None,
+                 glossary: Glossary):
         self.config = config
         self.settings = settings
         self.fail_under = fail_under
         self.result = Result()
-        self.glossary = self._glossary()
+        self.glossary = glossary
         self.entry_checks = [check for check in CHECKS.values()
                              if check.scope == "entry" and settings.enabled(check.name)]
         self.translations: list[tuple[str, str, str, str, int | None, frozenset[str]]] = []
@@ -203,19 +207,6 @@ class _Run:
         self.result.problems.append(Problem(
             name, self.settings.severity_of(name), message, path, line, lang, msgid,
             entry.msgstr if entry is not None else None))
-
-    def _glossary(self) -> Glossary:
-        path = self.config.glossary_file
-        where = self.config.relative(path)
-        if not path.exists():
-            self.result.problems.append(Problem(
-                "glossary-file", "warning", "no glossary: glossary checks are skipped", where))
-            return Glossary.empty()
-        try:
-            return for_project(path, self.config.languages)
-        except TransflowError as exc:
-            self.add("glossary-file", exc.message, where, exc.line)
-            return Glossary.empty()
 
     def read(self, path: Path, lang: str | None = None) -> polib.POFile | None:
         try:
@@ -288,36 +279,6 @@ class _Run:
                 self.translations.append((lang, entry.msgid, entry.msgstr, where, entry.linenum,
                                           ignored))
 
-    # --- the project as a whole ---
-
-    def consistency(self) -> None:
-        by_source: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        by_translation: dict[tuple[str, str], dict[str, list]] = defaultdict(
-            lambda: defaultdict(list))
-        for item in self.translations:
-            lang, msgid, msgstr = item[:3]
-            by_source[lang, msgid][msgstr].append(item)
-            by_translation[lang, msgstr][msgid].append(item)
-        self._disagreements(by_source, "inconsistent-translation", "translated as")
-        self._disagreements(by_translation, "inconsistent-source", "the translation of")
-
-    def _disagreements(self, groups: dict, name: str, relation: str) -> None:
-        """Every entry that differs from the most common choice names where that choice is."""
-        for variants in groups.values():
-            if len(variants) < 2:
-                continue
-            ranked = sorted(variants.items(), key=lambda kv: -len(kv[1]))
-            common, places = ranked[0]
-            first = places[0]
-            for _choice, items in ranked[1:]:
-                for lang, msgid, msgstr, where, line, ignored in items:
-                    if name in ignored:
-                        continue
-                    self.result.problems.append(Problem(
-                        name, self.settings.severity_of(name),
-                        f"elsewhere {relation} {_short(common)!r} ({first[3]}:{first[4]}, "
-                        f"{len(places)} time(s))", where, line, lang, msgid, msgstr))
-
     def template(self, slug: str, source: Source | None) -> polib.POFile | None:
         path = self.config.template_path(slug)
         if not path.exists():
@@ -332,6 +293,14 @@ class _Run:
             self.add("template-outdated", f"{source.article.path} changed since the template "
                      "was made: run `transflow extract`", self.config.relative(path), 1)
         return template
+
+    def source(self, slug: str, path: Path) -> Source | None:
+        try:
+            source = load(self.config, path)
+        except TransflowError as exc:
+            self.add("unreadable", exc.message, self.config.relative(path), exc.line)
+            return None
+        return source if source.slug == slug else None
 
     def source_checks(self, source: Source) -> None:
         context = SourceContext(self.glossary)
@@ -376,41 +345,123 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def check_project(config: Config, articles: Iterable[str] = (), *, source: bool = False,
-                  fail_under: float | None = None) -> Result:
-    """Every check on every catalog of the chosen articles and languages (and their sources)."""
-    settings = load_settings(config)
-    run = _Run(config, settings, fail_under)
-    slugs = select_articles(config, articles)
-    sources = _sources(run, set(slugs)) if (
-        source or settings.enabled("template-outdated")) else {}
-    for slug in slugs:
-        template = run.template(slug, sources.get(slug))
-        for lang in config.languages:
+@dataclass(frozen=True)
+class _Job:
+    """What checking some articles needs; picklable, so that articles are checked in parallel."""
+
+    config: Config
+    settings: Settings
+    fail_under: float | None
+    glossary: Glossary
+    source_checks: bool
+
+
+_CHUNK = 20  # articles per task: big enough to make the hand-over cheap
+
+
+def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]
+                    ) -> tuple[Result, list[tuple]]:
+    run = _Run(job.config, job.settings, job.fail_under, job.glossary)
+    needs_source = job.source_checks or job.settings.enabled("template-outdated")
+    for slug, path in articles:
+        source = run.source(slug, path) if path is not None and needs_source else None
+        template = run.template(slug, source)
+        for lang in job.config.languages:
             run.catalog(slug, lang, template)
-    if source:
-        for item in sources.values():
-            run.source_checks(item)
-        run.result.sources = len(sources)
-    run.consistency()
-    run.result.problems.sort(key=lambda p: (p.path, p.line or 0))
-    return run.result
+        if job.source_checks and source is not None:
+            run.source_checks(source)
+            run.result.sources += 1
+    return run.result, run.translations
 
 
-def _sources(run: _Run, slugs: set[str]) -> dict[str, Source]:
-    """The source articles of the chosen slugs; a broken one is reported and skipped."""
-    if not run.config.source_dir.is_dir():
-        return {}
-    found = {}
-    for path in discover(run.config):
+def check_project(config: Config, articles: Iterable[str] = (), *, source: bool = False,
+                  fail_under: float | None = None, jobs: int | None = None) -> Result:
+    """Every check on every catalog of the chosen articles and languages (and their sources).
+
+    Articles are checked by `jobs` processes (default: one per CPU) when there are many.
+    """
+    settings = load_settings(config)
+    result = Result()
+    glossary = _glossary(config, settings, result)
+    slugs = select_articles(config, articles)
+    paths = {path.stem: path for path in discover(config)} if config.source_dir.is_dir() else {}
+    if not articles and settings.enabled("template-outdated"):
+        for stem in sorted(set(paths) - set(slugs)):
+            result.problems.append(Problem(
+                "template-outdated", settings.severity_of("template-outdated"),
+                "no template for this article yet: run `transflow extract`",
+                config.relative(paths[stem])))
+    job = _Job(config, settings, fail_under, glossary, source)
+    work = [(slug, paths.get(slug)) for slug in slugs]
+    chunks = [work[start:start + _CHUNK] for start in range(0, len(work), _CHUNK)]
+    workers = min(jobs or os.cpu_count() or 1, len(chunks))
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            parts = list(pool.map(_check_articles, repeat(job), chunks))
+    else:
+        parts = [_check_articles(job, chunk) for chunk in chunks]
+    translations: list[tuple] = []
+    for part, found in parts:
+        result.problems += part.problems
+        result.stats += part.stats
+        result.entries += part.entries
+        result.sources += part.sources
+        translations += found
+    result.problems += consistency(translations, settings)
+    result.problems.sort(key=lambda p: (p.path, p.line or 0))
+    return result
+
+
+def _glossary(config: Config, settings: Settings, result: Result) -> Glossary:
+    """The project's glossary; a missing one is a warning, a malformed one an error at its line."""
+    path = config.glossary_file
+    where = config.relative(path)
+    problem = None
+    if not path.exists():
+        problem = Problem("glossary-file", "warning", "no glossary: glossary checks are skipped",
+                          where)
+    else:
         try:
-            item = load(run.config, path)
+            return for_project(path, config.languages)
         except TransflowError as exc:
-            run.add("unreadable", exc.message, run.config.relative(path), exc.line)
+            problem = Problem("glossary-file", settings.severity_of("glossary-file"), exc.message,
+                              where, exc.line)
+    if settings.enabled("glossary-file"):
+        result.problems.append(problem)
+    return Glossary.empty()
+
+
+def consistency(translations: list[tuple], settings: Settings) -> list[Problem]:
+    """One source string translated differently, one translation for different sources."""
+    by_source: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    by_translation: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for item in translations:
+        lang, msgid, msgstr = item[:3]
+        by_source[lang, msgid][msgstr].append(item)
+        by_translation[lang, msgstr][msgid].append(item)
+    return [*_disagreements(by_source, "inconsistent-translation", "translated as", settings),
+            *_disagreements(by_translation, "inconsistent-source", "the translation of", settings)]
+
+
+def _disagreements(groups: dict, name: str, relation: str, settings: Settings) -> list[Problem]:
+    """Every entry that differs from the most common choice names where that choice is."""
+    if not settings.enabled(name):
+        return []
+    problems = []
+    for variants in groups.values():
+        if len(variants) < 2:
             continue
-        if item.slug in slugs:
-            found[item.slug] = item
-    return found
+        ranked = sorted(variants.items(), key=lambda kv: -len(kv[1]))
+        common, places = ranked[0]
+        first = places[0]
+        for _choice, items in ranked[1:]:
+            for lang, msgid, msgstr, where, line, ignored in items:
+                if name not in ignored:
+                    problems.append(Problem(
+                        name, settings.severity_of(name),
+                        f"elsewhere {relation} {_short(common)!r} ({first[3]}:{first[4]}, "
+                        f"{len(places)} time(s))", where, line, lang, msgid, msgstr))
+    return problems
 
 
 def describe() -> list[registry.Check]:
