@@ -112,3 +112,16 @@ def test_page_reads_right_in_a_headless_browser(page: Path, tmp_path: Path):
     subprocess.run([*common, "--window-size=1280,900", f"--screenshot={shot}", page.as_uri()],
                    capture_output=True, timeout=90, check=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_without_a_glossary_and_with_a_broken_catalog(tmp_path: Path):
+    project = copy_project(tmp_path, with_translations=True)
+    (project / "glossary.yml").unlink()
+    broken = project / "translations" / "fr" / f"{SLUG}.po"
+    broken.write_text('msgid "x"\nmsgstr "y"\nmsgid "x"\n', encoding="utf-8")
+    result = transflow(project, "report")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"build/report/en\.html \(3 article\(s\), 0 of \d+ entries need attention\)",
+                     result.output)
+    french = (project / "build" / "report" / "fr.html").read_text(encoding="utf-8")
+    assert 'class="error-box"' in french and f"{SLUG}.po" in french

@@ -295,8 +295,7 @@ def write_reports(config: Config, articles: Iterable[str] = (),
                   output: Path | None = None) -> list[tuple[Path, list[ArticleReport]]]:
     """Write `<output>/<lang>.html` for each language; default output: build/report/."""
     slugs = qa.select_articles(config, articles)
-    path = config.glossary_file
-    glossary = for_project(path, config.languages) if path.exists() else Glossary.empty()
+    glossary = for_project(config.glossary_file, config.languages)
     settings = qa.load_settings(config)
     folder = output or config.build_dir / "report"
     generated = catalogs.timestamp()

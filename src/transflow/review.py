@@ -8,6 +8,7 @@ loses nothing, and a rerun simply finds what is left.
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import sys
@@ -95,8 +96,8 @@ def entry_problems(entry: polib.POEntry, context: checks.EntryContext,
     Completeness checks are left out: that the entry is fuzzy is why it is being reviewed.
     Checks switched off for the project or the entry (`transflow: ignore`) stay off.
     """
-    approved = polib.POEntry(msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt,
-                             tcomment=entry.tcomment)
+    approved = copy.copy(entry)
+    approved.flags = [flag for flag in entry.flags if flag != "fuzzy"]
     ignored = qa.ignored_checks(entry)
     findings = []
     for check in checks.CHECKS.values():
@@ -204,8 +205,7 @@ class Session:
     tally: Tally = field(default_factory=Tally)
 
     def __post_init__(self) -> None:
-        path = self.config.glossary_file
-        self.glossary = for_project(path, self.config.languages) if path.exists() else Glossary.empty()
+        self.glossary = for_project(self.config.glossary_file, self.config.languages)
         self.settings = qa.load_settings(self.config)
 
     def style(self, text: str, **styles) -> str:
