@@ -362,3 +362,62 @@ def report(ctx: click.Context, langs: tuple[str, ...], output: Path | None,
         waiting = sum(row.needs_attention for row in rows)
         click.echo(f"wrote     {config.relative(path)} ({len(reports)} article(s), {waiting} of "
                    f"{len(rows)} entries need attention)")
+
+
+@main.group()
+def tm() -> None:
+    """The translation memory: every approved translation, indexed in .transflow/tm.sqlite.
+
+    It is brought up to date from the catalogs automatically; these commands exchange it with
+    CAT tools as TMX 1.4b and rebuild it.
+    """
+
+
+@tm.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def tm_import(ctx: click.Context, file: Path) -> None:
+    """Add the units of a TMX file to the memory (kept in translations/memory/).
+
+    They are suggestions: they never replace a translation approved in a catalog.
+    """
+    from .memory import TranslationMemory
+    from .tmx import import_tmx
+
+    config = _config(ctx)
+    result = import_tmx(config, file)
+    TranslationMemory.open(config).close()
+    counts = ", ".join(f"{lang} {count}" for lang, count in result.units.items())
+    skipped = f"; {result.skipped} in other languages skipped" if result.skipped else ""
+    click.echo(f"imported  {file} -> {config.relative(result.stored)} ({counts}{skipped})")
+
+
+@tm.command("export")
+@_lang_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def tm_export(ctx: click.Context, langs: tuple[str, ...], file: Path) -> None:
+    """Write the approved translations as a TMX 1.4b file (default: every language)."""
+    from .tmx import export_tmx
+
+    config = _config(ctx, langs)
+    counts = export_tmx(config, config.languages, file)
+    summary = ", ".join(f"{lang} {counts.get(lang, 0)}" for lang in config.languages)
+    click.echo(f"exported  {file} ({summary} translation units)")
+
+
+@tm.command("rebuild")
+@click.pass_context
+def tm_rebuild(ctx: click.Context) -> None:
+    """Rebuild the memory index from the catalogs and imported memories alone."""
+    from .memory import TranslationMemory
+
+    config = _config(ctx)
+    memory = TranslationMemory.rebuild(config)
+    try:
+        files = len(memory.files())
+        units = memory.connection.execute("SELECT count(*) FROM units").fetchone()[0]
+    finally:
+        memory.close()
+    click.echo(f"rebuilt   {config.relative(config.state_dir / 'tm.sqlite')} ({units} units "
+               f"from {files} files)")

@@ -45,7 +45,7 @@ class _Postings:
         self.count = max(count, 1)
         keys = _unique(features * self.count + docs)
         features, self.docs = keys // self.count, keys % self.count
-        self.starts = np.flatnonzero(np.concatenate([[True], features[1:] != features[:-1]]))
+        self.starts = _run_starts(features)
         self.features = features[self.starts]
         frequency = np.diff(np.append(self.starts, len(features)))
         # A feature of many candidates ranks nothing; ignoring it bounds the work per query.
@@ -65,8 +65,7 @@ class _Postings:
         total = int(sizes.sum())
         offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
         pairs = np.sort(np.repeat(docs, sizes) * self.count + self.docs[offsets])
-        first = np.flatnonzero(np.concatenate([[True], pairs[1:] != pairs[:-1]])) if total else \
-            np.zeros(0, np.int64)
+        first = _run_starts(pairs)
         shared = np.diff(np.append(first, total))
         pairs = pairs[first]
         return pairs // self.count, pairs % self.count, shared
@@ -179,10 +178,15 @@ def _words(texts: Sequence[str]) -> list[str]:
     return f"{_SEPARATOR} {f' {_SEPARATOR} '.join(texts)}".lower().split()
 
 
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array starts."""
+    return np.flatnonzero(np.diff(values, prepend=-1) != 0)
+
+
 def _unique(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (by sorting: numpy 2's hash-based unique is slower here)."""
     values = np.sort(values)
-    return values[np.concatenate([[True], values[1:] != values[:-1]])] if len(values) else values
+    return values[_run_starts(values)]
 
 
 def _groups(rows: np.ndarray):

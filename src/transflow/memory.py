@@ -1,0 +1,383 @@
+"""The translation memory: every approved translation of the project, searchable by source text.
+
+The catalogs stay the single source of truth. The memory is an SQLite index of them in
+``.transflow/tm.sqlite`` (gitignored): each approved entry (translated, not fuzzy, not obsolete)
+of every ``translations/<lang>/*.po``, plus the units of the memories imported from TMX files,
+which ``transflow tm import`` keeps in ``translations/memory/``. Opening the memory re-reads only
+the files whose size or modification time changed; deleting the database loses nothing, and a
+locked or damaged one is replaced (with a notice) by one rebuilt from those files.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from .catalog import is_approved
+from .config import Config
+from .errors import TransflowError
+from .fuzzy import FuzzyIndex
+from .pofile import read_po
+
+DATABASE = "tm.sqlite"
+IMPORTED_DIR = "memory"  # translations/memory/*.tmx
+SCHEMA_VERSION = 1
+# Across articles a 60% match (msgmerge's bar within one catalog, where it is usually the same
+# paragraph edited) is mostly a different statement sharing a phrase; CAT tools pre-translate
+# from about 70-75%. 75 keeps suggestions a translator would start from rather than delete.
+TM_THRESHOLD = 75.0
+COMMENT = "translation memory"
+_SCHEMA = """
+CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL);
+CREATE TABLE units (file TEXT NOT NULL, line INTEGER, lang TEXT NOT NULL, source TEXT NOT NULL,
+                    target TEXT NOT NULL, approved INTEGER NOT NULL);
+CREATE INDEX units_by_source ON units (lang, source);
+CREATE INDEX units_by_file ON units (file);
+"""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str  # the translation to insert
+    score: float  # 100.0 for an exact match
+    source: str  # the source text (msgid) the translation belongs to
+    origin: str  # where it came from, e.g. "translations/en/x.po:123" or "tmx:agency.tmx:12"
+    approved: bool  # True for an exact match of a translation approved in the same language
+
+
+@dataclass(frozen=True)
+class Variant:
+    text: str
+    origins: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """One source approved with several translations, or one translation of several sources."""
+
+    lang: str
+    kind: str  # "translations" (``text`` is the source) or "sources" (``text`` is the translation)
+    text: str
+    variants: tuple[Variant, ...]  # most used first
+
+
+@dataclass(frozen=True)
+class MemorySettings:
+    """The ``tm:`` section of transflow.yml."""
+
+    exact: str = "approve"  # exact match of a translation approved here: approve | fuzzy
+    imported: str = "fuzzy"  # exact match found only in an imported TMX: approve | fuzzy
+    fuzzy: bool = True
+    fuzzy_threshold: float = TM_THRESHOLD
+
+    @classmethod
+    def from_config(cls, config: Config) -> MemorySettings:
+        section = config.section("tm")
+        section.check_keys({"exact", "imported", "fuzzy", "fuzzy_threshold"})
+        values: dict[str, object] = {}
+        for key in ("exact", "imported"):
+            value = section.get(key, getattr(cls, key))
+            if value not in ("approve", "fuzzy"):
+                raise section.error(key, "must be 'approve' or 'fuzzy'")
+            values[key] = value
+        fuzzy = section.get("fuzzy", True)
+        if not isinstance(fuzzy, bool):
+            raise section.error("fuzzy", "must be true or false")
+        threshold = section.get("fuzzy_threshold", TM_THRESHOLD)
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (
+                0 < threshold < 100):
+            raise section.error("fuzzy_threshold", "must be a similarity from 1 to 99")
+        return cls(fuzzy=fuzzy, fuzzy_threshold=float(threshold), **values)
+
+
+@dataclass
+class MemoryFill:
+    """What ``apply_memory`` did to one catalog."""
+
+    approved: int = 0  # exact matches approved directly
+    exact_fuzzy: int = 0  # exact matches left fuzzy for review
+    fuzzy: int = 0  # similar matches, fuzzy
+
+    @property
+    def filled(self) -> int:
+        return self.approved + self.exact_fuzzy + self.fuzzy
+
+
+@dataclass(frozen=True)
+class _Unit:
+    lang: str
+    source: str
+    target: str
+    line: int | None
+    approved: bool
+
+
+def _notice(message: str) -> None:
+    print(f"transflow: notice: {message}", file=sys.stderr)
+
+
+class TranslationMemory:
+    def __init__(self, connection: sqlite3.Connection, config: Config,
+                 notify: Callable[[str], None]):
+        self.connection = connection
+        self.config = config
+        self.notify = notify
+        self.settings = MemorySettings.from_config(config)
+        self._indexes: dict[str, tuple[FuzzyIndex, list[str]]] = {}
+
+    @classmethod
+    def open(cls, config: Config, notify: Callable[[str], None] = _notice) -> TranslationMemory:
+        """The memory, brought up to date with the catalogs and imported memories."""
+        path = config.state_dir / DATABASE
+        try:
+            memory = cls(_connect(path), config, notify)
+            memory.refresh()
+            return memory
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                return cls._rebuilt(config, notify, f"{exc}")
+            notify(f"{config.relative(path)} is locked by another transflow; using a "
+                   "temporary memory rebuilt from the catalogs for this run")
+            memory = cls(_connect(Path(":memory:")), config, notify)
+            memory.refresh()
+            return memory
+        except sqlite3.DatabaseError as exc:
+            return cls._rebuilt(config, notify, f"{exc}")
+
+    @classmethod
+    def _rebuilt(cls, config: Config, notify: Callable[[str], None],
+                 reason: str) -> TranslationMemory:
+        path = config.state_dir / DATABASE
+        notify(f"{config.relative(path)} is damaged ({reason}); rebuilding it from the catalogs")
+        return cls.rebuild(config, notify)
+
+    @classmethod
+    def rebuild(cls, config: Config, notify: Callable[[str], None] = _notice,
+                ) -> TranslationMemory:
+        """A new index made from the catalogs and imported memories alone."""
+        path = config.state_dir / DATABASE
+        for leftover in (path, path.with_name(DATABASE + "-journal")):
+            leftover.unlink(missing_ok=True)
+        memory = cls(_connect(path), config, notify)
+        memory.refresh()
+        return memory
+
+    def close(self) -> None:
+        self.connection.close()
+
+    # --- keeping the index up to date ---------------------------------------------------------
+
+    def files(self) -> dict[str, Path]:
+        """Every file the memory indexes, by its path relative to the project."""
+        found: dict[str, Path] = {}
+        translations = self.config.translations_dir
+        if translations.is_dir():
+            for folder in sorted(translations.iterdir()):
+                if folder.is_dir() and folder != self.config.templates_dir:
+                    pattern = "*.tmx" if folder.name == IMPORTED_DIR else "*.po"
+                    for path in sorted(folder.glob(pattern)):
+                        found[self.config.relative(path)] = path
+        return found
+
+    def refresh(self) -> int:
+        """Re-index the files that changed since the last time; returns how many."""
+        current = self.files()
+        known = dict(self.connection.execute("SELECT path, mtime_ns || ':' || size FROM files"))
+        changed = 0
+        with self.connection:
+            for name in set(known) - set(current):
+                self._forget(name)
+            for name, path in current.items():
+                status = path.stat()
+                if known.get(name) == f"{status.st_mtime_ns}:{status.st_size}":
+                    continue
+                units = self._read(name, path)
+                self._forget(name)
+                self.connection.executemany(
+                    "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?)",
+                    ((name, unit.line, unit.lang, unit.source, unit.target, unit.approved)
+                     for unit in units))
+                self.connection.execute("INSERT INTO files VALUES (?, ?, ?)",
+                                        (name, status.st_mtime_ns, status.st_size))
+                changed += 1
+        if changed:
+            self._indexes.clear()
+        return changed
+
+    def _forget(self, name: str) -> None:
+        self.connection.execute("DELETE FROM units WHERE file = ?", (name,))
+        self.connection.execute("DELETE FROM files WHERE path = ?", (name,))
+
+    def _read(self, name: str, path: Path) -> Iterable[_Unit]:
+        if path.suffix == ".tmx":
+            from .tmx import read_tmx
+
+            return [_Unit(unit.lang, unit.source, unit.target, unit.line, False)
+                    for unit in read_tmx(path, self.config.source_language)]
+        catalog = read_po(path)
+        lang = catalog_language(catalog, path, self.config, self.notify)
+        return [_Unit(lang, entry.msgid, entry.msgstr, entry.linenum, True)
+                for entry in catalog if is_approved(entry)]
+
+    # --- searching ----------------------------------------------------------------------------
+
+    def lookup(self, lang: str, msgids: list[str]) -> dict[str, Suggestion]:
+        """The best suggestion for each msgid: an exact match, else the most similar source."""
+        wanted = list(dict.fromkeys(msgids))
+        suggestions: dict[str, Suggestion] = {}
+        for first in range(0, len(wanted), 500):
+            chunk = wanted[first:first + 500]
+            rows = self.connection.execute(
+                "SELECT source, target, file, line, approved FROM units WHERE lang = ? AND "
+                f"source IN ({', '.join('?' * len(chunk))})", (lang, *chunk)).fetchall()
+            by_source: dict[str, list[tuple]] = defaultdict(list)
+            for source, *rest in rows:
+                by_source[source].append(tuple(rest))
+            for source, units in by_source.items():
+                suggestions[source] = _best(source, units, 100.0)
+        missing = [msgid for msgid in wanted if msgid not in suggestions]
+        if missing and self.settings.fuzzy:
+            index, sources = self._index(lang)
+            found = [(msgid, match) for msgid, match in zip(
+                missing, index.search(missing, self.settings.fuzzy_threshold), strict=True)
+                     if match is not None]
+            for msgid, match in found:
+                source = sources[match.candidate]
+                units = self.connection.execute(
+                    "SELECT target, file, line, approved FROM units WHERE lang = ? AND source = ?",
+                    (lang, source)).fetchall()
+                suggestions[msgid] = _best(source, units, match.score)
+        return suggestions
+
+    def _index(self, lang: str) -> tuple[FuzzyIndex, list[str]]:
+        if lang not in self._indexes:
+            sources = [source for (source,) in self.connection.execute(
+                "SELECT DISTINCT source FROM units WHERE lang = ? ORDER BY source", (lang,))]
+            self._indexes[lang] = (FuzzyIndex(sources), sources)
+        return self._indexes[lang]
+
+    def units(self, lang: str) -> list[tuple[str, str, list[str]]]:
+        """(source, translation, origins) of every approved translation, for export."""
+        grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for source, target, file, line in self.connection.execute(
+                "SELECT source, target, file, line FROM units WHERE lang = ? AND approved = 1 "
+                "ORDER BY source, target, file, line", (lang,)):
+            grouped[source, target].append(_origin(file, line))
+        return [(source, target, origins) for (source, target), origins in grouped.items()]
+
+    def inconsistencies(self, lang: str) -> list[Inconsistency]:
+        """Sources approved with different translations, translations shared by sources."""
+        by_source: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        by_target: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for source, target, origins in self.units(lang):
+            by_source[source][target].extend(origins)
+            by_target[target][source].extend(origins)
+        found = []
+        for kind, groups in (("translations", by_source), ("sources", by_target)):
+            for text, variants in groups.items():
+                if len(variants) > 1:
+                    ranked = sorted(variants.items(), key=lambda item: (-len(item[1]), item[0]))
+                    found.append(Inconsistency(lang, kind, text, tuple(
+                        Variant(variant, tuple(origins)) for variant, origins in ranked)))
+        return found
+
+
+def _origin(file: str, line: int | None) -> str:
+    name = f"tmx:{Path(file).name}" if file.endswith(".tmx") else file
+    return f"{name}:{line}" if line else name
+
+
+def _best(source: str, units: list[tuple], score: float) -> Suggestion:
+    """Approved translations first, then the most used one, then the first in file order."""
+    uses = Counter((target, approved) for target, _, _, approved in units)
+    target, file, line, approved = min(units, key=lambda unit: (
+        -unit[3], -uses[unit[0], unit[3]], unit[1], unit[2] or 0))
+    return Suggestion(target, score, source, _origin(file, line), bool(approved) and score >= 100)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(str(path), timeout=2.0)
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = {name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version != SCHEMA_VERSION or tables != {"files", "units"}:
+            with connection:
+                for table in tables:
+                    connection.execute(f"DROP TABLE {table}")
+                connection.executescript(_SCHEMA)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("SELECT count(*) FROM files").fetchone()
+    except sqlite3.DatabaseError:
+        connection.close()
+        raise
+    return connection
+
+
+def catalog_language(catalog: polib.POFile, path: Path, config: Config,
+                     notify: Callable[[str], None] = _notice) -> str:
+    """The catalog's language is its folder's; the Language header must not contradict it."""
+    folder = path.parent.name
+    header = (catalog.metadata.get("Language") or "").strip()
+    if not header:
+        notify(f"{config.relative(path)}: no Language in the header; taking '{folder}' from "
+               "its folder")
+        return folder
+    if header.replace("-", "_").lower() != folder.replace("-", "_").lower():
+        raise TransflowError(f"the header says Language: {header}, but the catalog is in the "
+                             f"'{folder}' folder", config.relative(path), _header_line(path))
+    return folder
+
+
+def _header_line(path: Path) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith('"Language:'):
+            return number
+    return None
+
+
+def apply_memory(catalog: polib.POFile, lang: str, memory: TranslationMemory,
+                 config: Config) -> MemoryFill:
+    """Fill untranslated entries of one catalog from the TM (never touches translated or fuzzy
+    entries). Where a translation came from goes in a translator comment, which msgmerge and
+    PO editors keep (a custom flag would be dropped)."""
+    settings = MemorySettings.from_config(config)
+    todo = [entry for entry in catalog if not entry.obsolete and "fuzzy" not in entry.flags
+            and not entry.msgstr and not any(entry.msgstr_plural.values())
+            and not entry.msgid_plural]
+    fill = MemoryFill()
+    if not todo:
+        return fill
+    suggestions = memory.lookup(lang, [entry.msgid for entry in todo])
+    for entry in todo:
+        suggestion = suggestions.get(entry.msgid)
+        if suggestion is None:
+            continue
+        entry.msgstr = suggestion.text
+        if suggestion.score >= 100:
+            policy = settings.exact if suggestion.approved else settings.imported
+            approve = policy == "approve"
+            note = (f"{COMMENT}: exact match, approved in {suggestion.origin}"
+                    if suggestion.approved else f"{COMMENT}: exact match from {suggestion.origin}")
+        else:
+            approve = False
+            note = (f"{COMMENT}: {suggestion.score:.0f}% match from {suggestion.origin}, "
+                    f"whose source is: {suggestion.source}")
+        if approve:
+            fill.approved += 1
+        else:
+            entry.flags = ["fuzzy", *entry.flags]
+            if suggestion.score >= 100:
+                fill.exact_fuzzy += 1
+            else:
+                fill.fuzzy += 1
+        entry.tcomment = f"{entry.tcomment}\n{note}" if entry.tcomment else note
+    return fill
