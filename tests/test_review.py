@@ -208,3 +208,18 @@ def test_word_diff_is_word_level():
     assert word_diff("de oude tekst blijft", "de nieuwe tekst blijft hier") == [
         Change("equal", "de"), Change("delete", "oude"), Change("insert", "nieuwe"),
         Change("equal", "tekst blijft"), Change("insert", "hier")]
+
+
+def test_ctrl_c_stops_cleanly_keeping_what_was_decided(project: Path):
+    child = spawn(project)
+    child.expect_exact("[1/3]")
+    child.send("a")
+    child.expect_exact("[2/3]")
+    child.expect_exact("[a]ccept")
+    child.sendcontrol("c")
+    child.expect_exact("interrupted; every file written so far is complete")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "fuzzy" not in entry(project, TITLE).flags
+    assert "fuzzy" in entry(project, HEADING).flags
