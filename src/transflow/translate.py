@@ -25,6 +25,7 @@ from pathlib import Path
 import polib
 
 from . import glossary as glossaries
+from .catalog import REVISION_DATE, timestamp
 from .config import Config
 from .engines import (
     EngineSettings,
@@ -35,6 +36,7 @@ from .engines import (
     translate_text,
 )
 from .glossary import Glossary, Violation
+from .memory import TranslationMemory, apply_memory
 from .pofile import read_po, write_po
 from .protect import Masked, check, mask, repair, restore
 
@@ -162,6 +164,7 @@ class _Catalog:
                 if "fuzzy" not in entry.flags:
                     entry.flags.insert(0, "fuzzy")
                 entry.tcomment = "\n".join(filter(None, [entry.tcomment, done[1]]))
+        self.po.metadata[REVISION_DATE] = timestamp()
         write_po(self.path, self.po)
         self.signature = _signature(self.path)
         self.dirty = False
@@ -244,10 +247,6 @@ def translate(config: Config, settings: EngineSettings, articles: Iterable[str] 
 
 
 def _fill_from_memory(config: Config, catalogs: list[_Catalog], report: TranslateReport) -> None:
-    try:
-        from .memory import TranslationMemory, apply_memory
-    except ImportError:  # the translation memory stage is not in this build yet
-        return
     memory = TranslationMemory.open(config)
     try:
         for catalog in catalogs:
