@@ -94,6 +94,18 @@ def test_a_rerun_sends_nothing(project, server):
     assert "0 characters sent" in refill.output
 
 
+def test_the_translation_memory_fills_before_the_engine_is_asked(project, server):
+    first = project / "translations/de/11-tekenen-van-een-magnesiumtekort.po"
+    po = read_po(first)
+    po.find("Referenties").msgstr = "Literatur"
+    write_po(first, po)
+    assert transflow(project, *engine(server, "--lang", "de")).exit_code == 0
+    assert "Referenties" not in server.texts
+    for po in catalogs(project, "de").values():
+        assert po.find("Referenties").msgstr == "Literatur"
+        assert "machine translation" not in po.find("Referenties").tcomment
+
+
 def test_dry_run_tells_what_would_be_sent_and_sends_nothing(project, server):
     before = {path: path.read_bytes() for path in project.rglob("*.po")}
     result = transflow(project, *engine(server, "--dry-run", "--lang", "de"))
