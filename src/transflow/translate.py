@@ -354,20 +354,34 @@ class _Run:
         futures: dict[Future, tuple[str, str]] = {pool.submit(workers.run, key): key
                                                   for key in pending}
         last_save = time.monotonic()
+        finished: set[Future] = set()
+
+        def receive(future: Future) -> None:
+            finished.add(future)
+            key = futures[future]
+            translation = self._outcome(future, key, workers)
+            if translation is not None:
+                self.cache.put(self.settings.identity, self.source, key[0], key[1], translation)
+            done(key, translation)
+
         self.progress.start(len(pending))
         try:
             for future in as_completed(futures):
-                key = futures[future]
-                translation = self._outcome(future, key, workers)
-                if translation is not None:
-                    self.cache.put(self.settings.identity, self.source, key[0], key[1],
-                                   translation)
-                done(key, translation)
+                receive(future)
                 self.progress.advance()
                 if time.monotonic() - last_save >= self.settings.save_interval:
                     for catalog in catalogs:
                         catalog.save()
                     last_save = time.monotonic()
+        except KeyboardInterrupt:
+            # Ctrl-C: nothing new is sent, and what is in flight (each request has a timeout)
+            # is waited for and kept. A second Ctrl-C stops at once.
+            workers.stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            for future in futures:
+                if future not in finished and future.done() and not future.cancelled():
+                    receive(future)
+            raise
         except BaseException:
             workers.stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
