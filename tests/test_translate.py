@@ -276,6 +276,17 @@ def test_a_catalog_saved_by_a_translator_meanwhile_keeps_their_work(project):
     assert all(after.values())
 
 
+def test_articles_can_be_chosen_and_unknown_ones_are_errors(project, server):
+    chosen = transflow(project, *engine(server, "--lang", "de", "tekenen-en-symptomen-van-"
+                                        "magnesiumtekort"))
+    assert chosen.exit_code == 0
+    untouched = catalogs(project, "de")["11-tekenen-van-een-magnesiumtekort"]
+    assert not any(entry.msgstr for entry in live(untouched))
+    wrong = transflow(project, *engine(server, "no-such-article"))
+    assert wrong.exit_code == 2
+    assert "no catalog for article 'no-such-article'" in wrong.output
+
+
 def test_templates_show_glossary_terms_to_translators(project):
     assert transflow(project, "extract").exit_code == 0
     pot = read_po(project / "translations/templates/tekenen-en-symptomen-van-magnesiumtekort.pot")

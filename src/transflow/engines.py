@@ -238,7 +238,7 @@ _DEEP_TRANSLATOR = {
 }
 ENGINES = ("google", "deepl", "microsoft", "libre", "mymemory", "yandex", "qcri", "papago",
            "baidu", "chatgpt", "pseudo")
-_OPTIONAL_KEYS = {"MICROSOFT_REGION", "LIBRE_API_KEY"}
+_OPTIONAL_KEYS = {"MICROSOFT_REGION"}
 
 
 class DeepTranslatorEngine:

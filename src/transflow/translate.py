@@ -35,6 +35,7 @@ from .engines import (
     open_engine,
     translate_text,
 )
+from .errors import TransflowError
 from .glossary import Glossary, Violation
 from .memory import TranslationMemory, apply_memory
 from .pofile import read_po, write_po
@@ -204,12 +205,19 @@ class _Waiting:
 
 def catalogs_to_translate(config: Config, articles: Iterable[str] = ()) -> list[tuple[str, Path]]:
     """(language, catalog) pairs, for all articles or the named ones (slug or source file)."""
-    wanted = {Path(article).stem for article in articles}
+    wanted = {Path(article).stem: article for article in articles}
     pairs = []
     for lang in config.languages:
         for path in sorted((config.translations_dir / lang).glob("*.po")):
             if not wanted or path.stem in wanted:
                 pairs.append((lang, path))
+    unknown = sorted(set(wanted) - {path.stem for _, path in pairs})
+    if unknown:
+        raise TransflowError(f"no catalog for article {wanted[unknown[0]]!r} "
+                             "(run `transflow update` first?)")
+    if not pairs:
+        raise TransflowError("no catalogs: run `transflow update` first",
+                             config.relative(config.translations_dir))
     return pairs
 
 
