@@ -35,6 +35,8 @@ class Agreement:
     fuzzy_same: int = 0  # ... on which both agree whether to give one
     source_same: int = 0  # ... both gave one from the same old entry
     obsolete_same: bool = True
+    obsolete_differing: int = 0
+    obsolete_explained: int = 0  # ... because only one tool used that old entry for a fuzzy match
     differences: list[str] = field(default_factory=list)
 
     @property
@@ -42,8 +44,11 @@ class Agreement:
         return 100.0 * self.fuzzy_same / self.unmatched if self.unmatched else 100.0
 
     def summary(self) -> str:
+        obsolete = "identical" if self.obsolete_same else (
+            f"{self.obsolete_differing} differ, {self.obsolete_explained} of them old entries only "
+            "one tool used as a fuzzy source")
         return (f"exact carry-over {self.exact_same}/{self.exact} identical; obsolete entries "
-                f"{'identical' if self.obsolete_same else 'DIFFERENT'}; fuzzy: {self.unmatched} "
+                f"{obsolete}; fuzzy: {self.unmatched} "
                 f"new strings, msgmerge matched {self.fuzzy_theirs}, transflow {self.fuzzy_ours}, "
                 f"agreement on which get a match {self.fuzzy_agreement:.1f}%, same source for "
                 f"{self.source_same} of the common matches")
@@ -75,6 +80,11 @@ def compare(old: polib.POFile, ours: polib.POFile, theirs: polib.POFile) -> Agre
                                       f"msgmerge {decision[2]!r:.60}")
     result.obsolete_same = _obsolete(ours) == _obsolete(theirs)
     if not result.obsolete_same:
+        differing = _obsolete(ours) ^ _obsolete(theirs)
+        sources = {decision[2] for key, decision in [*mine.items(), *other.items()]
+                   if key not in before and decision[2] is not None}
+        result.obsolete_differing = len(differing)
+        result.obsolete_explained = sum(msgid in sources for _, msgid, _ in differing)
         result.differences.append(f"obsolete: ours only {_obsolete(ours) - _obsolete(theirs)}, "
                                   f"msgmerge only {_obsolete(theirs) - _obsolete(ours)}")
     return result

@@ -122,10 +122,15 @@ def test_no_fuzzy_and_threshold_options():
 
 
 def test_threshold_is_inclusive_like_msgmerge():
-    # "abcde" vs "abxyz": 2 * 2 / 10 = 0.4; "abcde" vs "abcyz": 2 * 3 / 10 = 0.6, the bound.
-    index = FuzzyIndex(["abxyz", "abcyz"])
-    assert index.search(["abcde"], 60.0)[0].candidate == 1
-    assert index.search(["abcde"], 60.1) == [None]
+    # 2 * 5 / 20 = 0.5 and 2 * 6 / 20 = 0.6, the bound.
+    index = FuzzyIndex(["abcdexyzwv", "abcdefxyzw"])
+    assert index.search(["abcdefghij"], 60.0)[0].candidate == 1
+    assert index.search(["abcdefghij"], 60.1) == [None]
+
+
+def test_short_strings_must_share_four_characters_in_a_row_like_msgmerge():
+    # 2 * 9 / 29 = 0.62 through scattered letters: msgmerge never proposes it, nor do we.
+    assert FuzzyIndex(["Dit verliezen"]).search(["pijn voor linzen"], 60.0) == [None]
 
 
 def test_fuzzy_index_agrees_with_exhaustive_search():

@@ -14,7 +14,6 @@ import polib
 
 from . import __version__, languages
 from .config import Config
-from .fuzzy import FuzzyIndex
 from .glossary import Glossary
 from .markdown import Article
 
@@ -198,6 +197,8 @@ def merge(template: polib.POFile, old: polib.POFile, options: MergeOptions | Non
         merged.append(entry)
     stats.added = len(unmatched)
     if options.fuzzy and unmatched:
+        from .fuzzy import FuzzyIndex  # numpy and rapidfuzz: only when there is something to match
+
         translated = [index for index, entry in enumerate(olds) if _translated(entry)]
         index = FuzzyIndex([olds[position].msgid for position in translated])
         for entry, match in zip(unmatched, index.search([entry.msgid for entry in unmatched],

@@ -9,8 +9,9 @@ letter is one edit, not two. Comparing every string with every candidate is what
 - a string of ``SHORT`` characters or more: the candidates sharing the most words and pairs of
   adjacent words with it (an inverted index in numpy; a word found in more than 2% of the
   candidates ranks nothing and is ignored);
-- a shorter string, which can be similar to an unrelated one through a few common letters, or
-  one made of common words only: every candidate, in one ``process.cdist`` call.
+- a shorter string, or one made of common words only: every candidate, in one ``process.cdist``
+  call, keeping only candidates that share four characters in a row with it, as msgmerge does
+  (short strings can reach the threshold through scattered letters alone).
 
 Candidates whose length rules the threshold out (lengths a <= b score at most 200a / (a + b))
 are skipped, and the remaining pairs are scored in C by ``process.cpdist``/``cdist`` with
@@ -27,7 +28,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 SHORT = 64
-RANKED = 16
+RANKED = 32
 _SEPARATOR = "\x00"
 _EPSILON = 1e-9
 
@@ -51,10 +52,14 @@ class _Postings:
         # A feature of many candidates ranks nothing; ignoring it bounds the work per query.
         common = frequency > max(64, self.count // 50)
         self.ends = np.where(common, self.starts, self.starts + frequency)
+        self.sizes = np.bincount(self.docs[np.repeat(~common, frequency)], minlength=self.count)
 
     def shared(self, docs: np.ndarray, features: np.ndarray, queries: int,
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(query, candidate, number of shared features) for every pair sharing one."""
+        """(query, candidate, Dice coefficient of their features) for every pair sharing one.
+
+        Dice (shared / total) rather than a count, so that long candidates, which share more
+        features with anything, do not crowd out the right one."""
         keys = _unique(features * np.int64(max(queries, 1)) + docs)
         features, docs = keys // max(queries, 1), keys % max(queries, 1)
         where = np.minimum(np.searchsorted(self.features, features), len(self.features) - 1)
@@ -68,7 +73,9 @@ class _Postings:
         first = _run_starts(pairs)
         shared = np.diff(np.append(first, total))
         pairs = pairs[first]
-        return pairs // self.count, pairs % self.count, shared
+        query_sizes = np.bincount(docs[sizes > 0], minlength=max(queries, 1))
+        rows, candidates = pairs // self.count, pairs % self.count
+        return rows, candidates, shared / (query_sizes[rows] + self.sizes[candidates])
 
 
 class FuzzyIndex:
@@ -151,11 +158,15 @@ class FuzzyIndex:
                                [self.candidates[candidate] for candidate in window.tolist()],
                                scorer=fuzz.ratio, score_cutoff=threshold - _EPSILON,
                                workers=workers)
-        best = scores.max(axis=1)
         for position, row in enumerate(short):
-            if best[position] >= threshold - _EPSILON:
-                ties = window[scores[position] == best[position]]
-                results[row] = Match(int(ties.min()), float(best[position]))
+            above = np.flatnonzero(scores[position] >= threshold - _EPSILON)
+            ranked = sorted(zip((-scores[position][above]).tolist(), window[above].tolist(),
+                                strict=True))
+            query = queries[row]
+            for score, candidate in ranked:
+                if _related(query, self.candidates[candidate]):
+                    results[row] = Match(candidate, -score)
+                    break
 
     def _best_ranked(self, queries: Sequence[str], rows: np.ndarray, candidates: np.ndarray,
                      shared: np.ndarray, threshold: float, limit: int,
@@ -171,6 +182,12 @@ class FuzzyIndex:
         rows, candidates = rows[order], candidates[order]
         rank = np.arange(len(rows)) - np.searchsorted(rows, rows, "left")
         return rows[rank < limit], candidates[rank < limit]
+
+
+def _related(query: str, candidate: str) -> bool:
+    """Sharing four characters in a row, as msgmerge requires of a candidate: two short strings
+    can score 60 through scattered letters alone ("pijn voor linzen", "Dit verliezen")."""
+    return len(query) < 4 or any(query[i:i + 4] in candidate for i in range(len(query) - 3))
 
 
 def _words(texts: Sequence[str]) -> list[str]:
