@@ -179,12 +179,27 @@ def test_an_unreachable_engine_is_reported_once_and_nothing_else_stops(project, 
     assert [entry.msgid[:30] for entry in filled] == ["Deze verklaringen zijn niet be"]
 
 
-def test_run_reports_an_unreachable_engine_and_still_builds(project):
+def test_run_reports_an_unreachable_engine_and_still_builds(project, server):
     add_settings(project, "mt:\n  engine: libre\n  url: http://127.0.0.1:9/\n")
     result = transflow(project, "run")
     assert result.exit_code == 0
     assert "warning: engine libre http://127.0.0.1:9/ unreachable" in result.output
     assert (project / "build/en/tekenen-en-symptomen-van-magnesiumtekort.md").exists()
+    # Nothing changed, but the next run tries the engine again, and fills and rebuilds.
+    add_settings(project, f"mt:\n  engine: libre\n  url: {server.url}\n")
+    again = transflow(project, "run", "--threshold", "0")
+    assert again.exit_code == 0
+    assert "unreachable" not in again.output and server.requests
+    assert "3 article(s) processed" in again.output
+    assert "3 unchanged" in transflow(project, "run", "--threshold", "0").output
+
+
+def test_run_without_mt_settings_does_not_translate(project):
+    add_settings(project, "")
+    result = transflow(project, "run")
+    assert result.exit_code == 0
+    assert "machine translation" not in result.output
+    assert not any(entry.msgstr for po in catalogs(project, "de").values() for entry in live(po))
 
 
 def test_run_translates_before_it_builds(project, server):

@@ -153,7 +153,8 @@ def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None,
         output: Path | None) -> None:
     """The main job: extract -> update -> translate -> build, for what changed since the last run.
 
-    Ends with a summary table per article and language and a line on machine translation.
+    The translate stage runs when transflow.yml has an `mt:` section. Ends with a summary
+    table per article and language and lines on translation memory and machine translation.
     Exit status 0 when everything was processed (articles below their threshold and an
     unreachable translation engine are reported, not failures), 2 on bad input.
     """
@@ -162,7 +163,7 @@ def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None,
     from .reports import summary_table
 
     config = _config(ctx, langs, threshold, output)
-    machine = settings_from_config(config.section("mt"))
+    machine = settings_from_config(config.section("mt")) if "mt" in config.sections else None
 
     def progress(items):
         with click.progressbar(items, label="Processing articles", file=sys.stderr,
@@ -267,6 +268,8 @@ class _Bar:
 
 def _translation_summary(report) -> list[str]:
     """The lines `translate` and `run` print about machine translation."""
+    if report is None:
+        return []
     lines = []
     if report.unreachable:
         lines.append(f"warning: {report.unreachable}; those entries stay untranslated")

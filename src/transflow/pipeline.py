@@ -141,8 +141,9 @@ def run(
     """extract -> update -> translate -> build for every article that changed since the last run.
 
     With `machine` settings, the translate stage (translation memory, then machine translation)
-    runs over all catalogs; an article it filled is rebuilt even if nothing else changed. An
-    unreachable engine is only reported (`report.translation.unreachable`): the rest goes on.
+    fills the catalogs of those articles, and of the articles whose machine translation was left
+    incomplete last time (engine unreachable, texts that failed), which are rebuilt if it filled
+    anything. An unreachable engine is only reported (`report.translation.unreachable`).
     """
     state = _load_state(config)
     fingerprint = _config_fingerprint(config)
@@ -161,15 +162,24 @@ def run(
     _check_slugs(config, pending, {key: entry["slug"] for key, entry in fresh.items()})
     for source in pending:
         _prepare(config, source)
-    if machine is not None:
-        report.translation = translate(config, machine, progress=machine_progress)
-        for key, remembered in list(fresh.items()):
-            if not _unchanged(config, remembered):
+    incomplete: set[str] = set()
+    retry = [key for key, remembered in fresh.items() if remembered.get("mt_incomplete")]
+    if machine is not None and (pending or retry):
+        slugs = [source.slug for source in pending] + [fresh[key]["slug"] for key in retry]
+        report.translation = translate(config, machine, slugs, progress=machine_progress)
+        if not report.translation.ok:
+            incomplete = set(slugs)
+        for key in retry:
+            if _unchanged(config, fresh[key]):
+                fresh[key]["mt_incomplete"] = fresh[key]["slug"] in incomplete
+            else:
                 pending.append(load(config, config.root / key))
                 del fresh[key]
                 report.skipped -= 1
     for source in progress(pending):
-        fresh[config.relative(source.path)] = _build_all(config, source, report)
+        entry = _build_all(config, source, report)
+        entry["mt_incomplete"] = source.slug in incomplete
+        fresh[config.relative(source.path)] = entry
         report.processed += 1
     for key in sorted(fresh):
         for lang, entry in fresh[key]["languages"].items():
