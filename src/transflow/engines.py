@@ -22,15 +22,17 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from functools import lru_cache
+from typing import TYPE_CHECKING, ClassVar, Protocol
 from urllib.parse import urlsplit
-
-import requests
 
 from .config import Section
 from .errors import TransflowError
 from .glossary import Glossary
 from .protect import PLACEHOLDER_FOUND
+
+if TYPE_CHECKING:
+    import requests
 
 OFFLINE_VARIABLE = "TRANSFLOW_OFFLINE"
 
@@ -136,13 +138,16 @@ class _Transport(threading.local):
     before deep-translator looks at a failed reply.
     """
 
-    exceptions = requests.exceptions
     timeout: float = 20.0
 
     def __init__(self) -> None:
+        import requests  # here, not at the top: `run` without MT need not load it
+
         self.session = requests.Session()
 
     def __getattr__(self, name: str):
+        import requests
+
         return getattr(requests, name)
 
     def get(self, url: str, **kwargs) -> requests.Response:
@@ -152,6 +157,8 @@ class _Transport(threading.local):
         return self.request("POST", url, **kwargs)
 
     def request(self, method: str, url: str, **kwargs) -> requests.Response:
+        import requests
+
         check_allowed(url)
         kwargs.setdefault("timeout", self.timeout)
         try:
@@ -171,7 +178,10 @@ class _Transport(threading.local):
         return response
 
 
-_TRANSPORT = _Transport()
+@lru_cache(maxsize=1)
+def _shared_transport() -> _Transport:
+    """One transport for every engine module (its state is per thread)."""
+    return _Transport()
 
 
 def check_allowed(url: str) -> None:
@@ -253,8 +263,9 @@ class DeepTranslatorEngine:
         self._exceptions = exceptions
         module = getattr(deep_translator, kind.class_name).__module__
         # deep-translator imports `requests` per engine module; ours adds timeouts and sessions.
-        sys.modules[module].requests = _TRANSPORT
-        _TRANSPORT.timeout = settings.timeout
+        transport = _shared_transport()
+        sys.modules[module].requests = transport
+        transport.timeout = settings.timeout
         arguments: dict = {}
         for parameter, variable in kind.keys:
             value = os.environ.get(variable)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
@@ -23,12 +24,14 @@ from . import glossary as glossaries
 from .build import BuildResult, build_article
 from .catalog import Counts, MergeStats
 from .config import Config
-from .engines import EngineSettings
 from .errors import TransflowError
 from .fileio import atomic_write_text
 from .pofile import format_po, read_po, write_po
 from .sources import Source, check_unique, discover, load
-from .translate import Progress, TranslateReport, translate
+
+if TYPE_CHECKING:
+    from .engines import EngineSettings
+    from .translate import Progress, TranslateReport
 
 STATE_VERSION = 1
 
@@ -165,6 +168,8 @@ def run(
     incomplete: set[str] = set()
     retry = [key for key, remembered in fresh.items() if remembered.get("mt_incomplete")]
     if machine is not None and (pending or retry):
+        from .translate import translate  # the engines and the TM load only when needed
+
         slugs = [source.slug for source in pending] + [fresh[key]["slug"] for key in retry]
         report.translation = translate(config, machine, slugs, progress=machine_progress)
         if not report.translation.ok:
