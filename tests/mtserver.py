@@ -10,7 +10,8 @@ differs from input but is reproducible) and injects faults on demand:
   "403" (bad key),
   "timeout" (no reply until long after the client gave up), "malformed" (200 with broken JSON),
   "empty" (an empty translation), "drop-placeholder", "duplicate-placeholder", "brand" (brand
-  names translated, ® dropped);
+  names translated, ® dropped), "garble" (every word reversed); `inject_when(text, fault)`: every
+  request containing `text` gets `fault`;
 - `realistic = True`: what real engines do now and then, chosen by a hash of the text so it is
   reproducible: placeholders moved, dropped, lower-cased or spaced, spaces added around markup,
   brand names translated, ® dropped.
@@ -97,6 +98,7 @@ class MTServer:
         self.retry_after = retry_after
         self.stall = stall
         self.faults: deque[str] = deque()
+        self.faults_when: dict[str, str] = {}
         self.requests = 0
         self.characters = 0
         self.texts: list[str] = []
@@ -116,6 +118,11 @@ class MTServer:
         with self._lock:
             self.faults.extend([fault] * times)
 
+    def inject_when(self, substring: str, fault: str) -> None:
+        """Every request whose text contains `substring` gets `fault`."""
+        with self._lock:
+            self.faults_when[substring] = fault
+
     def __enter__(self) -> MTServer:
         self._thread.start()
         return self
@@ -130,6 +137,9 @@ class MTServer:
             self.characters += len(text)
             self.texts.append(text)
             self.sent.append((target, text))
+            for substring, fault in self.faults_when.items():
+                if substring in text:
+                    return fault
             return self.faults.popleft() if self.faults else None
 
     def answer(self, text: str, target: str) -> tuple[int, dict[str, str], bytes]:
@@ -156,6 +166,8 @@ class MTServer:
             translated = PLACEHOLDER.sub(lambda m: m.group() * 2, translated, count=1)
         elif fault == "brand":
             translated = translate_brands(translated)
+        elif fault == "garble":
+            translated = re.sub(r"\S+", lambda m: m.group()[::-1], translated)
         elif self.realistic:
             translated = realistic(translated)
         return 200, {}, json.dumps({"translatedText": translated}).encode()

@@ -135,6 +135,17 @@ def test_repair_of_an_unmasked_translation(glossary):
     assert check(source, repaired, glossary, "en") == []
 
 
+def test_repair_of_half_translated_terms(glossary):
+    source = "Magtein helpt bij synaptische plasticiteit en de bloed-hersenbarrière."
+    engine = "Magtijn hilft bei synaptishe plasticiteit und der bloed-hersenbarriere."
+    repaired = repair(source, engine, glossary, "de")
+    assert repaired == ("Magtein® hilft bei synaptische Plastizität und der "
+                        "Blut-Hirn-Schranke.")
+    assert check(source, repaired, glossary, "de") == []
+    unrelated = "Nimm Magnesium für den Schlaf."
+    assert repair("Neem magnesium voor de slaap.", unrelated, glossary, "de") == unrelated
+
+
 def test_fixed_text_needs_no_engine(glossary):
     source = ("Deze verklaringen zijn niet beoordeeld door de Food and Drug Administration. Dit "
               "product is niet bedoeld om een ziekte te diagnosticeren, behandelen, genezen of "

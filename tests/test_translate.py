@@ -152,6 +152,19 @@ def test_faults_never_corrupt_a_catalog_or_lose_a_translation(project, server):
             assert not problems or "MT check failed" in entry.tcomment, entry.msgid
 
 
+def test_a_translation_that_cannot_be_repaired_is_kept_fuzzy_with_the_violation(project, server):
+    server.inject_when("combineert magnesium met", "garble")
+    result = transflow(project, *engine(server, "--lang", "de"))
+    assert result.exit_code == 0
+    assert "1 flagged with the violation" in result.output
+    po = catalogs(project, "de")["tekenen-en-symptomen-van-magnesiumtekort"]
+    (entry,) = [entry for entry in live(po) if "combineert magnesium met" in entry.msgid]
+    assert "fuzzy" in entry.flags and entry.msgstr
+    (flag,) = [line for line in entry.tcomment.splitlines() if line.startswith("MT check failed")]
+    assert "required term 'L-Threonsäure' (for 'L-threonzuur') missing" in flag
+    assert "required term 'Blut-Hirn-Schranke' (for 'bloed-hersenbarrière') missing" in flag
+
+
 def test_what_fails_for_good_stays_untranslated_and_is_reported(project, server):
     add_settings(project, "mt:\n  retries: 1\n  backoff: 0.01\n  concurrency: 1\n")
     server.inject("500", 4)
@@ -244,7 +257,7 @@ def test_compliance_on_the_three_articles_with_realistic_mt(project, server, cap
               f"{machine - compliant} flagged, {silent} silent")
 
 
-@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT])
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
 def test_an_interrupted_run_resumes_without_sending_twice(project, tmp_path, stop):
     with MTServer(latency=0.05) as slow:
         add_settings(project, "mt:\n  concurrency: 2\n  save_interval: 0.2\n")

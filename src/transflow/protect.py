@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from rapidfuzz import fuzz
 
 from .glossary import Glossary, Term, Violation, occurrences
 
@@ -180,22 +181,52 @@ def restore(masked: Masked, translated: str) -> Restored:
 
 
 def repair(source: str, translation: str, glossary: Glossary, lang: str) -> str:
-    """Fix an unmasked machine translation: markup the engine changed is put back as it was,
-    and source forms, variants and forbidden renderings of each term become its required
-    rendering."""
+    """Fix an unmasked machine translation: markup the engine changed is put back as it was;
+    source forms, variants and forbidden renderings of each term become its required rendering,
+    and so do near spellings of them (an engine's half-translated term: `synaptishe
+    plasticiteit`, `Magtijn`)."""
     translation = _repair_markup(source, translation)
     for term in {found.term for found in glossary.find(source)}:
         expected = glossary.expected(term, lang)
         if not expected or _enough(term, expected, source, translation, glossary):
             continue
-        for form in sorted({term.source, *term.variants, *term.forbidden.get(lang, ())},
-                           key=len, reverse=True):
+        forms = sorted({term.source, *term.variants, *term.forbidden.get(lang, ())},
+                       key=len, reverse=True)
+        for form in forms:
             for match in reversed(occurrences(form, translation, False, term.compound)):
                 if translation[match.start():].startswith(expected):
                     continue
                 rendering = _match_case(match.group(), expected, term)
                 translation = translation[:match.start()] + rendering + translation[match.end():]
+        while not _enough(term, expected, source, translation, glossary):
+            near = _nearest(translation, forms, expected)
+            if near is None:
+                break
+            start, end = near
+            rendering = _match_case(translation[start:end], expected, term)
+            translation = translation[:start] + rendering + translation[end:]
     return translation
+
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’®][^\W_]*)*®?")
+NEAR_TERM_SCORE = 85.0
+
+
+def _nearest(text: str, forms: list[str], expected: str) -> tuple[int, int] | None:
+    """The run of words most like one of `forms` (rapidfuzz ratio >= 85), not already right."""
+    words = list(_WORD.finditer(text))
+    best: tuple[float, int, int] | None = None
+    for form in forms:
+        size = len(form.split())
+        for first in range(len(words) - size + 1):
+            start, end = words[first].start(), words[first + size - 1].end()
+            found = text[start:end]
+            if found.lower() == expected.lower():
+                continue
+            score = fuzz.ratio(found.lower(), form.lower())
+            if score >= NEAR_TERM_SCORE and (best is None or score > best[0]):
+                best = (score, start, end)
+    return None if best is None else (best[1], best[2])
 
 
 def _repair_markup(source: str, translation: str) -> str:
