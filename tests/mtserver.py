@@ -1,17 +1,18 @@
 """A real HTTP translation server on 127.0.0.1 for tests and benchmarks.
 
-It speaks LibreTranslate's API (`POST /translate`, what deep-translator's LibreTranslator sends)
-and the part of DeepL's API the official `deepl` client uses (`/v2/translate`, `/v2/glossaries`).
+It speaks LibreTranslate's API (`POST /translate`, what deep-translator's LibreTranslator sends),
+MyMemory's (`GET /get`) and the part of DeepL's API the official `deepl` client uses
+(`/v2/translate`, `/v2/glossaries`).
 It translates deterministically (a few Dutch spelling rules and a small word list, so output
 differs from input but is reproducible) and injects faults on demand:
 
 - `latency`: seconds to wait before every reply;
 - `inject(fault, times)`: the next `times` requests get `fault`: "429" (with Retry-After), "500",
-  "403" (bad key),
-  "timeout" (no reply until long after the client gave up), "malformed" (200 with broken JSON),
-  "empty" (an empty translation), "drop-placeholder", "duplicate-placeholder", "brand" (brand
-  names translated, ® dropped), "garble" (every word reversed); `inject_when(text, fault)`: every
-  request containing `text` gets `fault`;
+  "403" (bad key), "timeout" (no reply until long after the client gave up), "malformed" (200
+  with broken JSON), "empty" (an empty translation), "drop-placeholder", "duplicate-placeholder",
+  "brand" (brand names translated, ® dropped), "garble" (every word reversed), "quota"
+  (MyMemory's quota message as a translation);
+- `inject_when(text, fault)`: every request containing `text` gets `fault`;
 - `realistic = True`: what real engines do now and then, chosen by a hash of the text so it is
   reproducible: placeholders moved, dropped, lower-cased or spaced, spaces added around markup,
   brand names translated, ® dropped.
@@ -166,6 +167,9 @@ class MTServer:
             translated = PLACEHOLDER.sub(lambda m: m.group() * 2, translated, count=1)
         elif fault == "brand":
             translated = translate_brands(translated)
+        elif fault == "quota":
+            translated = ("MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY. "
+                          "NEXT AVAILABLE IN  10 HOURS 20 MINUTES 31 SECONDS")
         elif fault == "garble":
             translated = re.sub(r"\S+", lambda m: m.group()[::-1], translated)
         elif self.realistic:
@@ -230,7 +234,16 @@ class MTServer:
                     self._reply(404, {}, b'{"error": "not found"}')
 
             def do_GET(self) -> None:
-                if urlsplit(self.path).path == "/v2/glossaries":
+                if urlsplit(self.path).path == "/get":  # MyMemory
+                    fields = self._fields()
+                    status, headers, body = server.answer(fields["q"][0],
+                                                          fields["langpair"][0].split("|")[1])
+                    if status == 200 and body.startswith(b"{"):
+                        translated = json.loads(body)["translatedText"]
+                        body = json.dumps({"responseData": {"translatedText": translated},
+                                           "responseStatus": 200, "matches": []}).encode()
+                    self._reply(status, headers, body)
+                elif urlsplit(self.path).path == "/v2/glossaries":
                     listed = [{k: v for k, v in g.items() if k != "entries"}
                               for g in server.glossaries.values()]
                     self._reply(200, {}, json.dumps({"glossaries": listed}).encode())

@@ -153,6 +153,15 @@ def test_deepl_official_client_with_our_glossary(server, monkeypatch):
     assert send(first, settings, "de slaap").translation == "the slap"
 
 
+def test_mymemory_and_its_quota_message(server):
+    settings = EngineSettings(name="mymemory", url=server.url + "get", backoff=0.01)
+    engine = open_engine(settings, "nl", "de", Glossary.empty())()
+    assert send(engine, settings).translation == fake_translate(TEXT, "de")
+    server.inject("quota")
+    with pytest.raises(EngineUnavailable, match="a message, not a translation: 'MYMEMORY WARN"):
+        send(engine, settings)
+
+
 def test_pseudo_is_deterministic_marked_and_keeps_placeholders():
     engine = PseudoEngine("de")
     result = engine.translate("Een [X0X] tekst [X1X].")

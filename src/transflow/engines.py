@@ -292,6 +292,9 @@ class DeepTranslatorEngine:
             raise EngineUnavailable(f"{name} does not support {source} -> {target}") from None
         except Exception as exc:  # deep-translator raises bare exceptions from constructors
             raise EngineUnavailable(f"{name} could not be set up ({type(exc).__name__})") from None
+        if settings.url and not kind.url_parameter:
+            # Another endpoint with the same API (a proxy; a local server in tests).
+            self._client._base_url = settings.url
 
     def translate(self, text: str) -> str:
         errors = self._exceptions
@@ -309,7 +312,16 @@ class DeepTranslatorEngine:
             raise TransientError(f"bad reply ({type(exc).__name__})") from None
         if not isinstance(result, str) or (text.strip() and not result.strip()):
             raise TransientError("empty translation")
+        if _SERVICE_MESSAGE.match(result):
+            # MyMemory answers quota and input errors as if they were translations.
+            raise EngineUnavailable(f"the engine answered with a message, not a translation: "
+                                    f"{result[:70]!r}")
         return result
+
+
+_SERVICE_MESSAGE = re.compile(
+    r"MYMEMORY WARNING|QUERY LENGTH LIMIT EXCE|INVALID LANGUAGE PAIR|INVALID EMAIL|"
+    r"NO QUERY SPECIFIED|PLEASE SELECT TWO DISTINCT LANGUAGES|'AUTO' IS AN INVALID")
 
 
 class DeeplEngine:
