@@ -1,7 +1,8 @@
 """A real HTTP translation server on 127.0.0.1 for tests and benchmarks.
 
 It speaks LibreTranslate's API (`POST /translate`, what deep-translator's LibreTranslator sends),
-MyMemory's (`GET /get`) and the part of DeepL's API the official `deepl` client uses
+MyMemory's (`GET /get`), Google Translate's mobile page (`GET /m`, which deep-translator scrapes)
+and the part of DeepL's API the official `deepl` client uses
 (`/v2/translate`, `/v2/glossaries`).
 It translates deterministically (a few Dutch spelling rules and a small word list, so output
 differs from input but is reproducible) and injects faults on demand:
@@ -21,6 +22,7 @@ differs from input but is reproducible) and injects faults on demand:
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import socket
@@ -202,12 +204,13 @@ class MTServer:
                         fields.setdefault(key, []).extend(value)
                 return fields
 
-            def _reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
+            def _reply(self, status: int, headers: dict[str, str], body: bytes,
+                       kind: str = "application/json") -> None:
                 try:
                     self.send_response(status)
                     for name, value in headers.items():
                         self.send_header(name, value)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", kind)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)
@@ -234,7 +237,15 @@ class MTServer:
                     self._reply(404, {}, b'{"error": "not found"}')
 
             def do_GET(self) -> None:
-                if urlsplit(self.path).path == "/get":  # MyMemory
+                if urlsplit(self.path).path == "/m":  # Google Translate's mobile page
+                    fields = self._fields()
+                    status, headers, body = server.answer(fields["q"][0], fields["tl"][0])
+                    if status == 200 and body.startswith(b"{"):
+                        translated = html.escape(json.loads(body)["translatedText"])
+                        body = (f'<html><body><div class="result-container">{translated}</div>'
+                                "</body></html>").encode()
+                    self._reply(status, headers, body, "text/html; charset=utf-8")
+                elif urlsplit(self.path).path == "/get":  # MyMemory
                     fields = self._fields()
                     status, headers, body = server.answer(fields["q"][0],
                                                           fields["langpair"][0].split("|")[1])

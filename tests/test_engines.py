@@ -153,6 +153,16 @@ def test_deepl_official_client_with_our_glossary(server, monkeypatch):
     assert send(first, settings, "de slaap").translation == "the slap"
 
 
+def test_google_the_default_engine(server):
+    settings = EngineSettings(name="google", url=server.url + "m", backoff=0.01)
+    engine = open_engine(settings, "nl", "de", Glossary.empty())()
+    assert send(engine, settings).translation == fake_translate(TEXT, "de")
+    assert server.sent == [("de", TEXT)]
+    server.inject("429")
+    server.inject("500")
+    assert send(engine, settings).requests == 3
+
+
 def test_mymemory_and_its_quota_message(server):
     settings = EngineSettings(name="mymemory", url=server.url + "get", backoff=0.01)
     engine = open_engine(settings, "nl", "de", Glossary.empty())()
