@@ -3,7 +3,7 @@
 A check is a small function registered under a name, a group and a default severity. Entry checks
 get one catalog entry and an `EntryContext` and yield messages; catalog checks get a whole catalog
 and yield (line, message); source checks get one source segment's text and yield (snippet, message).
-Running them over a project, with the per-entry and per-project switches, is `runner.py`'s job.
+Running them over a project, with the per-entry and per-project switches, is `qa.py`'s job.
 
 Only approved entries (translated, not fuzzy) are judged on their content: those are what `build`
 publishes. Completeness checks look at every entry.
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import pairwise
+from itertools import repeat
 
 import polib
 from markdown_it import MarkdownIt
@@ -133,7 +133,7 @@ def machine_translated(entry: polib.POEntry, context: EntryContext) -> Iterator[
 def fuzzy_source_changed(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """The source text changed since it was translated (fuzzy with a `#| msgid`)."""
     if _fuzzy_kind(entry) == "source-changed":
-        yield f"source text changed; it was: {_short(entry.previous_msgid)}"
+        yield f"source text changed; it was: {shorten(entry.previous_msgid)}"
 
 
 @_register("fuzzy", "completeness", WARNING, approved_only=False)
@@ -292,7 +292,7 @@ _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
 _UNIT = re.compile(r"\d\s?(%|mg|µg|mcg|g|kg|ml|mmol|kcal|kJ|°C|mm|cm)(?![^\W\d_])")
 _SEPARATORS = str.maketrans("", "", ".,\u00a0\u202f ")
 _SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^<>\s]+>")
 _DIGIT = re.compile(r"\d")
 
@@ -425,17 +425,16 @@ def start_capital(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
 # Doubled words that are grammatical: "vous vous", "die die", "had had".
 _ALLOWED_DOUBLES = {"fr": {"vous", "nous"}, "de": {"die", "der", "das"}, "en": {"had", "that"},
                     "nl": {"dat", "die"}}
-# Quotes, brackets and emphasis marks vanish; sentence punctuation separates ("end. End" is fine).
-_WORD_BREAKS = str.maketrans({**dict.fromkeys("([{\"'“‘„«¿¡*_)]}”’»", " "),
-                              **dict.fromkeys(".,;:!?…", " . ")})
+_CLOSING = ")]}\"'”’»*_.,;:!?…"
 
 
 def doubled_words(text: str, lang: str) -> list[str]:
-    """Words written twice in a row, apart from the language's grammatical doubles."""
+    """Words written twice in a row ("the the", "the the,"), apart from grammatical doubles."""
     allowed = _ALLOWED_DOUBLES.get(lang.split("_")[0], ())
-    words = text.lower().translate(_WORD_BREAKS).split()
-    return [first for first, second in pairwise(words)
-            if first == second and first.isalpha() and first not in allowed]
+    words = text.lower().split()
+    following = map(str.rstrip, words[1:], repeat(_CLOSING))
+    return [word for word, next_word in zip(words, following, strict=False)
+            if word == next_word and word.isalpha() and word not in allowed]
 
 
 _source_doubled_words = lru_cache(maxsize=4096)(doubled_words)
@@ -749,14 +748,5 @@ def source_spacing(text: str, context: SourceContext) -> Iterator[tuple[str, str
             yield snippet, f"{problem}: {snippet!r}"
 
 
-def _short(text: str, limit: int = 80) -> str:
+def shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def entry_checks() -> list[Check]:
-    return [check for check in CHECKS.values() if check.scope == "entry"]
-
-
-def by_scope(scope: str, enabled: Iterable[str]) -> list[Check]:
-    wanted = set(enabled)
-    return [check for check in CHECKS.values() if check.scope == scope and check.name in wanted]

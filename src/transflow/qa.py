@@ -22,7 +22,7 @@ import polib
 
 from . import catalog as catalogs
 from . import checks as registry
-from .checks import CHECKS, ERROR, SEVERITIES, CatalogContext, EntryContext, SourceContext
+from .checks import CHECKS, ERROR, SEVERITIES, CatalogContext, EntryContext, SourceContext, shorten
 from .config import Config
 from .errors import TransflowError
 from .glossary import Glossary, for_project
@@ -290,8 +290,8 @@ class _Run:
                                         template.metadata.get(catalogs.CREATION_DATE, ""),
                                         self.glossary)
         if _entry_keys(fresh) != _entry_keys(template):
-            self.add("template-outdated", f"{source.article.path} changed since the template "
-                     "was made: run `transflow extract`", self.config.relative(path), 1)
+            self.add("template-outdated", f"out of date with {source.article.path} (or with the "
+                     "glossary's notes): run `transflow extract`", self.config.relative(path), 1)
         return template
 
     def source(self, slug: str, path: Path) -> Source | None:
@@ -339,10 +339,6 @@ def _line_of(source: Source, segment: Segment, snippet: str) -> int:
             if snippet in source.article.lines[span.line][0][span.start:span.end]:
                 return span.line + 1
     return segment.line
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -459,7 +455,7 @@ def _disagreements(groups: dict, name: str, relation: str, settings: Settings) -
                 if name not in ignored:
                     problems.append(Problem(
                         name, settings.severity_of(name),
-                        f"elsewhere {relation} {_short(common)!r} ({first[3]}:{first[4]}, "
+                        f"elsewhere {relation} {shorten(common, 60)!r} ({first[3]}:{first[4]}, "
                         f"{len(places)} time(s))", where, line, lang, msgid, msgstr))
     return problems
 
