@@ -11,7 +11,9 @@ letter is one edit, not two. Comparing every string with every candidate is what
   candidates ranks nothing and is ignored);
 - a shorter string, or one made of common words only: every candidate, in one ``process.cdist``
   call, keeping only candidates that share four characters in a row with it, as msgmerge does
-  (short strings can reach the threshold through scattered letters alone).
+  (short strings can reach the threshold through scattered letters alone) -- unless that means
+  more than ``EXHAUSTIVE`` comparisons (a translation memory of 200,000 units): then short
+  strings are ranked by words too.
 
 Candidates whose length rules the threshold out (lengths a <= b score at most 200a / (a + b))
 are skipped, and the remaining pairs are scored in C by ``process.cpdist``/``cdist`` with
@@ -29,6 +31,9 @@ from rapidfuzz import fuzz, process
 
 SHORT = 64
 RANKED = 32
+# Pairs compared exhaustively at most (about two seconds on two cores); beyond, short strings
+# are ranked by words like long ones.
+EXHAUSTIVE = 64_000_000
 _SEPARATOR = "\x00"
 _EPSILON = 1e-9
 
@@ -115,18 +120,21 @@ class FuzzyIndex:
         results: list[Match | None] = [None] * len(queries)
         if not queries or not self.candidates:
             return results
-        long = np.array([i for i, text in enumerate(queries) if len(text) >= SHORT], np.int64)
         short = np.array([i for i, text in enumerate(queries) if len(text) < SHORT], np.int64)
-        words = _words([queries[i] for i in long])
+        if not self._affordable(queries, short, threshold):
+            short = short[:0]  # too many to compare with every candidate: rank them too
+        ranked = np.setdiff1d(np.arange(len(queries)), short)
+        words = _words([queries[i] for i in ranked])
         ids = np.fromiter(map(self.vocabulary.get, words, itertools.repeat(-1)), np.int64,
                           len(words))
-        rows, candidates, shared = self.words.shared(*self._word_features(ids), len(long))
-        long_pairs = self._best_ranked(queries, long[rows], candidates, shared, threshold,
+        rows, candidates, shared = self.words.shared(*self._word_features(ids), len(ranked))
+        long_pairs = self._best_ranked(queries, ranked[rows], candidates, shared, threshold,
                                        RANKED)
         # A string made only of common words has nothing to rank by: compare it with all.
-        unranked = np.setdiff1d(long, long_pairs[0])
-        self._search_short(queries, np.union1d(short, unranked).tolist(), threshold, workers,
-                           results)
+        exhaustive = np.union1d(short, np.setdiff1d(ranked, long_pairs[0]))
+        if not self._affordable(queries, exhaustive, threshold):
+            exhaustive = short
+        self._search_short(queries, exhaustive.tolist(), threshold, workers, results)
         query_rows, candidates = long_pairs
         if not len(query_rows):
             return results
@@ -142,17 +150,25 @@ class FuzzyIndex:
                 results[row] = Match(int(candidates[first + best]), float(block[best]))
         return results
 
+    def _window(self, queries: Sequence[str], rows: Sequence[int], threshold: float,
+                ) -> np.ndarray:
+        """The candidates whose length allows the threshold with one of these queries."""
+        if not len(rows):
+            return self.by_length[:0]
+        lengths = [len(queries[row]) for row in rows]
+        ratio = max(threshold, _EPSILON) / (200.0 - min(threshold, 100.0) + _EPSILON)
+        candidate_lengths = self.lengths[self.by_length]
+        return self.by_length[(candidate_lengths >= min(lengths) * ratio - _EPSILON)
+                              & (candidate_lengths <= max(lengths) / ratio + _EPSILON)]
+
+    def _affordable(self, queries: Sequence[str], rows: np.ndarray, threshold: float) -> bool:
+        return len(rows) * len(self._window(queries, rows.tolist(), threshold)) <= EXHAUSTIVE
+
     def _search_short(self, queries: Sequence[str], short: list[int], threshold: float,
                       workers: int, results: list[Match | None]) -> None:
         """Every candidate whose length allows the threshold, in one ``cdist`` call."""
-        if not short:
-            return
-        lengths = [len(queries[row]) for row in short]
-        ratio = max(threshold, _EPSILON) / (200.0 - min(threshold, 100.0) + _EPSILON)
-        window = self.by_length[(self.lengths[self.by_length] >= min(lengths) * ratio - _EPSILON)
-                                & (self.lengths[self.by_length] <= max(lengths) / ratio
-                                   + _EPSILON)]
-        if not len(window):
+        window = self._window(queries, short, threshold)
+        if not short or not len(window):
             return
         scores = process.cdist([queries[row] for row in short],
                                [self.candidates[candidate] for candidate in window.tolist()],
