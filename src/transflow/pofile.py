@@ -422,7 +422,21 @@ _STRING_LINE = re.compile(r'(?:#(?:~\|?|\|)\s*)?(?:msgctxt|msgid|msgid_plural|ms
 
 
 def parse_po(text: str, path: str | Path) -> polib.POFile:
-    """Parse PO text; a syntax error or a duplicate entry is a TransflowError at its line."""
+    """Parse PO text; a syntax error or a duplicate entry is a TransflowError at its line.
+
+    Well-formed files (all of ours) go through a single-pass reader that builds the same polib
+    objects several times faster; anything it does not expect goes to polib, whose diagnosis of
+    the problem, with the line, is what the user sees.
+    """
+    try:
+        po = _read_fast(text)
+    except _Unexpected:
+        po = _read_with_polib(text, path)
+    _check_duplicates(po, path)
+    return po
+
+
+def _read_with_polib(text: str, path: str | Path) -> polib.POFile:
     for number, line in enumerate(text.splitlines(), start=1):  # numbered the way polib does
         line = line.strip()
         if _STRING_EXPECTED.match(line) and not _STRING_LINE.fullmatch(line):
@@ -435,6 +449,10 @@ def parse_po(text: str, path: str | Path) -> polib.POFile:
         detail = f": {match.group(2)}" if match and match.group(2) else ""
         line_number = int(match.group(1)) if match else None
         raise TransflowError(f"syntax error{detail}", path, line_number) from None
+    return po
+
+
+def _check_duplicates(po: polib.POFile, path: str | Path) -> None:
     first_lines: dict[tuple[str | None, str], int] = {}
     for entry in po:
         key = (entry.msgctxt, entry.msgid)
@@ -444,7 +462,172 @@ def parse_po(text: str, path: str | Path) -> polib.POFile:
             first = f" (first at line {first_lines[key]})" if first_lines[key] else ""
             raise TransflowError(f"duplicate entry for msgid {msgid!r}{context}{first}", path, entry.linenum)
         first_lines[key] = entry.linenum
+
+
+class _Unexpected(Exception):
+    """Something the fast reader does not handle: polib gets the file instead."""
+
+
+_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
+_UNESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_KEYWORDS = {"msgid", "msgstr", "msgctxt", "msgid_plural"}
+
+
+def _unquote(token: str) -> str:
+    """The value of one quoted string, unescaped as polib does (other escapes stay as written)."""
+    inner = token[1:-1]
+    if len(token) > 1 and token[0] == '"' and token[-1] == '"' and '"' not in inner and "\\" not in inner:
+        return inner
+    match = _QUOTED.fullmatch(token)
+    if match is None:
+        raise _Unexpected
+    value = match.group(1)
+    if "\\" in value:
+        value = _UNESCAPE.sub(lambda m: _UNESCAPES[m.group(1)], value)
+    return value
+
+
+def _read_fast(text: str) -> polib.POFile:
+    """Read a well-formed PO file into the objects polib would build, in one pass.
+
+    Same results as polib, including its quirks: comments before the first entry form the
+    file's header comment, `#~|` lines are skipped, trailing comments are dropped. An entry's
+    line number is the first line of the entry.
+    """
+    po = polib.POFile(wrapwidth=79)
+    entries: list[polib.POEntry] = []
+    entry: dict = {}
+    target: str | tuple[str, int] | None = None
+    started = False
+    last_was_comment = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:].strip()
+        obsolete = False
+        if line.startswith("#~"):
+            if line.startswith("#~|"):
+                continue
+            line = line[2:].strip()
+            obsolete = True
+            if not line:
+                raise _Unexpected
+        last_was_comment = line[0] == "#" and not obsolete
+        if line[0] == '"':
+            if target is None:
+                raise _Unexpected
+            value = _unquote(line)
+            if isinstance(target, tuple):
+                entry["msgstr_plural"][target[1]] += value
+            else:
+                entry[target] += value
+            continue
+        if "msgstr" in entry and (line[0] == "#" or not line.startswith(("msgstr", "msgid_plural"))):
+            entries.append(_entry(entry))
+            entry = {}
+        if line[0] == "#":
+            target = _comment(line, entry, po, started, target)
+            if entry:
+                entry.setdefault("linenum", number)
+            continue
+        started = True
+        keyword, _, rest = line.partition(" ")
+        rest = rest.lstrip()
+        if keyword in _KEYWORDS:
+            if keyword in entry:
+                raise _Unexpected
+            if keyword == "msgid":
+                entry["obsolete"] = obsolete
+            elif keyword != "msgctxt" and "msgid" not in entry:
+                raise _Unexpected
+            entry.setdefault("linenum", number)
+            entry[keyword] = _unquote(rest)
+            target = keyword
+        elif keyword.startswith("msgstr[") and keyword.endswith("]") and keyword[7:-1].isdigit():
+            if "msgid" not in entry:
+                raise _Unexpected
+            index = int(keyword[7:-1])
+            entry.setdefault("msgstr_plural", {})[index] = _unquote(rest)
+            entry.setdefault("msgstr", "")
+            target = ("msgstr_plural", index)
+        else:
+            raise _Unexpected
+        entry.setdefault("linenum", number)
+    if entry and not last_was_comment:
+        if "msgid" not in entry or "msgstr" not in entry:
+            raise _Unexpected
+        entries.append(_entry(entry))
+    header = next((item for item in entries if item.msgid == "" and not item.obsolete), None)
+    if header is not None:
+        _take_metadata(po, header)
+        entries.remove(header)
+    po.extend(entries)
     return po
+
+
+def _comment(
+    line: str, entry: dict, po: polib.POFile, started: bool, target: str | tuple | None
+) -> str | None:
+    """Record one comment line; returns the field a following continuation line extends."""
+    marker = line[:2]
+    if marker in ("#:", "#,", "#.") and len(line) == 2:
+        return None  # an empty comment of these kinds carries nothing; polib skips it too
+    if marker == "#:":
+        occurrences = entry.setdefault("occurrences", [])
+        for occurrence in line[3:].split():
+            name, _, number = occurrence.rpartition(":")
+            occurrences.append((name, number) if name and number.isdigit() else (occurrence, ""))
+        return None
+    if marker == "#,":
+        entry.setdefault("flags", []).extend(flag.strip() for flag in line[3:].split(","))
+        return None
+    if marker == "#.":
+        if len(line) < 3 or line[2] != " ":
+            raise _Unexpected
+        entry["comment"] = entry["comment"] + "\n" + line[3:] if "comment" in entry else line[3:]
+        return None
+    if marker == "#|":
+        keyword, _, rest = line[2:].strip().partition(" ")
+        if keyword.startswith('"'):
+            if not isinstance(target, str) or not target.startswith("previous_"):
+                raise _Unexpected
+            entry[target] += _unquote(line[2:].strip())
+            return target
+        if keyword not in ("msgid", "msgctxt", "msgid_plural"):
+            raise _Unexpected
+        field = f"previous_{keyword}"
+        entry[field] = _unquote(rest.lstrip())
+        return field
+    if line == "#" or marker == "# " or marker == "##":
+        comment = line.lstrip("#")
+        comment = comment[1:] if comment.startswith(" ") else comment
+        if not started and not entry:
+            po.header = f"{po.header}\n{comment}" if po.header else comment
+        else:
+            entry["tcomment"] = entry["tcomment"] + "\n" + comment if "tcomment" in entry else comment
+        return None
+    raise _Unexpected
+
+
+def _entry(fields: dict) -> polib.POEntry:
+    if "msgid" not in fields or "msgstr" not in fields:
+        raise _Unexpected
+    return polib.POEntry(**fields)
+
+
+def _take_metadata(po: polib.POFile, header: polib.POEntry) -> None:
+    po.metadata_is_fuzzy = header.flags
+    key = None
+    for line in header.msgstr.splitlines():
+        name, colon, value = line.partition(":")
+        if colon:
+            key = name
+            po.metadata[key] = value.strip()
+        elif key is not None:
+            po.metadata[key] += "\n" + line.strip()
 
 
 def read_po(path: Path) -> polib.POFile:
