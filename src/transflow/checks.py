@@ -357,11 +357,16 @@ def urls(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
 
 @_register("symbols", "content", ERROR)
 def symbols(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
-    """The marks ® ™ © are kept."""
+    """The marks ® ™ © are kept, plus those a required glossary rendering adds (Magtein -> Magtein®)."""
+    matches = context.glossary.find(entry.msgid)
     for mark in "®™©":
         source, translation = entry.msgid.count(mark), entry.msgstr.count(mark)
-        if source != translation:
-            yield f"{mark} appears {source} time(s) in the source, {translation} in the translation"
+        added = sum(context.glossary.expected(match.term, context.lang).count(mark) - match.text.count(mark)
+                    for match in matches)
+        if translation != source + added:
+            by_glossary = f" (the glossary adds {added})" if added else ""
+            yield (f"{mark} appears {source} time(s) in the source{by_glossary}, "
+                   f"{translation} in the translation")
 
 
 # --- Form -----------------------------------------------------------------------------------------
