@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from . import languages
 from .glossary import Glossary, Violation
-from .markdown import _BLOCK_START
+from .markdown import BLOCK_START
 from .protect import PLACEHOLDER_FOUND
 
 ERROR = "error"
@@ -274,7 +274,7 @@ _SINGLE_LINE_KINDS = ("heading", "table", "front matter")
 def markdown_block(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """The translation would start another block (`#`, `>`, `- `, `1.`) or break a one-line block."""
     for line in entry.msgstr.split("\n"):
-        match = _BLOCK_START.match(line.lstrip(" "))
+        match = BLOCK_START.match(line.lstrip(" "))
         if match and not any(source.lstrip(" ").startswith(match.group())
                              for source in entry.msgid.split("\n")):
             yield f"a line starting with {match.group().strip()!r} would change the block"

@@ -34,7 +34,8 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 _FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+|$)")
 
 # A line that would open a different block if it started a paragraph line (conservative on purpose).
-_BLOCK_START = re.compile(
+# Public: the QA checks use it to flag translations that would change their block.
+BLOCK_START = re.compile(
     r"""^(?:
         \#                          # ATX heading
       | >                           # blockquote
@@ -513,7 +514,7 @@ def _escape_pipes(text: str) -> str:
 def _escape_block_start(text: str) -> str:
     """Backslash-escape what would open another block at the start of a line."""
     stripped = text.lstrip(" \t")
-    if not _BLOCK_START.match(stripped):
+    if not BLOCK_START.match(stripped):
         return stripped
     numbered = re.match(r"(\d{1,9})([.)])", stripped)
     if numbered:
@@ -601,9 +602,9 @@ def _join_unsafe_lines(pieces: list[str]) -> list[str]:
     """A continuation line that would open another block is glued back to the line before."""
     out = [pieces[0]]
     for piece in pieces[1:]:
-        if _BLOCK_START.match(piece) and not out[-1].endswith("\\"):
+        if BLOCK_START.match(piece) and not out[-1].endswith("\\"):
             out[-1] = f"{out[-1]} {piece}"
-        elif _BLOCK_START.match(piece):
+        elif BLOCK_START.match(piece):
             out.append(_escape_block_start(piece))
         else:
             out.append(piece)
@@ -622,7 +623,7 @@ def _wrap(text: str, width: int, first_indent: int) -> list[str]:
             lines.append(text[start : candidate[0]])
             start = candidate[1]
             candidate = None
-        if not _BLOCK_START.match(text[space_end:]):
+        if not BLOCK_START.match(text[space_end:]):
             candidate = (space_start, space_end)
     if len(text) - start > limit and candidate is not None:
         lines.append(text[start : candidate[0]])
