@@ -11,6 +11,14 @@ from transflow.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# A glossary small enough to reason about in a test: one term with a rendering per language.
+ONE_TERM_GLOSSARY = """\
+terms:
+  - term: magnesiumtekort
+    case_sensitive: false
+    translations: {en: magnesium deficiency, de: Magnesiummangel, fr: carence en magnésium}
+"""
+
 
 def copy_project(target: Path, with_translations: bool = False) -> Path:
     """The shipped project (sources, config, glossary), optionally with its catalogs."""

@@ -11,16 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_project, transflow
+from helpers import ONE_TERM_GLOSSARY, copy_project, transflow
 from transflow.pofile import read_po, write_po
 
 SLUG = "11-tekenen-van-een-magnesiumtekort"
-GLOSSARY = """\
-terms:
-  - term: magnesiumtekort
-    case_sensitive: false
-    translations: {en: magnesium deficiency, de: Magnesiummangel, fr: carence en magnésium}
-"""
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -28,7 +22,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def page(tmp_path: Path) -> Path:
     """German report of a project with one approved, one fuzzy and one faulty entry."""
     project = copy_project(tmp_path, with_translations=True)
-    (project / "glossary.yml").write_text(GLOSSARY)
+    (project / "glossary.yml").write_text(ONE_TERM_GLOSSARY)
     path = project / "translations" / "de" / f"{SLUG}.po"
     po = read_po(path)
     entries = {entry.msgid: entry for entry in po}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from helpers import copy_project, transflow
+from helpers import ONE_TERM_GLOSSARY, copy_project, transflow
 from transflow.pofile import read_po, write_po
 from transflow.review import Change, word_diff
 
@@ -18,12 +18,6 @@ SLUG = "11-tekenen-van-een-magnesiumtekort"
 TITLE = "11 tekenen van een magnesiumtekort"
 HEADING = "Magnesiumtekort begrijpen"
 ADDRESSING = "Magnesiumtekort aanpakken"
-GLOSSARY = """\
-terms:
-  - term: magnesiumtekort
-    case_sensitive: false
-    translations: {en: magnesium deficiency, de: Magnesiummangel, fr: carence en magnésium}
-"""
 
 
 @pytest.fixture
@@ -31,7 +25,7 @@ def project(tmp_path: Path) -> Path:
     """The shipped project whose German catalog has three entries waiting for review:
     a machine translation, a translation whose source changed, and one with a check error."""
     project = copy_project(tmp_path, with_translations=True)
-    (project / "glossary.yml").write_text(GLOSSARY)
+    (project / "glossary.yml").write_text(ONE_TERM_GLOSSARY)
     path = catalog_path(project)
     po = read_po(path)
     entries = {entry.msgid: entry for entry in po}
