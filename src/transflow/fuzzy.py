@@ -8,7 +8,7 @@ letter is one edit, not two. Comparing every string with every candidate is what
 
 - a string of ``SHORT`` characters or more: the candidates sharing the most words and pairs of
   adjacent words with it (an inverted index in numpy; a word found in more than 2% of the
-  candidates ranks nothing and is ignored);
+  candidates, or in more than 1,024, ranks nothing and is ignored);
 - a shorter string, or one made of common words only: every candidate, in one ``process.cdist``
   call, keeping only candidates that share four characters in a row with it, as msgmerge does
   (short strings can reach the threshold through scattered letters alone) -- unless that means
@@ -55,7 +55,7 @@ class _Postings:
         self.features = features[self.starts]
         frequency = np.diff(np.append(self.starts, len(features)))
         # A feature of many candidates ranks nothing; ignoring it bounds the work per query.
-        common = frequency > max(64, self.count // 50)
+        common = frequency > max(64, min(self.count // 50, 1024))
         self.ends = np.where(common, self.starts, self.starts + frequency)
         self.sizes = np.bincount(self.docs[np.repeat(~common, frequency)], minlength=self.count)
 
@@ -188,8 +188,7 @@ class FuzzyIndex:
                      shared: np.ndarray, threshold: float, limit: int,
                      ) -> tuple[np.ndarray, np.ndarray]:
         """Per query, the ``limit`` candidates sharing the most, whose length allows a match."""
-        query_lengths = np.fromiter((len(queries[row]) for row in rows.tolist()), np.int64,
-                                    len(rows))
+        query_lengths = np.fromiter(map(len, queries), np.int64, len(queries))[rows]
         candidate_lengths = self.lengths[candidates]
         possible = (200.0 * np.minimum(query_lengths, candidate_lengths)
                     >= (threshold - _EPSILON) * (query_lengths + candidate_lengths))
