@@ -232,7 +232,8 @@ def test_generated_documents_round_trip(text):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(document(), st.sampled_from(["# ", "- ", "> ", "1. ", "```", "<div>", "    ", "=\n"]))
+@given(document(), st.sampled_from(["# ", "- ", "> ", "1. ", "```", "<div>", "    ", "=\n", "| ",
+                                    "--- | ---\n", "[a]: /x ", "***\n", "<!-- ", "\\", "  \n"]))
 def test_hostile_translations_never_change_the_structure(text, hostile):
     article = parse_article(text, "gen.md")
     translations = {s.msgid: hostile + s.msgid.replace(" ", "\n" + hostile, 2)

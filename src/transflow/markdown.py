@@ -448,6 +448,8 @@ def render_article(
             refused.append(prepared)
         else:
             chosen[number] = prepared
+    if not any(_needs_verification(article.segments[n], t) for n, t in chosen.items()):
+        return Rendered(_assemble(article, chosen, lang), refused)
     while True:
         text = _assemble(article, chosen, lang)
         if not chosen or _block_shape(text) == article.shape:
@@ -460,6 +462,19 @@ def render_article(
             )
         )
         del chosen[culprit]
+
+
+def _needs_verification(segment: Segment, translation: str) -> bool:
+    """Whether a placed translation could change the block structure at all.
+
+    Blocks only start at the beginning of a line, and every line a translation begins is either
+    escaped or glued to the one before when it looks like a block start (`BLOCK_START`). What that
+    cannot rule out is verified by parsing the rebuilt article: a pipe (a paragraph line can turn
+    into a table row), table cells, and translations that are empty once trimmed.
+    """
+    if segment.front_matter_key is not None:
+        return False
+    return "|" in translation or not translation.strip() or segment.kind.startswith("table")
 
 
 def _find_culprit(
