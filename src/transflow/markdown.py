@@ -468,13 +468,14 @@ def _needs_verification(segment: Segment, translation: str) -> bool:
     """Whether a placed translation could change the block structure at all.
 
     Blocks only start at the beginning of a line, and every line a translation begins is either
-    escaped or glued to the one before when it looks like a block start (`BLOCK_START`). What that
-    cannot rule out is verified by parsing the rebuilt article: a pipe (a paragraph line can turn
-    into a table row), table cells, and translations that are empty once trimmed.
+    escaped or glued to the one before when it looks like a block start (`BLOCK_START`); headings,
+    table cells and front matter values stay on their line, with pipes and closing hashes
+    escaped. What that cannot rule out is verified by parsing the rebuilt article: a pipe in a
+    paragraph (its lines could turn into a table) and a translation that is blank once trimmed.
     """
-    if segment.front_matter_key is not None:
+    if not segment.flow:
         return False
-    return "|" in translation or not translation.strip() or segment.kind.startswith("table")
+    return "|" in translation or not translation.strip()
 
 
 def _find_culprit(
