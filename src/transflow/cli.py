@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -24,6 +25,10 @@ class _Group(click.Group):
         except TransflowError as exc:
             click.echo(f"transflow: error: {exc}", err=True)
             ctx.exit(EXIT_USAGE)
+        except BrokenPipeError:
+            # The reader went away (`transflow stats | head`): nothing left to say to anyone.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"transflow: error: {where}{exc.strerror or exc}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -17,6 +18,17 @@ class TransflowError(Exception):
     def __str__(self) -> str:
         if self.path is None:
             return self.message
+        where = _shown(self.path)
         if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+            return f"{where}: {self.message}"
+        return f"{where}:{self.line}: {self.message}"
+
+
+def _shown(path: str) -> str:
+    """A path under the current folder is shown relative to it, the way users name their files."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        return Path(path).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path
