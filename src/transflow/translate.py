@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -359,8 +359,21 @@ class _Run:
             return
         workers = _Workers(self.settings, self.source, self.glossary)
         pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="mt")
-        futures: dict[Future, tuple[str, str]] = {pool.submit(workers.run, key): key
-                                                  for key in pending}
+        # At most `concurrency` requests are submitted at a time, and the next one only after a
+        # result is in the cache: a killed run loses no more than the requests in flight.
+        waiting = iter(pending)
+        futures: dict[Future, tuple[str, str]] = {}
+        running: set[Future] = set()
+
+        def submit_next() -> None:
+            key = next(waiting, None)
+            if key is not None:
+                future = pool.submit(workers.run, key)
+                futures[future] = key
+                running.add(future)
+
+        for _ in range(self.settings.concurrency):
+            submit_next()
         last_save = time.monotonic()
         finished: set[Future] = set()
 
@@ -374,9 +387,13 @@ class _Run:
 
         self.progress.start(len(pending))
         try:
-            for future in as_completed(futures):
-                receive(future)
-                self.progress.advance()
+            while running:
+                completed, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in completed:
+                    running.discard(future)
+                    receive(future)
+                    self.progress.advance()
+                    submit_next()
                 if time.monotonic() - last_save >= self.settings.save_interval:
                     for catalog in catalogs:
                         catalog.save()
