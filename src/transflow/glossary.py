@@ -16,7 +16,6 @@ from . import languages
 from .errors import TransflowError
 from .fileio import read_text
 
-VIOLATION_KINDS = ("missing-term", "altered-term", "forbidden-term", "placeholder")
 _KEYS = {"term", "translate", "translations", "variants", "forbidden", "note", "case_sensitive",
          "compound"}
 # Inside a term, a space or a hyphen matches either (magnesium L-threonaat, magnesium-L-threonaat).
