@@ -3,6 +3,7 @@ client and a real HTTP server on 127.0.0.1 (tests/mtserver.py) that injects faul
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 
 from helpers import copy_project, transflow
 from mtserver import MTServer
+from transflow.fileio import atomic_write_text
 from transflow.glossary import Glossary
 from transflow.pofile import read_po, write_po
 from transflow.protect import check, mask
@@ -305,6 +307,42 @@ def test_a_catalog_saved_by_a_translator_meanwhile_keeps_their_work(project):
     after = {entry.msgid: entry.msgstr for entry in read_po(path)}
     assert after[target.msgid] == "Vom Übersetzer, während der Lauf lief"
     assert all(after.values())
+
+
+def test_a_save_that_keeps_size_and_mtime_is_still_noticed(project):
+    """Two saves within one clock tick share an mtime: only the content tells them apart."""
+    path = project / "translations/de/11-tekenen-van-een-magnesiumtekort.po"
+    placeholder = "FULL NAME <EMAIL@ADDRESS>"
+    name = "Ann Jans <ann@example.nl>"
+    assert len(name) == len(placeholder)
+    with MTServer(latency=0.01) as slow:
+        add_settings(project, "mt:\n  concurrency: 1\n  save_interval: 600\n")
+        results = []
+        runner = threading.Thread(target=lambda: results.append(
+            transflow(project, *engine(slow, "--lang", "de"))))
+        runner.start()
+        deadline = time.monotonic() + 20
+        while slow.requests < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        before = path.stat()
+        path.write_bytes(path.read_bytes().replace(placeholder.encode(), name.encode()))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert path.stat().st_size == before.st_size
+        runner.join()
+    assert results[0].exit_code == 0, results[0].output
+    po = read_po(path)
+    assert po.metadata["Last-Translator"] == name
+    assert all(entry.msgstr for entry in live(po))
+
+
+def test_a_write_that_expects_other_content_leaves_the_file_alone(tmp_path):
+    path = tmp_path / "catalog.po"
+    path.write_text("a translator's save\n", encoding="utf-8")
+    assert not atomic_write_text(path, "ours\n", expected="what we read earlier\n")
+    assert path.read_text(encoding="utf-8") == "a translator's save\n"
+    assert atomic_write_text(path, "ours\n", expected="a translator's save\n")
+    assert path.read_text(encoding="utf-8") == "ours\n"
+    assert [child.name for child in tmp_path.iterdir()] == ["catalog.po"]
 
 
 def test_articles_can_be_chosen_and_unknown_ones_are_errors(project, server):

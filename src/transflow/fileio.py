@@ -26,12 +26,15 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, *, expected: str | None = None) -> bool:
     """Write through a temporary file in the same folder and rename it into place.
 
     An interruption at any moment (Ctrl-C, kill -9, a crash) leaves either the old file or the new
     one, never a mix. There is no fsync: it would cost milliseconds per file on every run, and a
     lost power supply is the file system's business (ext4 and XFS flush a file replaced by rename).
+
+    With ``expected``, the file is replaced only if it still holds that text, checked just before
+    the rename: an editor's save made meanwhile is never overwritten. Returns whether it wrote.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -42,7 +45,11 @@ def atomic_write_text(path: Path, text: str) -> None:
             os.chmod(tmp_name, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp_name, 0o644)
+        if expected is not None and read_text(path) != expected:
+            Path(tmp_name).unlink()
+            return False
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+    return True

@@ -14,7 +14,7 @@ import sqlite3
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
@@ -103,6 +103,7 @@ class MemoryFill:
     approved: int = 0  # exact matches approved directly
     exact_fuzzy: int = 0  # exact matches left fuzzy for review
     fuzzy: int = 0  # similar matches, fuzzy
+    entries: list[tuple[polib.POEntry, str]] = field(default_factory=list)  # filled, with the note
 
     @property
     def filled(self) -> int:
@@ -380,4 +381,5 @@ def apply_memory(catalog: polib.POFile, lang: str, memory: TranslationMemory,
             else:
                 fill.fuzzy += 1
         entry.tcomment = f"{entry.tcomment}\n{note}" if entry.tcomment else note
+        fill.entries.append((entry, note))
     return fill

@@ -36,9 +36,10 @@ from .engines import (
     translate_text,
 )
 from .errors import TransflowError
+from .fileio import atomic_write_text, read_text
 from .glossary import Glossary, Violation
 from .memory import TranslationMemory, apply_memory
-from .pofile import read_po, write_po
+from .pofile import format_po, parse_po
 from .protect import Masked, check, mask, repair, restore
 
 CACHE_NAME = "mt-cache.sqlite3"
@@ -139,42 +140,57 @@ class _Catalog:
 
     lang: str
     path: Path
-    po: polib.POFile
-    signature: tuple[int, int]
-    fills: dict[tuple[str | None, str], tuple[str, str]] = field(default_factory=dict)
+    text: str
+    po: polib.POFile = field(init=False)
+    fills: dict[tuple[str | None, str], tuple[str, bool, str]] = field(default_factory=dict)
     dirty: bool = False
 
+    def __post_init__(self) -> None:
+        self.po = parse_po(self.text, self.path)
+
     def fill(self, entry: polib.POEntry, text: str, comment: str) -> None:
+        """Machine output: always fuzzy, with its provenance."""
         entry.msgstr = _same_newlines(entry.msgid, text)
         if "fuzzy" not in entry.flags:
             entry.flags.insert(0, "fuzzy")
         entry.tcomment = "\n".join(filter(None, [entry.tcomment, comment]))
-        self.fills[(entry.msgctxt, entry.msgid)] = (entry.msgstr, comment)
+        self.remember(entry, comment)
+
+    def remember(self, entry: polib.POEntry, comment: str) -> None:
+        """Record a fill, to be re-applied should the file be re-read before it is saved."""
+        self.fills[(entry.msgctxt, entry.msgid)] = (entry.msgstr, "fuzzy" in entry.flags, comment)
         self.dirty = True
 
     def save(self) -> bool:
-        """Write atomically; if the file changed on disk since it was read, fill that version."""
+        """Write atomically; if a translator saved the file meanwhile, fill their version.
+
+        The file's content, not its mtime, tells whether it changed: two saves within one clock
+        tick share an mtime. The last check happens just before the rename.
+        """
         if not self.dirty:
             return False
-        if _signature(self.path) != self.signature:
-            self.po = read_po(self.path)
-        for entry in self.po:
-            done = self.fills.get((entry.msgctxt, entry.msgid))
-            if done and _untranslated(entry):
-                entry.msgstr = done[0]
-                if "fuzzy" not in entry.flags:
-                    entry.flags.insert(0, "fuzzy")
-                entry.tcomment = "\n".join(filter(None, [entry.tcomment, done[1]]))
-        self.po.metadata[REVISION_DATE] = timestamp()
-        write_po(self.path, self.po)
-        self.signature = _signature(self.path)
+        while True:
+            on_disk = read_text(self.path)
+            if on_disk != self.text:
+                self.text, self.po = on_disk, parse_po(on_disk, self.path)
+            self._apply_fills()
+            self.po.metadata[REVISION_DATE] = timestamp()
+            text = format_po(self.po)
+            if atomic_write_text(self.path, text, expected=on_disk):
+                break
+        self.text = text
         self.dirty = False
         return True
 
-
-def _signature(path: Path) -> tuple[int, int]:
-    status = path.stat()
-    return status.st_mtime_ns, status.st_size
+    def _apply_fills(self) -> None:
+        """Fills may have gone to entries of an earlier reading of the file; put them in this one."""
+        for entry in self.po:
+            done = self.fills.get((entry.msgctxt, entry.msgid))
+            if done and _untranslated(entry):
+                entry.msgstr, fuzzy, comment = done
+                if fuzzy and "fuzzy" not in entry.flags:
+                    entry.flags.insert(0, "fuzzy")
+                entry.tcomment = "\n".join(filter(None, [entry.tcomment, comment]))
 
 
 def _untranslated(entry: polib.POEntry) -> bool:
@@ -227,7 +243,7 @@ def translate(config: Config, settings: EngineSettings, articles: Iterable[str] 
     progress = progress or Progress()
     report = TranslateReport(settings.identity, dry_run=dry_run)
     glossary = glossaries.for_project(config.glossary_file, config.languages)
-    catalogs = [_Catalog(lang, path, read_po(path), _signature(path))
+    catalogs = [_Catalog(lang, path, read_text(path))
                 for lang, path in catalogs_to_translate(config, articles)]
     _fill_from_memory(config, catalogs, report)
     waiting: dict[tuple[str, str], list[_Waiting]] = {}
@@ -258,10 +274,10 @@ def _fill_from_memory(config: Config, catalogs: list[_Catalog], report: Translat
     memory = TranslationMemory.open(config)
     try:
         for catalog in catalogs:
-            filled = apply_memory(catalog.po, catalog.lang, memory, config).filled
-            if filled:
-                report.memory_filled += filled
-                catalog.dirty = True
+            fill = apply_memory(catalog.po, catalog.lang, memory, config)
+            report.memory_filled += fill.filled
+            for entry, note in fill.entries:
+                catalog.remember(entry, note)
     finally:
         memory.close()
 
