@@ -297,6 +297,34 @@ def test_template_and_catalog_out_of_date(project):
         "translations/de/b.po"]
 
 
+def test_a_template_is_judged_on_its_entries_whatever_its_source_digest(project):
+    """The digest spares extracting an unchanged article again; it never hides or invents a change."""
+    path = project / "translations/templates/a.pot"
+    pristine = path.read_text(encoding="utf-8")
+    digest = read_po(path).metadata[catalog.SOURCE_DIGEST]
+    assert len(digest) == 32
+
+    def outdated() -> bool:
+        return "template-outdated" in names(check_json(project, "a")[1])
+
+    assert not outdated()
+    stale = f'"{catalog.SOURCE_DIGEST}: {"0" * 32}\\n"\n'
+    for header in ("", stale):  # written by an older transflow, or by another version
+        path.write_text(pristine.replace(f'"{catalog.SOURCE_DIGEST}: {digest}\\n"\n', header),
+                        encoding="utf-8")
+        assert path.read_text(encoding="utf-8") != pristine
+        assert not outdated()
+    path.write_text(pristine, encoding="utf-8")
+    glossary = project / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "  - term: onderzoek\n"
+                        "    translations: {en: research, de: Forschung, fr: recherche}\n",
+                        encoding="utf-8")
+    assert outdated()  # the new term's note belongs in the template
+    assert transflow(project, "extract").exit_code == 0
+    assert read_po(path).metadata[catalog.SOURCE_DIGEST] != digest
+    assert not outdated()
+
+
 def test_a_broken_catalog_is_a_problem_of_that_file_and_the_run_goes_on(project):
     translate(project, "en")
     broken = project / "translations/en/a.po"

@@ -6,6 +6,7 @@ job of `pofile`. Merging follows msgmerge: a translation is never dropped, only 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,6 +21,7 @@ from .markdown import Article
 GENERATOR = f"transflow {__version__}"
 CREATION_DATE = "POT-Creation-Date"
 REVISION_DATE = "PO-Revision-Date"
+SOURCE_DIGEST = "X-Transflow-Source-Digest"
 
 
 def timestamp(moment: datetime | None = None) -> str:
@@ -28,12 +30,24 @@ def timestamp(moment: datetime | None = None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M%z")
 
 
+def source_digest(text: str, path: str, front_matter_keys: tuple[str, ...],
+                  glossary: Glossary | None) -> str:
+    """Everything a template is extracted from, hashed: the same digest gives the same template.
+
+    `check` compares it with the template's header, so that knowing a template is up to date does
+    not take extracting it again. The version is part of it, as extraction may change with it.
+    """
+    parts = [GENERATOR, path, *front_matter_keys, glossary.fingerprint if glossary else "", text]
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
 def build_template(article: Article, project: str, creation_date: str,
-                   glossary: Glossary | None = None) -> polib.POFile:
+                   glossary: Glossary | None = None, digest: str = "") -> polib.POFile:
     """One entry per distinct string, in order of first appearance, as xgettext would do.
 
     With a glossary, the `#.` comment also lists the terms of the entry and their required
-    renderings, which PO editors show to the translator next to the string.
+    renderings, which PO editors show to the translator next to the string. The header records
+    the `source_digest` given.
     """
     template = polib.POFile(wrapwidth=79)
     template.metadata = {
@@ -49,6 +63,8 @@ def build_template(article: Article, project: str, creation_date: str,
         "Content-Transfer-Encoding": "8bit",
         "X-Generator": GENERATOR,
     }
+    if digest:
+        template.metadata[SOURCE_DIGEST] = digest
     template.header = f"Translation template for {article.path}."
     entries: dict[str, polib.POEntry] = {}
     kinds: dict[str, list[str]] = {}

@@ -6,6 +6,7 @@ writes the `#.` note translators see, and checks a translation against all of it
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,7 @@ class Violation:
 class Glossary:
     terms: list[Term]
     path: Path | None = None
+    fingerprint: str = ""  # of the file and languages it was read for; empty for no glossary
     _pattern: re.Pattern | None = field(default=None, repr=False, compare=False)
     _found: dict[str, list[TermMatch]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -72,7 +74,8 @@ class Glossary:
             mark = getattr(exc, "problem_mark", None)
             raise TransflowError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path,
                                  mark.line + 1 if mark else None) from None
-        return cls(_Loader(path, languages_).terms(node), path)
+        fingerprint = hashlib.blake2b("\0".join([*languages_, text]).encode(), digest_size=16)
+        return cls(_Loader(path, languages_).terms(node), path, fingerprint.hexdigest())
 
     @classmethod
     def empty(cls) -> Glossary:

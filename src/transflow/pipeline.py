@@ -63,7 +63,10 @@ def extract(config: Config, source: Source) -> TemplateResult:
     """
     path = config.template_path(source.slug)
     glossary = glossaries.for_project(config.glossary_file, config.languages)
-    template = catalogs.build_template(source.article, config.project, _creation_date(), glossary)
+    digest = catalogs.source_digest(source.article.text, source.article.path,
+                                    config.front_matter_keys, glossary)
+    template = catalogs.build_template(source.article, config.project, _creation_date(), glossary,
+                                       digest)
     old_text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     old_date = _CREATION_DATE.search(old_text)
     if old_date:

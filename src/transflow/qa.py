@@ -25,6 +25,7 @@ from . import checks as registry
 from .checks import CHECKS, ERROR, SEVERITIES, CatalogContext, EntryContext, SourceContext, shorten
 from .config import Config
 from .errors import TransflowError
+from .fileio import read_text
 from .glossary import Glossary, for_project
 from .markdown import Segment
 from .pofile import read_po
@@ -279,13 +280,34 @@ class _Run:
                 self.translations.append((lang, entry.msgid, entry.msgstr, where, entry.linenum,
                                           ignored))
 
-    def template(self, slug: str, source: Source | None) -> polib.POFile | None:
+    def template(self, slug: str, source_path: Path | None,
+                 source: Source | None = None) -> polib.POFile | None:
+        """The article's template, flagged if extracting the source again would change it.
+
+        A digest of the source in the template's header answers that without extracting; only
+        when it differs (a changed source, or an older transflow) is the article parsed, unless
+        `source` already is.
+        """
         path = self.config.template_path(slug)
         if not path.exists():
             return None
         template = self.read(path)
-        if template is None or source is None or not self.settings.enabled("template-outdated"):
+        if (template is None or source_path is None
+                or not self.settings.enabled("template-outdated")):
             return template
+        if source is None:
+            try:
+                text = read_text(source_path)
+            except TransflowError as exc:
+                self.add("unreadable", exc.message, self.config.relative(source_path), exc.line)
+                return template
+            digest = catalogs.source_digest(text, self.config.relative(source_path),
+                                            self.config.front_matter_keys, self.glossary)
+            if template.metadata.get(catalogs.SOURCE_DIGEST) == digest:
+                return template
+            source = self.source(slug, source_path)
+            if source is None:
+                return template
         fresh = catalogs.build_template(source.article, self.config.project,
                                         template.metadata.get(catalogs.CREATION_DATE, ""),
                                         self.glossary)
@@ -358,10 +380,13 @@ _CHUNK = 20  # articles per task: big enough to make the hand-over cheap
 def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]
                     ) -> tuple[Result, list[tuple]]:
     run = _Run(job.config, job.settings, job.fail_under, job.glossary)
-    needs_source = job.source_checks or job.settings.enabled("template-outdated")
     for slug, path in articles:
-        source = run.source(slug, path) if path is not None and needs_source else None
-        template = run.template(slug, source)
+        source = None
+        if path is not None and job.source_checks:
+            source = run.source(slug, path)
+            if source is None:  # unreadable (reported), or another article's slug
+                path = None
+        template = run.template(slug, path, source)
         for lang in job.config.languages:
             run.catalog(slug, lang, template)
         if job.source_checks and source is not None:
