@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import repeat
+from itertools import compress, repeat
+from operator import eq
 
 import polib
 from markdown_it import MarkdownIt
@@ -163,6 +164,8 @@ _glossary_check("forbidden-term", ERROR, "A rendering the glossary forbids is us
 @_register("mt-placeholder", "glossary", ERROR)
 def mt_placeholder(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """A placeholder of machine translation ([X0X]) was left in the translation."""
+    if "[" not in entry.msgstr and "［" not in entry.msgstr:
+        return
     left = PLACEHOLDER_FOUND.findall(entry.msgstr)
     if left and not PLACEHOLDER_FOUND.search(entry.msgid):
         yield f"machine-translation placeholder [X{left[0]}X] left in the translation"
@@ -178,32 +181,27 @@ def _inline_parser() -> MarkdownIt:
 
 # A quick tokenizer for the constructs markdown-it would find. When it sees the same constructs in
 # the source and the translation (the usual case) nothing is wrong; otherwise markdown-it decides.
+# One group per kind of token, so that `findall` gives comparable tokens without Python code per
+# match: emphasis delimiters by whether they can open, close, both or neither (CommonMark's
+# flanking rules, in short), link targets without their spacing.
 _QUICK_MARKUP = re.compile(r"""
     (?=[\\`\]<*_!\[])                                    # (fails fast on ordinary characters)
-    (?:\\[!-/:-@\[-`{-~]                                   # an escaped character: plain text
+    (?:\\(?P<escaped>[!-/:-@\[-`{-~])
   | (?P<code>`+)(?P<text>.*?[^`])(?P=code)(?!`)           # code span
-  | (?P<dest>\]\(\s*(?:<[^>\n]*>|[^\s()]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\))   # link/image target
-  | <[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>               # autolink
-  | </?[A-Za-z][^<>]*>                                    # inline HTML
-  | (?P<emphasis>\*+|_+)                                  # emphasis delimiters
-  | \\\n | !?\[                                          # hard break, link or image opener
+  | \]\(\s*(?P<dest><[^>\n]*>|[^\s()]+)(?:\s+(?P<title>"[^"]*"|'[^']*'))?\s*\)  # link target
+  | (?P<autolink><[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>)
+  | (?P<html></?[A-Za-z][^<>]*>)
+  | (?<!\S)(?P<neither>\*+|_+)(?!\S)
+  | (?<!\S)(?P<opens>\*+|_+)
+  | (?P<closes>\*+|_+)(?!\S)
+  | (?P<both>\*+|_+)
+  | (?P<other>\\\n|!?\[)                                  # hard break, link or image opener
     )""", re.VERBOSE)
 
 
-def _quick_markup(text: str) -> Counter:
-    found: Counter = Counter()
-    for match in _QUICK_MARKUP.finditer(text):
-        token = match.group()
-        if token[0] == "\\" and token != "\\\n":
-            continue
-        if match.group("emphasis"):
-            start, end = match.span()
-            opens = end < len(text) and not text[end].isspace()
-            closes = start > 0 and not text[start - 1].isspace()
-            token += "oc"[closes] if opens != closes else "bn"[not opens]
-        elif match.group("dest"):
-            token = "".join(token.split())
-        found[token] += 1
+def _quick_markup(text: str) -> list[tuple[str, ...]]:
+    found = _QUICK_MARKUP.findall(text)
+    found.sort()
     return found
 
 
@@ -301,32 +299,43 @@ def _without_link_targets(text: str) -> str:
     return _LINK_TARGET.sub(" ", text) if "](" in text or "<" in text else text
 
 
-def _quantities(text: str) -> Counter:
+# Each content check compares the source's items with the translation's as sorted tuples (cheap to
+# build and compare), and only when they differ counts them, in the order of the text, to report.
+
+def _quantities(text: str) -> list[str]:
     """Numbers by their digits (1,5 = 1.5; 1.000 = 1,000 = 1 000) and the units after them."""
     if not _DIGIT.search(text):
-        return Counter()
+        return []
     text = _without_link_targets(text)
-    found = Counter(f"number {value.translate(_SEPARATORS)}" for value in _NUMBER.findall(text))
-    found.update(f"unit {unit}" for unit in _UNIT.findall(text))
-    return found
+    found = [f"number {value.translate(_SEPARATORS)}" for value in _NUMBER.findall(text)]
+    return found + [f"unit {unit}" for unit in _UNIT.findall(text)]
 
 
-_source_quantities = lru_cache(maxsize=4096)(_quantities)
+def _sorted(items: Callable[[str], list[str]]) -> Callable[[str], tuple[str, ...]]:
+    return lambda text: tuple(sorted(items(text)))
+
+
+def _report(items: Callable[[str], list[str]], entry: polib.POEntry) -> Iterator[str]:
+    return _compare(Counter(items(entry.msgid)), Counter(items(entry.msgstr)))
+
+
+_sorted_quantities = _sorted(_quantities)
+_source_quantities = lru_cache(maxsize=4096)(_sorted_quantities)
 
 
 @_register("numbers", "content", ERROR)
 def numbers(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """Numbers and units are kept (decimal and thousands separators may follow the locale)."""
-    source, translation = _source_quantities(entry.msgid), _quantities(entry.msgstr)
-    if source != translation:
-        yield from _compare(source, translation)
+    if _source_quantities(entry.msgid) != _sorted_quantities(entry.msgstr):
+        yield from _report(_quantities, entry)
 
 
-def _references(text: str) -> Counter:
-    return Counter(_SUPERSCRIPTS.findall(text))
+def _references(text: str) -> list[str]:
+    return _SUPERSCRIPTS.findall(text)
 
 
-_source_references = lru_cache(maxsize=4096)(_references)
+_sorted_references = _sorted(_references)
+_source_references = lru_cache(maxsize=4096)(_sorted_references)
 
 
 @_register("footnotes", "content", ERROR)
@@ -335,24 +344,25 @@ def footnotes(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     source, translation = entry.msgid.count("\\*"), entry.msgstr.count("\\*")
     if source != translation:
         yield f"{source} footnote asterisk(s) (\\*) in the source, {translation} in the translation"
-    wanted, found = _source_references(entry.msgid), _references(entry.msgstr)
-    if wanted != found:
-        yield from (f"reference {item}" for item in _compare(wanted, found))
+    if _source_references(entry.msgid) != _sorted_references(entry.msgstr):
+        yield from (f"reference {item}" for item in _report(_references, entry))
 
 
-def _addresses(text: str) -> Counter:
+def _addresses(text: str) -> list[str]:
     if "://" not in text and "www." not in text and "@" not in text:
-        return Counter()
-    return Counter(m.group().rstrip(".,;:!?")
-                   for m in _URL.finditer(_without_link_targets(text)))
+        return []
+    return [m.group().rstrip(".,;:!?") for m in _URL.finditer(_without_link_targets(text))]
+
+
+_sorted_addresses = _sorted(_addresses)
+_source_addresses = lru_cache(maxsize=4096)(_sorted_addresses)
 
 
 @_register("urls", "content", ERROR)
 def urls(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """URLs and e-mail addresses in the text are unchanged (link targets: markdown-links)."""
-    source, translation = _addresses(entry.msgid), _addresses(entry.msgstr)
-    if source != translation:
-        yield from _compare(source, translation)
+    if _source_addresses(entry.msgid) != _sorted_addresses(entry.msgstr):
+        yield from _report(_addresses, entry)
 
 
 @_register("symbols", "content", ERROR)
@@ -391,7 +401,7 @@ def whitespace(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
         yield "tabs differ from the source"
 
 
-_TRAILING_DECORATION = re.compile(r"(?:\\\*|[\s*_\"'’”»)\]⁰¹²³⁴⁵⁶⁷⁸⁹\u00a0\u202f])+$")
+_DECORATION = "*_\"'’”»)]⁰¹²³⁴⁵⁶⁷⁸⁹"
 _END_MARKS = {".": ".", "…": "…", "?": "?", "!": "!", ":": ":", ";": ";", ",": ",", "。": ".",
               "？": "?", "！": "!", "：": ":"}
 _START_MARKS = "-–—(:;.,…"
@@ -399,8 +409,21 @@ _START_MARKS = "-–—(:;.,…"
 
 def _end_mark(text: str) -> str:
     """The punctuation a text ends with, past footnote marks, closing quotes and emphasis."""
-    stripped = _TRAILING_DECORATION.sub("", text[-40:]).replace("...", "…")
-    return _END_MARKS.get(stripped[-1:], "") if stripped else ""
+    end = len(text)
+    while end:
+        char = text[end - 1]
+        if char == "*" and end > 1 and text[end - 2] == "\\":
+            end -= 2
+        elif char in _DECORATION or char.isspace():
+            end -= 1
+        else:
+            break
+    if not end:
+        return ""
+    if text[end - 1] == ".":
+        dots = end - len(text[:end].rstrip("."))
+        return "…" if dots % 3 == 0 else "."
+    return _END_MARKS.get(text[end - 1], "")
 
 
 @_register("punctuation", "form", WARNING)
@@ -437,9 +460,10 @@ def doubled_words(text: str, lang: str) -> list[str]:
     """Words written twice in a row ("the the", "the the,"), apart from grammatical doubles."""
     allowed = _ALLOWED_DOUBLES.get(lang.split("_")[0], ())
     words = text.lower().split()
-    following = map(str.rstrip, words[1:], repeat(_CLOSING))
-    return [word for word, next_word in zip(words, following, strict=False)
-            if word == next_word and word.isalpha() and word not in allowed]
+    same = list(map(eq, words, map(str.rstrip, words[1:], repeat(_CLOSING))))
+    if True not in same:
+        return []
+    return [word for word in compress(words, same) if word.isalpha() and word not in allowed]
 
 
 _source_doubled_words = lru_cache(maxsize=4096)(doubled_words)
@@ -464,9 +488,11 @@ def spacing_problems(text: str, lang: str) -> dict[str, list[str]]:
     before = _SPACE_BEFORE.get(lang.split("_")[0], _SPACE_BEFORE[""])
     return {
         "doubled space": _DOUBLED_SPACE.findall(text) if "  " in text else [],
-        "space before punctuation": before.findall(text.lstrip()),
+        "space before punctuation": before.findall(text.lstrip())
+        if " " in text or "\t" in text else [],
         "no space after , or ;": _NO_SPACE_AFTER.findall(
-            _URL.sub(" ", text) if "@" in text or "://" in text else text),
+            _URL.sub(" ", text) if "@" in text or "://" in text else text)
+        if "," in text or ";" in text else [],
     }
 
 
@@ -489,13 +515,17 @@ def bracket_balance(text: str) -> dict[str, int]:
     return {pair: text.count(pair[0]) - text.count(pair[1]) for pair in _PAIRS}
 
 
+_source_bracket_balance = lru_cache(maxsize=4096)(bracket_balance)
+
+
 @_register("brackets", "form", WARNING)
 def brackets(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """Brackets balanced as in the source."""
-    source, translation = bracket_balance(entry.msgid), bracket_balance(entry.msgstr)
-    for pair in _PAIRS:
-        if source[pair] != translation[pair]:
-            yield f"unbalanced {pair}: {translation[pair]:+d} open in the translation"
+    source, translation = _source_bracket_balance(entry.msgid), bracket_balance(entry.msgstr)
+    if source != translation:
+        for pair in _PAIRS:
+            if source[pair] != translation[pair]:
+                yield f"unbalanced {pair}: {translation[pair]:+d} open in the translation"
 
 
 @_register("length-ratio", "form", WARNING)

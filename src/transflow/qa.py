@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -454,29 +453,38 @@ def _glossary(config: Config, settings: Settings, result: Result) -> Glossary:
 
 def consistency(translations: list[tuple], settings: Settings) -> list[Problem]:
     """One source string translated differently, one translation for different sources."""
-    by_source: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    by_translation: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for item in translations:
-        lang, msgid, msgstr = item[:3]
-        by_source[lang, msgid][msgstr].append(item)
-        by_translation[lang, msgstr][msgid].append(item)
-    return [*_disagreements(by_source, "inconsistent-translation", "translated as", settings),
-            *_disagreements(by_translation, "inconsistent-source", "the translation of", settings)]
+    return [*_disagreements(translations, 1, 2, "inconsistent-translation", "translated as",
+                            settings),
+            *_disagreements(translations, 2, 1, "inconsistent-source", "the translation of",
+                            settings)]
 
 
-def _disagreements(groups: dict, name: str, relation: str, settings: Settings) -> list[Problem]:
-    """Every entry that differs from the most common choice names where that choice is."""
+def _disagreements(translations: list[tuple], key: int, choice: int, name: str, relation: str,
+                   settings: Settings) -> list[Problem]:
+    """Items sharing (language, item[key]) but not item[choice]: every one that differs from the
+    most common choice names where that choice is.
+
+    Nearly all groups have one item, so they are found first and only the rest is sorted out.
+    """
     if not settings.enabled(name):
         return []
+    groups: dict[tuple[str, str], list[tuple]] = {}
+    for item in translations:
+        groups.setdefault((item[0], item[key]), []).append(item)
     problems = []
-    for variants in groups.values():
+    for items in groups.values():
+        if len(items) < 2:
+            continue
+        variants: dict[str, list[tuple]] = {}
+        for item in items:
+            variants.setdefault(item[choice], []).append(item)
         if len(variants) < 2:
             continue
         ranked = sorted(variants.items(), key=lambda kv: -len(kv[1]))
         common, places = ranked[0]
         first = places[0]
-        for _choice, items in ranked[1:]:
-            for lang, msgid, msgstr, where, line, ignored in items:
+        for _choice, others in ranked[1:]:
+            for lang, msgid, msgstr, where, line, ignored in others:
                 if name not in ignored:
                     problems.append(Problem(
                         name, settings.severity_of(name),
