@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -35,3 +37,11 @@ def copy_project(target: Path, with_translations: bool = False) -> Path:
 def transflow(project: Path, *args: str) -> Result:
     """Run the real command line in-process (CliRunner only captures its output)."""
     return CliRunner().invoke(main, ["--project", str(project), *args], catch_exceptions=False)
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 120) -> None:
+    """Poll until `condition` holds, however slow the machine; the limit only stops a hang."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "still waiting: the process under test is stuck"
+        time.sleep(0.01)

@@ -14,6 +14,8 @@ differs from input but is reproducible) and injects faults on demand:
   "brand" (brand names translated, ® dropped), "garble" (every word reversed), "quota"
   (MyMemory's quota message as a translation);
 - `inject_when(text, fault)`: every request containing `text` gets `fault`;
+- `hold(after)`: requests after the first `after` wait until `release()`, so a test can act while
+  a run is certainly still going (and, once `held` equals the run's concurrency, idle);
 - `realistic = True`: what real engines do now and then, chosen by a hash of the text so it is
   reproducible: placeholders moved, dropped, lower-cased or spaced, spaces added around markup,
   brand names translated, ® dropped.
@@ -107,6 +109,10 @@ class MTServer:
         self.texts: list[str] = []
         self.sent: list[tuple[str, str]] = []
         self.glossaries: dict[str, dict] = {}
+        self.held = 0
+        self._arrived = 0
+        self._hold_after: int | None = None
+        self._released = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -126,11 +132,21 @@ class MTServer:
         with self._lock:
             self.faults_when[substring] = fault
 
+    def hold(self, after: int) -> None:
+        """Translation requests after the first `after` wait until `release()`."""
+        with self._lock:
+            self._hold_after = after
+            self._released.clear()
+
+    def release(self) -> None:
+        self._released.set()
+
     def __enter__(self) -> MTServer:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
         self._server.shutdown()
         self._server.server_close()
 
@@ -145,8 +161,19 @@ class MTServer:
                     return fault
             return self.faults.popleft() if self.faults else None
 
+    def _wait_if_held(self) -> None:
+        with self._lock:
+            self._arrived += 1
+            held = self._hold_after is not None and self._arrived > self._hold_after
+            self.held += held
+        if held:
+            self._released.wait()
+            with self._lock:
+                self.held -= 1
+
     def answer(self, text: str, target: str) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body for one translation request."""
+        self._wait_if_held()
         if self.latency:
             time.sleep(self.latency)
         fault = self._next_fault(text, target)

@@ -15,7 +15,7 @@ from collections import Counter
 import polib
 import pytest
 
-from helpers import copy_project, transflow
+from helpers import copy_project, transflow, wait_until
 from mtserver import MTServer
 from transflow.fileio import atomic_write_text
 from transflow.glossary import Glossary
@@ -262,19 +262,24 @@ def test_compliance_on_the_three_articles_with_realistic_mt(project, server, cap
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
 def test_an_interrupted_run_resumes_without_sending_twice(project, tmp_path, stop):
     with MTServer(latency=0.05) as slow:
+        # 30 requests take 0.75 s at least: periodic saves (every 0.2 s) happen meanwhile. The next
+        # two are held, so the run is still going, and idle, whenever the test gets to stop it.
+        slow.hold(after=30)
         add_settings(project, "mt:\n  concurrency: 2\n  save_interval: 0.2\n")
-        command = [sys.executable, "-c", "from transflow.cli import main; main()", "--project",
-                   str(project), *engine(slow, "--lang", "de")]
+        # Ctrl-C as in a terminal, even where the test itself runs with SIGINT ignored.
+        start = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); " \
+                "from transflow.cli import main; main()"
+        command = [sys.executable, "-c", start, "--project", str(project),
+                   *engine(slow, "--lang", "de")]
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60  # generous: a loaded machine starts the child slowly
 
         def filled() -> int:
             return sum(1 for po in catalogs(project, "de").values() for entry in live(po)
                        if entry.msgstr)
 
-        while (slow.requests < 30 or not filled()) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: slow.held == 2 or child.poll() is not None)
         child.send_signal(stop)
+        slow.release()
         assert child.wait() == (130 if stop == signal.SIGINT else -signal.SIGKILL)
         slow.latency = 0
         (tmp_path / "fresh").mkdir()
