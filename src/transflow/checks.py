@@ -371,6 +371,8 @@ def symbols(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     matches = context.glossary.find(entry.msgid)
     for mark in "®™©":
         source, translation = entry.msgid.count(mark), entry.msgstr.count(mark)
+        if not matches and source == translation:
+            continue
         added = sum(context.glossary.expected(match.term, context.lang).count(mark) - match.text.count(mark)
                     for match in matches)
         if translation != source + added:
@@ -576,9 +578,11 @@ def acronyms(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
 @_register("newlines", "catalog", ERROR)
 def newlines(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """msgid and msgstr both begin and both end with a newline, or neither (msgfmt -c rejects it)."""
-    for where, test in (("begin", str.startswith), ("end", str.endswith)):
-        if test(entry.msgid, "\n") != test(entry.msgstr, "\n"):
-            yield f"msgid and msgstr do not both {where} with a newline (msgfmt -c rejects this)"
+    msgid, msgstr = entry.msgid, entry.msgstr
+    if (msgid[:1] == "\n") != (msgstr[:1] == "\n"):
+        yield "msgid and msgstr do not both begin with a newline (msgfmt -c rejects this)"
+    if (msgid[-1:] == "\n") != (msgstr[-1:] == "\n"):
+        yield "msgid and msgstr do not both end with a newline (msgfmt -c rejects this)"
 
 
 @_register("merge-conflict", "catalog", ERROR)

@@ -194,8 +194,12 @@ class _Run:
         self.fail_under = fail_under
         self.result = Result()
         self.glossary = glossary
-        self.entry_checks = [check for check in CHECKS.values()
-                             if check.scope == "entry" and settings.enabled(check.name)]
+        entry_checks = [check for check in CHECKS.values()
+                        if check.scope == "entry" and settings.enabled(check.name)]
+        # (name, function) pairs, for approved entries and for the others: the hot loop of a run
+        self.checks_of_approved = [(check.name, check.function) for check in entry_checks]
+        self.checks_of_others = [(check.name, check.function) for check in entry_checks
+                                 if not check.approved_only]
         self.translations: list[tuple[str, str, str, str, int | None, frozenset[str]]] = []
 
     def add(self, name: str, message: str, path: str, line: int | None = None, *,
@@ -270,11 +274,11 @@ class _Run:
             self.result.entries += 1
             ignored = ignored_checks(entry)
             approved = catalogs.is_approved(entry)
-            for check in self.entry_checks:
-                if (check.approved_only and not approved) or check.name in ignored:
+            for name, function in self.checks_of_approved if approved else self.checks_of_others:
+                if ignored and name in ignored:
                     continue
-                for message in check.function(entry, context):
-                    self.add(check.name, message, where, entry.linenum, lang=lang, entry=entry)
+                for message in function(entry, context):
+                    self.add(name, message, where, entry.linenum, lang=lang, entry=entry)
             if approved:
                 self.translations.append((lang, entry.msgid, entry.msgstr, where, entry.linenum,
                                           ignored))
