@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 
 import polib
@@ -295,18 +294,18 @@ def test_an_interrupted_run_resumes_without_sending_twice(project, tmp_path, sto
 def test_a_catalog_saved_by_a_translator_meanwhile_keeps_their_work(project):
     path = project / "translations/de/11-tekenen-van-een-magnesiumtekort.po"
     with MTServer(latency=0.01) as slow:
+        slow.hold(after=60)  # the run cannot end before the translator has saved
         add_settings(project, "mt:\n  concurrency: 1\n  save_interval: 0.1\n")
         results = []
         runner = threading.Thread(target=lambda: results.append(
             transflow(project, *engine(slow, "--lang", "de"))))
         runner.start()
-        deadline = time.monotonic() + 20
-        while slow.requests < 5 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: slow.requests >= 5)
         po = read_po(path)
         target = live(po)[-2]
         target.msgstr = "Vom Übersetzer, während der Lauf lief"
         write_po(path, po)
+        slow.release()
         runner.join()
     assert results[0].exit_code == 0, results[0].output
     after = {entry.msgid: entry.msgstr for entry in read_po(path)}
@@ -321,18 +320,18 @@ def test_a_save_that_keeps_size_and_mtime_is_still_noticed(project):
     name = "Ann Jans <ann@example.nl>"
     assert len(name) == len(placeholder)
     with MTServer(latency=0.01) as slow:
+        slow.hold(after=60)  # the run cannot end before the translator has saved
         add_settings(project, "mt:\n  concurrency: 1\n  save_interval: 600\n")
         results = []
         runner = threading.Thread(target=lambda: results.append(
             transflow(project, *engine(slow, "--lang", "de"))))
         runner.start()
-        deadline = time.monotonic() + 20
-        while slow.requests < 5 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: slow.requests >= 5)
         before = path.stat()
         path.write_bytes(path.read_bytes().replace(placeholder.encode(), name.encode()))
         os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
         assert path.stat().st_size == before.st_size
+        slow.release()
         runner.join()
     assert results[0].exit_code == 0, results[0].output
     po = read_po(path)
