@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import sys
+import termios
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from helpers import ONE_TERM_GLOSSARY, copy_project, transflow
+from helpers import ONE_TERM_GLOSSARY, copy_project, transflow, wait_until
 from transflow.pofile import read_po, write_po
 from transflow.review import Change, word_diff
 
@@ -58,8 +59,19 @@ def spawn(project: Path, *args: str, editor: str = "false") -> pexpect.spawn:
     child = pexpect.spawn(sys.executable, ["-c", "from transflow.cli import main; main()",
                                            "--project", str(project), "review", "--lang", "de",
                                            *args],
-                          env=env, encoding="utf-8", timeout=20, dimensions=(50, 200))
+                          env=env, encoding="utf-8", timeout=60, dimensions=(50, 200))
+    child.delaybeforesend = None  # `press` waits for the moment that matters instead
     return child
+
+
+def press(child: pexpect.spawn, key: str) -> None:
+    """Type a key once `review` is reading one: it reads keys in raw mode, and switching to raw
+    mode discards what was typed before (as click.getchar does), so a key typed while the entry
+    is still being drawn would be lost on a slow machine. The child's terminal mode shows on the
+    pty, so wait for it instead of for a fixed delay (a child that died fails at the next expect)."""
+    wait_until(lambda: not child.isalive()
+               or not termios.tcgetattr(child.child_fd)[3] & termios.ICANON)
+    child.send(key)
 
 
 def finish(child: pexpect.spawn) -> str:
@@ -75,15 +87,15 @@ def test_accept_skip_quit_then_rerun_continues(project: Path):
     child.expect_exact("(machine translation)")
     child.expect_exact("11 Anzeichen eines Magnesiummangels")
     child.expect_exact("[a]ccept")
-    child.send("a")
+    press(child, "a")
     child.expect_exact("Accepted.")
     child.expect_exact("[2/3]")
     child.expect_exact("(source changed since the last approval)")
     child.expect_exact("Changed since the last approval:")
     child.expect_exact("[-Magnesiumoverschot-] {+Magnesiumtekort+} begrijpen")
-    child.send("s")
+    press(child, "s")
     child.expect_exact("[3/3]")
-    child.send("q")
+    press(child, "q")
     assert "accepted 1, edited 0, skipped 1; 2 entries still waiting" in finish(child)
 
     accepted = entry(project, TITLE)
@@ -95,9 +107,9 @@ def test_accept_skip_quit_then_rerun_continues(project: Path):
     child = spawn(project)
     child.expect_exact("[1/2]")
     child.expect_exact("Magnesiumüberschuss verstehen")
-    child.send("a")
+    press(child, "a")
     child.expect_exact("[2/2]")
-    child.send("q")
+    press(child, "q")
     finish(child)
     approved = entry(project, HEADING)
     assert "fuzzy" not in approved.flags and approved.previous_msgid is None
@@ -106,16 +118,16 @@ def test_accept_skip_quit_then_rerun_continues(project: Path):
 def test_back_returns_to_the_previous_entry(project: Path):
     child = spawn(project)
     child.expect_exact("[1/3]")
-    child.send("b")
+    press(child, "b")
     child.expect_exact("This is the first entry.")
-    child.send("s")
+    press(child, "s")
     child.expect_exact("[2/3]")
-    child.send("b")
+    press(child, "b")
     child.expect_exact("[1/3]")
     child.expect_exact("11 Anzeichen eines Magnesiummangels")
-    child.send("a")
+    press(child, "a")
     child.expect_exact("[2/3]")
-    child.send("q")
+    press(child, "q")
     finish(child)
     assert "fuzzy" not in entry(project, TITLE).flags
 
@@ -124,15 +136,15 @@ def test_accepting_a_translation_with_check_errors_asks_first(project: Path):
     child = spawn(project, SLUG)
     for _ in range(2):
         child.expect_exact("[a]ccept")
-        child.send("s")
+        press(child, "s")
     child.expect_exact("[3/3]")
     child.expect_exact("error: numbers: number 2 not in the source")
-    child.send("a")
+    press(child, "a")
     child.expect_exact("still has 1 check error(s). Accept it anyway? [y/N]")
     child.sendline("n")
     child.expect_exact("[a]ccept")
     assert "fuzzy" in entry(project, ADDRESSING).flags
-    child.send("a")
+    press(child, "a")
     child.expect_exact("Accept it anyway? [y/N]")
     child.sendline("y")
     child.expect_exact("Accepted.")
@@ -146,17 +158,17 @@ def test_edit_in_the_editor_then_accept(project: Path, tmp_path: Path):
     editor.chmod(0o755)
     child = spawn(project, editor=str(editor))
     child.expect_exact("[1/3]")
-    child.send("s")
+    press(child, "s")
     child.expect_exact("[2/3]")
-    child.send("e")
+    press(child, "e")
     child.expect_exact("Saved (still fuzzy): press a to accept it.")
     child.expect_exact("Magnesiummangel verstehen")
     edited = entry(project, HEADING)
     assert edited.msgstr == "Magnesiummangel verstehen" and "fuzzy" in edited.flags
-    child.send("a")
+    press(child, "a")
     child.expect_exact("Accepted.")
     child.expect_exact("[3/3]")
-    child.send("q")
+    press(child, "q")
     assert "accepted 1, edited 1, skipped 1" in finish(child)
     assert "fuzzy" not in entry(project, HEADING).flags
 
@@ -164,7 +176,7 @@ def test_edit_in_the_editor_then_accept(project: Path, tmp_path: Path):
 def test_a_killed_session_keeps_every_decision_made(project: Path):
     child = spawn(project)
     child.expect_exact("[1/3]")
-    child.send("a")
+    press(child, "a")
     child.expect_exact("[2/3]")
     child.kill(9)
     child.close()
@@ -178,11 +190,11 @@ def test_glossary_terms_and_their_renderings_are_shown(project: Path):
     child.expect_exact("Glossary:")
     child.expect_exact("magnesiumtekort -> Magnesiummangel  MISSING")
     child.expect_exact("warning: glossary-missing-term")
-    child.send("s")
+    press(child, "s")
     child.expect_exact("[2/3]")
-    child.send("s")
+    press(child, "s")
     child.expect_exact("Magnesiumtekort -> Magnesiummangel  ok")
-    child.send("q")
+    press(child, "q")
     finish(child)
 
 
@@ -207,10 +219,10 @@ def test_word_diff_is_word_level():
 def test_ctrl_c_stops_cleanly_keeping_what_was_decided(project: Path):
     child = spawn(project)
     child.expect_exact("[1/3]")
-    child.send("a")
+    press(child, "a")
     child.expect_exact("[2/3]")
     child.expect_exact("[a]ccept")
-    child.sendcontrol("c")
+    press(child, "\x03")  # Ctrl-C
     child.expect_exact("interrupted; every file written so far is complete")
     child.expect(pexpect.EOF)
     child.close()
