@@ -29,14 +29,22 @@ ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Magnesium is een essentieel mineraal. Het tekort is niet zeldzaam."
 
 
+# A reply from 127.0.0.1 takes milliseconds, tens of them on a loaded machine: with PATIENT no
+# reply ever times out by accident, and STALL is what tests that want a timeout wait for, with a
+# server that stalls far longer.
+PATIENT = 10.0
+STALL = 1.0
+
+
 @pytest.fixture
 def server():
-    with MTServer(stall=1.0) as running:
+    with MTServer(stall=5 * STALL) as running:
         yield running
 
 
 def libre(server: MTServer, **changes) -> tuple:
-    settings = EngineSettings(name="libre", url=server.url, timeout=0.3, backoff=0.01, **changes)
+    settings = EngineSettings(name="libre", url=server.url, backoff=0.01,
+                              **{"timeout": PATIENT, **changes})
     return open_engine(settings, "nl", "de", Glossary.empty())(), settings
 
 
@@ -54,7 +62,7 @@ def test_libre_client_talks_to_the_server(server):
 
 @pytest.mark.parametrize("fault", ["429", "500", "timeout", "malformed", "empty"])
 def test_transient_faults_are_retried(server, fault):
-    engine, settings = libre(server)
+    engine, settings = libre(server, timeout=STALL if fault == "timeout" else PATIENT)
     server.inject(fault, 2)
     sent = send(engine, settings)
     assert sent.translation == fake_translate(TEXT, "de")
