@@ -3,11 +3,12 @@
 Usage: python benchmarks/bench_check.py [--articles 1000] [--runs 3] [--seed 1]
 
 A generated project (benchmarks/generate.py) gets its catalogs from `transflow extract` and
-`update`, then every entry a pseudo translation (upper-cased prose, URLs and code kept) with a
-fault in one entry of 20 (a dropped number, a doubled space, a lost footnote mark), so both
-tools have something to report. Both run as real commands on the same files, each timed by wall clock
-(median of --runs); pofilter runs only its tests that apply to documents (see
-pofilter_coverage.py). The target is at least 5x faster than pofilter.
+`update` with the project's glossary.yml, then every entry a pseudo translation (upper-cased
+prose; URLs, code and markup kept; glossary terms rendered as the glossary requires) with a
+fault in one entry of 15 (a dropped number, a doubled space, a lost footnote mark, Magtein
+without ®), so both tools have something to report. Both run as real commands on the same
+files, each timed by wall clock (median of --runs); pofilter runs only its tests that apply to
+documents (see pofilter_coverage.py). The target is at least 5x faster than pofilter.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import polib
 
 from peers import TTK_PACKAGES, VENV_TTK, WORK, ensure_venv, pseudo_translate, venv_bin
 from pofilter_coverage import POFILTER_TESTS
+from transflow.glossary import Glossary
+from transflow.protect import mask, restore
 
 TARGET = 5.0
 
@@ -33,21 +36,26 @@ TARGET = 5.0
 def prepare(articles: int, seed: int) -> Path:
     """The generated project with filled catalogs, cached under benchmarks/.work/."""
     project = WORK / f"check-{articles}-{seed}"
-    marker = project / ".filled"
+    marker = project / ".filled-with-glossary"
     if marker.exists():
         return project
     shutil.rmtree(project, ignore_errors=True)
     here = Path(__file__).resolve().parent
     subprocess.run([sys.executable, str(here / "generate.py"), str(project), "--articles",
                     str(articles), "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
+    shutil.copy(here.parent / "glossary.yml", project / "glossary.yml")
     for stage in ("extract", "update"):
         subprocess.run(["transflow", "-C", str(project), stage], check=True, stdout=subprocess.DEVNULL)
+    glossary = Glossary.load(project / "glossary.yml")
     number = 0
     for path in sorted(project.glob("translations/*/*.po")):
         catalog = polib.pofile(str(path), wrapwidth=79)
         for entry in catalog:
             number += 1
-            entry.msgstr = _with_fault(pseudo_translate(entry.msgid), number)
+            # As a translator would: glossary terms rendered as required, markup kept
+            masked = mask(entry.msgid, glossary, path.parent.name)
+            translation = restore(masked, pseudo_translate(masked.text)).text
+            entry.msgstr = _with_fault(translation, number)
         catalog.save(str(path))
     marker.write_text("", encoding="utf-8")
     return project
@@ -61,6 +69,8 @@ def _with_fault(text: str, number: int) -> str:
         return text.replace(" ", "  ", 1)
     if fault == 40:
         return text.replace("\\*", "", 1)
+    if fault == 50:
+        return text.replace("Magtein®", "Magtein", 1)
     return text
 
 
