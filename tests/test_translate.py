@@ -4,6 +4,7 @@ client and a real HTTP server on 127.0.0.1 (tests/mtserver.py) that injects faul
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -40,10 +41,12 @@ def engine(server: MTServer, *more: str) -> list[str]:
 
 
 def add_settings(project, text: str) -> None:
-    """Replace the shipped `mt:` section (the last one in transflow.yml) with `text`."""
+    """Replace the shipped `mt:` section of transflow.yml with `text`, keeping the others."""
     path = project / "transflow.yml"
-    shipped = path.read_text(encoding="utf-8")
-    path.write_text(shipped.split("\nmt:", 1)[0] + "\n" + text, encoding="utf-8")
+    before, rest = path.read_text(encoding="utf-8").split("\nmt:", 1)
+    after = re.search(r"^\S", rest, re.MULTILINE)
+    path.write_text(before + "\n" + text + (rest[after.start():] if after else ""),
+                    encoding="utf-8")
 
 
 def catalogs(project, lang: str) -> dict[str, polib.POFile]:

@@ -394,11 +394,11 @@ class _Run:
         finished: set[Future] = set()
 
         def receive(future: Future) -> None:
-            finished.add(future)
             key = futures[future]
             translation = self._outcome(future, key, workers)
             if translation is not None:
                 self.cache.put(self.settings.identity, self.source, key[0], key[1], translation)
+            finished.add(future)  # only once cached: a Ctrl-C before that receives it again
             done(key, translation)
 
         self.progress.start(len(pending))
