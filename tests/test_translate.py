@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 
 import polib
@@ -47,6 +48,12 @@ def add_settings(project, text: str) -> None:
     after = re.search(r"^\S", rest, re.MULTILINE)
     path.write_text(before + "\n" + text + (rest[after.start():] if after else ""),
                     encoding="utf-8")
+
+
+def unchanged_for(path, seconds: float) -> bool:
+    before = path.read_bytes()
+    time.sleep(seconds)
+    return path.read_bytes() == before
 
 
 def catalogs(project, lang: str) -> dict[str, polib.POFile]:
@@ -301,13 +308,14 @@ def test_an_interrupted_run_resumes_without_sending_twice(project, tmp_path, sto
 def test_a_catalog_saved_by_a_translator_meanwhile_keeps_their_work(project):
     path = project / "translations/de/11-tekenen-van-een-magnesiumtekort.po"
     with MTServer(latency=0.01) as slow:
-        slow.hold(after=60)  # the run cannot end before the translator has saved
+        slow.hold(after=5)  # the run waits for its 6th request until the translator has saved
         add_settings(project, "mt:\n  concurrency: 1\n  save_interval: 0.1\n")
         results = []
         runner = threading.Thread(target=lambda: results.append(
             transflow(project, *engine(slow, "--lang", "de"))))
         runner.start()
-        wait_until(lambda: slow.requests >= 5)
+        wait_until(lambda: slow.held == 1)
+        wait_until(lambda: unchanged_for(path, 0.3))  # its last periodic save is done
         po = read_po(path)
         target = live(po)[-2]
         target.msgstr = "Vom Übersetzer, während der Lauf lief"
