@@ -481,17 +481,20 @@ def doubled_words_check(entry: polib.POEntry, context: EntryContext) -> Iterator
 
 
 _SPACE_BEFORE = {"fr": re.compile(r"[ \t]+[,.)]"), "": re.compile(r"[ \t]+[,.;:!?)]")}
+# The same, found from the (rarer) punctuation side: a quick test before collecting the snippets.
+_SPACE_BEFORE_HINT = {"fr": re.compile(r"[,.)](?<=[ \t][,.)])"),
+                      "": re.compile(r"[,.;:!?)](?<=[ \t][,.;:!?)])")}
 _NO_SPACE_AFTER = re.compile(r"[,;](?<=[^\W\d_][,;])(?=[^\W\d_])")
 _DOUBLED_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
 
 
 def spacing_problems(text: str, lang: str) -> dict[str, list[str]]:
     """What is wrong with the spacing of a text, each problem with the snippets showing it."""
-    before = _SPACE_BEFORE.get(lang.split("_")[0], _SPACE_BEFORE[""])
+    language = lang.split("_")[0] if lang.split("_")[0] in _SPACE_BEFORE else ""
     return {
         "doubled space": _DOUBLED_SPACE.findall(text) if "  " in text else [],
-        "space before punctuation": before.findall(text.lstrip())
-        if " " in text or "\t" in text else [],
+        "space before punctuation": _SPACE_BEFORE[language].findall(text.lstrip())
+        if _SPACE_BEFORE_HINT[language].search(text) else [],
         "no space after , or ;": _NO_SPACE_AFTER.findall(
             _URL.sub(" ", text) if "@" in text or "://" in text else text)
         if "," in text or ";" in text else [],
