@@ -137,3 +137,14 @@ def test_errors_name_file_line_and_term(tmp_path, text, message):
     with pytest.raises(TransflowError) as caught:
         Glossary.load(path, LANGS)
     assert str(caught.value).replace(str(tmp_path) + "/", "").startswith(message)
+
+
+def test_terms_not_starting_with_a_letter_are_found_too(tmp_path):
+    """Such a term cannot be grouped by its first letter; the search falls back to the flat order."""
+    glossary = Glossary.load(write(tmp_path, "terms:\n  - term: \"'s-Hertogenbosch\"\n"
+                                   "    translate: false\n  - term: Hertog\n"
+                                   "    translate: false\n  - term: hertogdom\n"
+                                   "    translate: false\n    case_sensitive: false\n"))
+    text = "van 's-Hertogenbosch, de Hertog en het Hertogdom"
+    assert [match.text for match in glossary.find(text)] == ["'s-Hertogenbosch", "Hertog",
+                                                             "Hertogdom"]
