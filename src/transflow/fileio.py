@@ -34,7 +34,8 @@ def atomic_write_text(path: Path, text: str, *, expected: str | None = None) -> 
     lost power supply is the file system's business (ext4 and XFS flush a file replaced by rename).
 
     With ``expected``, the file is replaced only if it still holds that text, checked just before
-    the rename: an editor's save made meanwhile is never overwritten. Returns whether it wrote.
+    the rename, so an editor's save made meanwhile is not overwritten (one landing between that
+    check and the rename could be: editors take no lock to share). Returns whether it wrote.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -169,11 +169,12 @@ class Glossary:
                 for number, form in enumerate((term.source, *term.variants)):
                     alternatives.append((len(form), index, number, form, term))
             alternatives.sort(key=lambda item: (-item[0], item[1], item[2]))
-            flat = [f"(?P<t{index}_{number}>{_term_regex(form, term)})"
+            flat = [f"(?P<t{index}_{number}>"
+                    f"{_form_regex(form, term.case_sensitive, term.compound)})"
                     for _, index, number, form, term in alternatives]
             # The left boundary is tested once per position, where most fail at once (inside a
             # word); at a word start, a lookahead on the first letter picks the one group of
-            # alternatives that can match. 20x faster than a flat alternation, same matches.
+            # alternatives that can match: 16x faster than a flat alternation, same matches.
             branches = flat
             if all(item[3][0].isalnum() for item in alternatives):
                 groups: dict[str, list[str]] = {}
@@ -185,12 +186,12 @@ class Glossary:
         return self._pattern
 
 
-def _term_regex(form: str, term: Term) -> str:
-    """A form as a regex: spaces and hyphens interchangeable, followed by a non-letter."""
+def _form_regex(form: str, case_sensitive: bool, compound: bool) -> str:
+    """Spaces and hyphens interchangeable, followed by a non-letter (or not, in a compound)."""
     body = _JOINER.join(re.escape(piece) for piece in re.split(r"[\s-]+", form))
-    if not term.case_sensitive:
+    if not case_sensitive:
         body = f"(?i:{body})"
-    right = "" if term.compound else r"(?![^\W_])"
+    right = "" if compound else r"(?![^\W_])"
     return f"{body}{right}"
 
 
@@ -203,9 +204,7 @@ def occurrences(form: str, text: str, case_sensitive: bool,
 
 @lru_cache(maxsize=4096)
 def _form_pattern(form: str, case_sensitive: bool, compound: bool) -> re.Pattern:
-    body = _JOINER.join(re.escape(piece) for piece in re.split(r"[\s-]+", form))
-    right = "" if compound else r"(?![^\W_])"
-    return re.compile(rf"(?<![^\W_]){body}{right}", 0 if case_sensitive else re.IGNORECASE)
+    return re.compile(rf"(?<![^\W_]){_form_regex(form, case_sensitive, compound)}")
 
 
 def mask_occurrences(form: str, text: str, case_sensitive: bool, compound: bool = False) -> str:
