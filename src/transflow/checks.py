@@ -490,7 +490,8 @@ _DOUBLED_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
 
 def spacing_problems(text: str, lang: str) -> dict[str, list[str]]:
     """What is wrong with the spacing of a text, each problem with the snippets showing it."""
-    language = lang.split("_")[0] if lang.split("_")[0] in _SPACE_BEFORE else ""
+    language = lang.split("_")[0]
+    language = language if language in _SPACE_BEFORE else ""
     return {
         "doubled space": _DOUBLED_SPACE.findall(text) if "  " in text else [],
         "space before punctuation": _SPACE_BEFORE[language].findall(text.lstrip())
