@@ -299,8 +299,25 @@ def _without_link_targets(text: str) -> str:
     return _LINK_TARGET.sub(" ", text) if "](" in text or "<" in text else text
 
 
-# Each content check compares the source's items with the translation's as sorted tuples (cheap to
-# build and compare), and only when they differ counts them, in the order of the text, to report.
+class _Items:
+    """Items of a text (numbers, references, addresses) compared as multisets.
+
+    Sorted tuples are cheap to build and compare, and the source side is cached for all of a
+    string's languages; only when they differ are the items counted, in the order of the text,
+    to report.
+    """
+
+    def __init__(self, items: Callable[[str], list[str]]):
+        self.items = items
+        self.source_key = lru_cache(maxsize=4096)(self.key)
+
+    def key(self, text: str) -> tuple[str, ...]:
+        return tuple(sorted(self.items(text)))
+
+    def differences(self, entry: polib.POEntry) -> Iterator[str]:
+        if self.source_key(entry.msgid) != self.key(entry.msgstr):
+            yield from _compare(Counter(self.items(entry.msgid)), Counter(self.items(entry.msgstr)))
+
 
 def _quantities(text: str) -> list[str]:
     """Numbers by their digits (1,5 = 1.5; 1.000 = 1,000 = 1 000) and the units after them."""
@@ -311,31 +328,21 @@ def _quantities(text: str) -> list[str]:
     return found + [f"unit {unit}" for unit in _UNIT.findall(text)]
 
 
-def _sorted(items: Callable[[str], list[str]]) -> Callable[[str], tuple[str, ...]]:
-    return lambda text: tuple(sorted(items(text)))
+def _addresses(text: str) -> list[str]:
+    if "://" not in text and "www." not in text and "@" not in text:
+        return []
+    return [m.group().rstrip(".,;:!?") for m in _URL.finditer(_without_link_targets(text))]
 
 
-def _report(items: Callable[[str], list[str]], entry: polib.POEntry) -> Iterator[str]:
-    return _compare(Counter(items(entry.msgid)), Counter(items(entry.msgstr)))
-
-
-_sorted_quantities = _sorted(_quantities)
-_source_quantities = lru_cache(maxsize=4096)(_sorted_quantities)
+_QUANTITIES = _Items(_quantities)
+_REFERENCES = _Items(_SUPERSCRIPTS.findall)
+_ADDRESSES = _Items(_addresses)
 
 
 @_register("numbers", "content", ERROR)
 def numbers(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """Numbers and units are kept (decimal and thousands separators may follow the locale)."""
-    if _source_quantities(entry.msgid) != _sorted_quantities(entry.msgstr):
-        yield from _report(_quantities, entry)
-
-
-def _references(text: str) -> list[str]:
-    return _SUPERSCRIPTS.findall(text)
-
-
-_sorted_references = _sorted(_references)
-_source_references = lru_cache(maxsize=4096)(_sorted_references)
+    yield from _QUANTITIES.differences(entry)
 
 
 @_register("footnotes", "content", ERROR)
@@ -344,25 +351,13 @@ def footnotes(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     source, translation = entry.msgid.count("\\*"), entry.msgstr.count("\\*")
     if source != translation:
         yield f"{source} footnote asterisk(s) (\\*) in the source, {translation} in the translation"
-    if _source_references(entry.msgid) != _sorted_references(entry.msgstr):
-        yield from (f"reference {item}" for item in _report(_references, entry))
-
-
-def _addresses(text: str) -> list[str]:
-    if "://" not in text and "www." not in text and "@" not in text:
-        return []
-    return [m.group().rstrip(".,;:!?") for m in _URL.finditer(_without_link_targets(text))]
-
-
-_sorted_addresses = _sorted(_addresses)
-_source_addresses = lru_cache(maxsize=4096)(_sorted_addresses)
+    yield from (f"reference {item}" for item in _REFERENCES.differences(entry))
 
 
 @_register("urls", "content", ERROR)
 def urls(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """URLs and e-mail addresses in the text are unchanged (link targets: markdown-links)."""
-    if _source_addresses(entry.msgid) != _sorted_addresses(entry.msgstr):
-        yield from _report(_addresses, entry)
+    yield from _ADDRESSES.differences(entry)
 
 
 @_register("symbols", "content", ERROR)
@@ -480,10 +475,12 @@ def doubled_words_check(entry: polib.POEntry, context: EntryContext) -> Iterator
             yield f"doubled word {word!r}"
 
 
-_SPACE_BEFORE = {"fr": re.compile(r"[ \t]+[,.)]"), "": re.compile(r"[ \t]+[,.;:!?)]")}
+# Punctuation no space may precede (French puts one before ; : ! ?).
+_NO_SPACE_BEFORE = {"fr": ",.)", "": ",.;:!?)"}
+_SPACE_BEFORE = {lang: re.compile(rf"[ \t]+[{marks}]") for lang, marks in _NO_SPACE_BEFORE.items()}
 # The same, found from the (rarer) punctuation side: a quick test before collecting the snippets.
-_SPACE_BEFORE_HINT = {"fr": re.compile(r"[,.)](?<=[ \t][,.)])"),
-                      "": re.compile(r"[,.;:!?)](?<=[ \t][,.;:!?)])")}
+_SPACE_BEFORE_HINT = {lang: re.compile(rf"[{marks}](?<=[ \t][{marks}])")
+                      for lang, marks in _NO_SPACE_BEFORE.items()}
 _NO_SPACE_AFTER = re.compile(r"[,;](?<=[^\W\d_][,;])(?=[^\W\d_])")
 _DOUBLED_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
 

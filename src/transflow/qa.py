@@ -308,7 +308,7 @@ class _Run:
                                             self.config.front_matter_keys, self.glossary)
             if template.metadata.get(catalogs.SOURCE_DIGEST) == digest:
                 return template
-            source = self.source(slug, source_path)
+            source = self.source(slug, source_path, text)
             if source is None:
                 return template
         fresh = catalogs.build_template(source.article, self.config.project,
@@ -319,9 +319,9 @@ class _Run:
                      "glossary's notes): run `transflow extract`", self.config.relative(path), 1)
         return template
 
-    def source(self, slug: str, path: Path) -> Source | None:
+    def source(self, slug: str, path: Path, text: str | None = None) -> Source | None:
         try:
-            source = load(self.config, path)
+            source = load(self.config, path, text)
         except TransflowError as exc:
             self.add("unreadable", exc.message, self.config.relative(path), exc.line)
             return None

@@ -32,9 +32,11 @@ def discover(config: Config) -> list[Path]:
     return sorted(folder.glob("*.md"))
 
 
-def load(config: Config, path: Path) -> Source:
+def load(config: Config, path: Path, text: str | None = None) -> Source:
+    """The article at `path`; `text` is its content when the caller has already read it."""
     relative = config.relative(path)
-    article = parse_article(read_text(path), relative, config.front_matter_keys)
+    text = read_text(path) if text is None else text
+    article = parse_article(text, relative, config.front_matter_keys)
     slug = article.front_matter.get("slug", path.stem)
     if not isinstance(slug, str) or not _SLUG.match(slug):
         line = _key_line(article, "slug")

@@ -150,10 +150,7 @@ class _Catalog:
 
     def fill(self, entry: polib.POEntry, text: str, comment: str) -> None:
         """Machine output: always fuzzy, with its provenance."""
-        entry.msgstr = _same_newlines(entry.msgid, text)
-        if "fuzzy" not in entry.flags:
-            entry.flags.insert(0, "fuzzy")
-        entry.tcomment = "\n".join(filter(None, [entry.tcomment, comment]))
+        _put(entry, _same_newlines(entry.msgid, text), True, comment)
         self.remember(entry, comment)
 
     def remember(self, entry: polib.POEntry, comment: str) -> None:
@@ -187,10 +184,14 @@ class _Catalog:
         for entry in self.po:
             done = self.fills.get((entry.msgctxt, entry.msgid))
             if done and _untranslated(entry):
-                entry.msgstr, fuzzy, comment = done
-                if fuzzy and "fuzzy" not in entry.flags:
-                    entry.flags.insert(0, "fuzzy")
-                entry.tcomment = "\n".join(filter(None, [entry.tcomment, comment]))
+                _put(entry, *done)
+
+
+def _put(entry: polib.POEntry, msgstr: str, fuzzy: bool, comment: str) -> None:
+    entry.msgstr = msgstr
+    if fuzzy and "fuzzy" not in entry.flags:
+        entry.flags.insert(0, "fuzzy")
+    entry.tcomment = "\n".join(filter(None, [entry.tcomment, comment]))
 
 
 def _untranslated(entry: polib.POEntry) -> bool:
