@@ -27,8 +27,8 @@ import polib
 
 from peers import TTK_PACKAGES, VENV_TTK, WORK, ensure_venv, pseudo_translate, venv_bin
 from pofilter_coverage import POFILTER_TESTS
-from transflow.glossary import Glossary
-from transflow.protect import mask, restore
+from transflow.domain.glossary import Glossary
+from transflow.domain.protect import mask, restore
 
 TARGET = 5.0
 
@@ -41,8 +41,11 @@ def prepare(articles: int, seed: int) -> Path:
         return project
     shutil.rmtree(project, ignore_errors=True)
     here = Path(__file__).resolve().parent
-    subprocess.run([sys.executable, str(here / "generate.py"), str(project), "--articles",
-                    str(articles), "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(here / "generate.py"), str(project), "--articles", str(articles), "--seed", str(seed)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     shutil.copy(here.parent / "glossary.yml", project / "glossary.yml")
     for stage in ("extract", "update"):
         subprocess.run(["transflow", "-C", str(project), stage], check=True, stdout=subprocess.DEVNULL)
@@ -92,21 +95,20 @@ def main() -> None:
     ensure_venv(VENV_TTK, TTK_PACKAGES, ["pofilter"])
     project = prepare(options.articles, options.seed)
     catalogs = sorted(project.glob("translations/*/*.po"))
-    entries = sum(1 for path in catalogs for entry in polib.pofile(str(path))
-                  if not entry.obsolete)
-    pofilter = [venv_bin(VENV_TTK, "pofilter"), "--progress=none",
-                *(f"--test={name}" for name in POFILTER_TESTS)]
+    entries = sum(1 for path in catalogs for entry in polib.pofile(str(path)) if not entry.obsolete)
+    pofilter = [venv_bin(VENV_TTK, "pofilter"), "--progress=none", *(f"--test={name}" for name in POFILTER_TESTS)]
     ours, theirs = [], []
     for _ in range(options.runs):
         ours.append(timed(["transflow", "check", "--format", "json"], project, (0, 1)))
         with tempfile.TemporaryDirectory() as out:
             theirs.append(timed([*pofilter, "translations", str(Path(out) / "o")], project, (0,)))
     mine, peer = statistics.median(ours), statistics.median(theirs)
-    print(f"{len(catalogs)} catalogs ({options.articles} articles x 3 languages), "
-          f"{entries:,} entries, median of {options.runs} runs")
+    print(
+        f"{len(catalogs)} catalogs ({options.articles} articles x 3 languages), "
+        f"{entries:,} entries, median of {options.runs} runs"
+    )
     print(f"{'tool':28} {'seconds':>8} {'per 10,000 entries':>20}")
-    for name, seconds in (("transflow check", mine), (f"pofilter ({len(POFILTER_TESTS)} tests)",
-                                                       peer)):
+    for name, seconds in (("transflow check", mine), (f"pofilter ({len(POFILTER_TESTS)} tests)", peer)):
         print(f"{name:28} {seconds:8.2f} {seconds / entries * 10_000:19.2f}s")
     ratio = peer / mine
     verdict = "met" if ratio >= TARGET else "NOT met"

@@ -28,13 +28,30 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from mtserver import MTServer  # noqa: E402
-from transflow.pofile import write_po  # noqa: E402
+from transflow.formats.pofile import write_po  # noqa: E402
 
 WORK = HERE / ".work" / "mt"
 WORDS = [
-    "magnesium", "slaap", "spieren", "energie", "hersenen", "tekort", "voeding", "bodem", "mineraal",
-    "onderzoek", "volwassenen", "supplementen", "kwaliteit", "stress", "geheugen", "balans", "hart",
-    "cellen", "water", "zout",
+    "magnesium",
+    "slaap",
+    "spieren",
+    "energie",
+    "hersenen",
+    "tekort",
+    "voeding",
+    "bodem",
+    "mineraal",
+    "onderzoek",
+    "volwassenen",
+    "supplementen",
+    "kwaliteit",
+    "stress",
+    "geheugen",
+    "balans",
+    "hart",
+    "cellen",
+    "water",
+    "zout",
 ]
 THROUGHPUT_TARGET = 6.0  # x plain sequential deep-translator, at concurrency 8
 
@@ -54,8 +71,7 @@ def make_project(texts: list[str]) -> Path:
     (WORK / "translations/de").mkdir(parents=True)
     (WORK / "transflow.yml").write_text("languages: [de]\n", encoding="utf-8")
     shared = len(texts) // 5
-    halves = [texts[: (len(texts) + shared) // 2],
-              texts[(len(texts) - shared) // 2:]]
+    halves = [texts[: (len(texts) + shared) // 2], texts[(len(texts) - shared) // 2 :]]
     for number, half in enumerate(halves):
         po = polib.POFile(wrapwidth=79)
         po.metadata = {"Language": "de", "Content-Type": "text/plain; charset=UTF-8"}
@@ -77,11 +93,10 @@ def baseline(server: MTServer, texts: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def transflow_run(server: MTServer, texts: list[str], concurrency: int) -> tuple[float, object,
-                                                                                  object]:
-    from transflow import config as config_module
-    from transflow.engines import EngineSettings
-    from transflow.translate import translate
+def transflow_run(server: MTServer, texts: list[str], concurrency: int) -> tuple[float, object, object]:
+    from transflow.stages import settings as config_module
+    from transflow.stages.engines import EngineSettings
+    from transflow.stages.translate import translate
 
     project = make_project(texts)
     config = config_module.load(project)
@@ -106,8 +121,7 @@ def main() -> None:
     with MTServer(latency=args.latency) as server:
         # The peer first: transflow's engines give deep-translator's modules a session with
         # timeouts, which would speed up the peer too.
-        peer = [args.baseline_sample / baseline(server, texts[: args.baseline_sample])
-                for _ in range(args.runs)]
+        peer = [args.baseline_sample / baseline(server, texts[: args.baseline_sample]) for _ in range(args.runs)]
         ours, sent, rerun = [], [], []
         for _ in range(args.runs):
             elapsed, first, again = transflow_run(server, texts, args.concurrency)
@@ -117,14 +131,18 @@ def main() -> None:
             assert first.machine_filled == args.segments + args.segments // 5
     peer_rate, our_rate = statistics.median(peer), statistics.median(ours)
     ratio = our_rate / peer_rate
-    print(f"server latency {args.latency * 1000:.0f} ms, {args.segments} distinct segments "
-          f"in 2 catalogs ({args.segments // 5} shared), {args.runs} runs, medians")
-    print(f"deep-translator sequential : {peer_rate:8.1f} segments/s "
-          f"(sample of {args.baseline_sample})")
-    print(f"transflow, concurrency {args.concurrency:<3}: {our_rate:8.1f} segments/s "
-          f"-> {ratio:.1f}x (target >= {THROUGHPUT_TARGET:.0f}x)")
-    print(f"characters sent            : {statistics.median(sent)} "
-          f"(distinct untranslated: {unique_chars}; target: equal)")
+    print(
+        f"server latency {args.latency * 1000:.0f} ms, {args.segments} distinct segments "
+        f"in 2 catalogs ({args.segments // 5} shared), {args.runs} runs, medians"
+    )
+    print(f"deep-translator sequential : {peer_rate:8.1f} segments/s (sample of {args.baseline_sample})")
+    print(
+        f"transflow, concurrency {args.concurrency:<3}: {our_rate:8.1f} segments/s "
+        f"-> {ratio:.1f}x (target >= {THROUGHPUT_TARGET:.0f}x)"
+    )
+    print(
+        f"characters sent            : {statistics.median(sent)} (distinct untranslated: {unique_chars}; target: equal)"
+    )
     print(f"characters sent on rerun   : {statistics.median(rerun)} (target: 0)")
 
 

@@ -20,10 +20,10 @@ from pathlib import Path
 import polib
 
 from generate import ArticleWriter
-from transflow import config as config_module
-from transflow.fileio import atomic_write_text
-from transflow.memory import TranslationMemory
-from transflow.pofile import format_po
+from transflow.formats.fileio import atomic_write_text
+from transflow.formats.pofile import format_po
+from transflow.stages import settings as config_module
+from transflow.stages.memory import TranslationMemory
 
 WORK = Path(__file__).resolve().parent / ".work" / "tm"
 PER_CATALOG = 2_000
@@ -47,8 +47,7 @@ def build_project(units: int, seed: int) -> tuple[Path, list[str]]:
                 seen.add(text)
                 sources.append(text)
                 catalog.append(polib.POEntry(msgid=text, msgstr="EN " + text[::-1]))
-        atomic_write_text(WORK / f"translations/en/c{number // PER_CATALOG:03d}.po",
-                          format_po(catalog, width=0))
+        atomic_write_text(WORK / f"translations/en/c{number // PER_CATALOG:03d}.po", format_po(catalog, width=0))
     return WORK, sources
 
 
@@ -96,17 +95,23 @@ def main() -> None:
     memory.close()
     exact = sum(1 for suggestion in found.values() if suggestion.score >= 100)
     fuzzy = len(found) - exact
-    print(f"memory: {units} units in {len(list((project / 'translations/en').glob('*.po')))} "
-          f"catalogs; segments: {len(queries)} ({repeats} repeats, {edits} one-word edits, "
-          f"{len(queries) - repeats - edits} new)")
+    print(
+        f"memory: {units} units in {len(list((project / 'translations/en').glob('*.po')))} "
+        f"catalogs; segments: {len(queries)} ({repeats} repeats, {edits} one-word edits, "
+        f"{len(queries) - repeats - edits} new)"
+    )
     print(f"index the catalogs (first open)   {first_open:8.2f} s")
     print(f"open, nothing changed             {reopen:8.2f} s")
-    print(f"lookup of {len(queries)} segments       {statistics.median(times):8.2f} s "
-          f"(median of {args.runs}: {' '.join(f'{t:.2f}' for t in times)}; "
-          f"{1000 * statistics.median(times) / len(queries):.2f} ms per segment)")
-    print(f"hit rate: {100 * len(found) / len(queries):.1f}% ({exact} exact = "
-          f"{100 * exact / len(queries):.1f}%, {fuzzy} fuzzy >= {memory.settings.fuzzy_threshold:.0f}"
-          f" = {100 * fuzzy / len(queries):.1f}%)")
+    print(
+        f"lookup of {len(queries)} segments       {statistics.median(times):8.2f} s "
+        f"(median of {args.runs}: {' '.join(f'{t:.2f}' for t in times)}; "
+        f"{1000 * statistics.median(times) / len(queries):.2f} ms per segment)"
+    )
+    print(
+        f"hit rate: {100 * len(found) / len(queries):.1f}% ({exact} exact = "
+        f"{100 * exact / len(queries):.1f}%, {fuzzy} fuzzy >= {memory.settings.fuzzy_threshold:.0f}"
+        f" = {100 * fuzzy / len(queries):.1f}%)"
+    )
 
 
 if __name__ == "__main__":

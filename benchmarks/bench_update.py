@@ -32,8 +32,8 @@ from generate import ArticleWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from msgmerge_oracle import MSGMERGE, compare
-from transflow.catalog import merge
-from transflow.pofile import read_po, write_po
+from transflow.domain.catalog import merge
+from transflow.formats.pofile import read_po, write_po
 
 WORK = Path(__file__).resolve().parent / ".work" / "update"
 
@@ -73,17 +73,20 @@ def generate(entries: int, seed: int) -> tuple[polib.POFile, polib.POFile]:
 
     strings = [fresh(text) for _ in range(entries)]
     old = polib.POFile(wrapwidth=79)
-    old.metadata = {"Project-Id-Version": "bench", "Language": "en", "MIME-Version": "1.0",
-                    "Content-Type": "text/plain; charset=UTF-8",
-                    "Content-Transfer-Encoding": "8bit",
-                    "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    old.metadata = {
+        "Project-Id-Version": "bench",
+        "Language": "en",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
+    }
     for line, msgid in enumerate(strings, start=1):
-        old.append(polib.POEntry(msgid=msgid, msgstr="EN " + msgid[::-1],
-                                 occurrences=[("source/bench.md", str(line))]))
+        old.append(polib.POEntry(msgid=msgid, msgstr="EN " + msgid[::-1], occurrences=[("source/bench.md", str(line))]))
     order = list(range(entries))
     rng.shuffle(order)
     changed = set(order[: entries // 10])
-    dropped = set(order[entries // 10: entries // 10 + entries // 20])
+    dropped = set(order[entries // 10 : entries // 10 + entries // 20])
     added = set(rng.sample(range(entries), entries // 20))
     new_strings = []
     for number, msgid in enumerate(strings):
@@ -94,9 +97,13 @@ def generate(entries: int, seed: int) -> tuple[polib.POFile, polib.POFile]:
         if number in added:
             new_strings.append(fresh(text))
     template = polib.POFile(wrapwidth=79)
-    template.metadata = {"Project-Id-Version": "bench", "POT-Creation-Date": "2026-11-25 12:00+0000",
-                         "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
-                         "Content-Transfer-Encoding": "8bit"}
+    template.metadata = {
+        "Project-Id-Version": "bench",
+        "POT-Creation-Date": "2026-11-25 12:00+0000",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
     for line, msgid in enumerate(new_strings, start=1):
         template.append(polib.POEntry(msgid=msgid, occurrences=[("source/bench.md", str(line))]))
     return old, template
@@ -122,8 +129,10 @@ def prepare(entries: int, seed: int) -> tuple[Path, Path, Path]:
     old_path, template_path = WORK / "old.po", project / "translations/templates/bench.pot"
     write_po(old_path, old)
     write_po(template_path, template)
-    print(f"\ncatalog: {len(old)} translated entries; template: {len(template)} strings "
-          f"(10% edited, 5% dropped, 5% added)")
+    print(
+        f"\ncatalog: {len(old)} translated entries; template: {len(template)} strings "
+        f"(10% edited, 5% dropped, 5% added)"
+    )
     return project, old_path, template_path
 
 
@@ -137,28 +146,25 @@ def measure(entries: int, seed: int, runs: int, timeout: float) -> bool:
         catalog.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(old_path, catalog)
         ours.append(timed([transflow, "-C", str(project), "update"]))
-        no_fuzzy.append(timed([MSGMERGE, "-q", "-N", str(old_path), str(template_path), "-o",
-                               str(WORK / "msgmerge-N.po")]))
+        no_fuzzy.append(
+            timed([MSGMERGE, "-q", "-N", str(old_path), str(template_path), "-o", str(WORK / "msgmerge-N.po")])
+        )
     previous_output = WORK / "msgmerge-previous.po"
-    print(f"msgmerge --previous: one run, at most {timeout:.0f} s (its fuzzy pass is slow)...",
-          flush=True)
-    previous = timed([MSGMERGE, "-q", "--previous", str(old_path), str(template_path), "-o",
-                      str(previous_output)], timeout)
+    print(f"msgmerge --previous: one run, at most {timeout:.0f} s (its fuzzy pass is slow)...", flush=True)
+    previous = timed(
+        [MSGMERGE, "-q", "--previous", str(old_path), str(template_path), "-o", str(previous_output)], timeout
+    )
     print(f"\n{'tool':<28}{'median s':>10}   runs")
     for name, times in (("transflow update", ours), ("msgmerge -N (no fuzzy)", no_fuzzy)):
-        print(f"{name:<28}{statistics.median(times):>10.2f}   "
-              f"{' '.join(f'{t:.2f}' for t in times)}")
+        print(f"{name:<28}{statistics.median(times):>10.2f}   {' '.join(f'{t:.2f}' for t in times)}")
     median = statistics.median(ours)
     if previous is None:
         print(f"{'msgmerge --previous':<28}{'> ' + str(int(timeout)):>10}   did not finish")
-        print(f"\nmsgmerge --previous / transflow update > {timeout / median:.0f}x faster "
-              "(target >= 20x)")
+        print(f"\nmsgmerge --previous / transflow update > {timeout / median:.0f}x faster (target >= 20x)")
     else:
         print(f"{'msgmerge --previous':<28}{previous:>10.2f}   {previous:.2f}")
-        print(f"\nmsgmerge --previous / transflow update = {previous / median:.1f}x faster "
-              "(target >= 20x)")
-    print(f"transflow update / msgmerge -N         = {median / statistics.median(no_fuzzy):.2f}x "
-          "(target <= 3x)")
+        print(f"\nmsgmerge --previous / transflow update = {previous / median:.1f}x faster (target >= 20x)")
+    print(f"transflow update / msgmerge -N         = {median / statistics.median(no_fuzzy):.2f}x (target <= 3x)")
     breakdown(old_path, template_path)
     if previous is not None:
         agreement = compare(read_po(old_path), read_po(catalog), read_po(previous_output))
@@ -181,9 +187,11 @@ def breakdown(old_path: Path, template_path: Path) -> None:
     start = time.perf_counter()
     write_po(WORK / "in-process.po", merged)
     writing = time.perf_counter() - start
-    print(f"transflow in-process: read both files {reading:.2f} s, merge {merging:.2f} s "
-          f"(kept {stats.kept}, fuzzy {stats.fuzzy}, new {stats.added}, obsolete "
-          f"{stats.obsoleted}), write {writing:.2f} s")
+    print(
+        f"transflow in-process: read both files {reading:.2f} s, merge {merging:.2f} s "
+        f"(kept {stats.kept}, fuzzy {stats.fuzzy}, new {stats.added}, obsolete "
+        f"{stats.obsoleted}), write {writing:.2f} s"
+    )
 
 
 def main() -> None:
@@ -191,11 +199,13 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--timeout", type=float, default=1800,
-                        help="seconds to wait for msgmerge --previous")
-    parser.add_argument("--oracle-entries", type=int, default=5_000,
-                        help="size of the second case, compared decision by decision when "
-                             "msgmerge --previous did not finish the first")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for msgmerge --previous")
+    parser.add_argument(
+        "--oracle-entries",
+        type=int,
+        default=5_000,
+        help="size of the second case, compared decision by decision when msgmerge --previous did not finish the first",
+    )
     args = parser.parse_args()
     if MSGMERGE is None:
         sys.exit("GNU msgmerge is not installed (apt-get install gettext)")

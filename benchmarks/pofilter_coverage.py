@@ -17,9 +17,9 @@ from pathlib import Path
 import polib
 
 from peers import TTK_PACKAGES, VENV_TTK, ensure_venv, venv_bin
-from transflow import catalog, checks
-from transflow.glossary import Glossary
-from transflow.pofile import read_po
+from transflow.domain import catalog, checks
+from transflow.domain.glossary import Glossary
+from transflow.formats.pofile import read_po
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "checks"
 
@@ -51,12 +51,10 @@ COVERED = {
     "xmltags": ("markdown-markup", "inline HTML, with all other inline Markdown"),
     "escapes": ("footnotes markdown-markup", "Markdown escapes such as \\*"),
     "notranslatewords": ("glossary-altered-term", "terms from glossary.yml"),
-    "musttranslatewords": ("glossary-missing-term glossary-forbidden-term",
-                           "terms from glossary.yml"),
+    "musttranslatewords": ("glossary-missing-term glossary-forbidden-term", "terms from glossary.yml"),
 }
 NOT_COVERED = {
-    "doublequoting": "each language has its own quotation marks („“, « »): correct typography "
-                     "would be flagged",
+    "doublequoting": "each language has its own quotation marks („“, « »): correct typography would be flagged",
     "singlequoting": "as doublequoting",
     "sentencecount": "translators merge and split sentences; a lost chunk shows in length-ratio",
     "simplecaps": "German capitalises nouns, so capitalisation differs by language",
@@ -64,8 +62,20 @@ NOT_COVERED = {
     "validchars": "needs a list of valid characters per language; nothing to configure it from",
     "spellcheck": "needs spelling dictionaries per language; translators' editors spell-check",
 }
-NOT_APPLICABLE = ["accelerators", "printf", "pythonbraceformat", "variables", "functions", "filepaths",
-                  "options", "kdecomments", "credits", "hassuggestion", "isreview", "simpleplurals"]
+NOT_APPLICABLE = [
+    "accelerators",
+    "printf",
+    "pythonbraceformat",
+    "variables",
+    "functions",
+    "filepaths",
+    "options",
+    "kdecomments",
+    "credits",
+    "hassuggestion",
+    "isreview",
+    "simpleplurals",
+]
 # What the benchmark runs: the covered tests that need no word lists.
 POFILTER_TESTS = [name for name in COVERED if not name.endswith("translatewords")]
 
@@ -75,8 +85,11 @@ def _flagged_by_pofilter(output: Path) -> dict[tuple[str, str], set[str]]:
     found: dict[tuple[str, str], set[str]] = {}
     for path in output.glob("*.po"):
         for entry in polib.pofile(str(path)):
-            tests = {line.split(")", 1)[1].split(":")[0].strip()
-                     for line in entry.tcomment.splitlines() if line.startswith("(pofilter)")}
+            tests = {
+                line.split(")", 1)[1].split(":")[0].strip()
+                for line in entry.tcomment.splitlines()
+                if line.startswith("(pofilter)")
+            }
             found[path.stem, entry.msgid] = tests
     return found
 
@@ -84,11 +97,19 @@ def _flagged_by_pofilter(output: Path) -> dict[tuple[str, str], set[str]]:
 def _run_pofilter(output: Path) -> dict[tuple[str, str], set[str]]:
     glossary = Glossary.load(FIXTURES / "glossary.yml", ("en", "de", "fr"))
     keep = output.parent / "notranslate.txt"
-    keep.write_text("\n".join(t.source for t in glossary.terms if not t.translate) + "\n",
-                    encoding="utf-8")
-    subprocess.run([venv_bin(VENV_TTK, "pofilter"), "--progress=none", "--language=en",
-                    f"--notranslatefile={keep}", *(f"--test={name}" for name in COVERED),
-                    str(FIXTURES / "entries"), str(output)], check=True)
+    keep.write_text("\n".join(t.source for t in glossary.terms if not t.translate) + "\n", encoding="utf-8")
+    subprocess.run(
+        [
+            venv_bin(VENV_TTK, "pofilter"),
+            "--progress=none",
+            "--language=en",
+            f"--notranslatefile={keep}",
+            *(f"--test={name}" for name in COVERED),
+            str(FIXTURES / "entries"),
+            str(output),
+        ],
+        check=True,
+    )
     return _flagged_by_pofilter(output)
 
 
@@ -123,9 +144,10 @@ def main() -> None:
             flagged = bool(theirs.get((name, entry.msgid), set()) & set(tests))
             results.setdefault(("pofilter", expect), []).append(flagged)
             results.setdefault(("transflow", expect), []).append(mine)
-        cells = [f"{_verdict(results.get((tool, True), []), True)} / "
-                 f"{_verdict(results.get((tool, False), []), False)}"
-                 for tool in ("pofilter", "transflow")]
+        cells = [
+            f"{_verdict(results.get((tool, True), []), True)} / {_verdict(results.get((tool, False), []), False)}"
+            for tool in ("pofilter", "transflow")
+        ]
         print(f"{name:24} {' '.join(tests):36} {cells[0]:>12} {cells[1]:>12}")
     print("\nCovered pofilter tests:")
     for test, (ours, note) in COVERED.items():

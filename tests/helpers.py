@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from transflow.cli import main
+from transflow.faces.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,8 +19,7 @@ def msgmerge(old: Path, template: Path, output: Path, fuzzy: bool = True) -> Non
     """``msgmerge --previous`` (or ``-N``) OLD TEMPLATE -o OUTPUT."""
     assert MSGMERGE, "GNU gettext's msgmerge is not installed"
     mode = "--previous" if fuzzy else "--no-fuzzy-matching"
-    subprocess.run([MSGMERGE, "--quiet", mode, str(old), str(template), "-o", str(output)],
-                   check=True)
+    subprocess.run([MSGMERGE, "--quiet", mode, str(old), str(template), "-o", str(output)], check=True)
 
 
 @dataclass
@@ -44,14 +43,21 @@ class Agreement:
         return 100.0 * self.fuzzy_same / self.unmatched if self.unmatched else 100.0
 
     def summary(self) -> str:
-        obsolete = "identical" if self.obsolete_same else (
-            f"{self.obsolete_differing} differ, {self.obsolete_explained} of them old entries only "
-            "one tool used as a fuzzy source")
-        return (f"exact carry-over {self.exact_same}/{self.exact} identical; obsolete entries "
-                f"{obsolete}; fuzzy: {self.unmatched} "
-                f"new strings, msgmerge matched {self.fuzzy_theirs}, transflow {self.fuzzy_ours}, "
-                f"agreement on which get a match {self.fuzzy_agreement:.1f}%, same source for "
-                f"{self.source_same} of the common matches")
+        obsolete = (
+            "identical"
+            if self.obsolete_same
+            else (
+                f"{self.obsolete_differing} differ, {self.obsolete_explained} of them old entries only "
+                "one tool used as a fuzzy source"
+            )
+        )
+        return (
+            f"exact carry-over {self.exact_same}/{self.exact} identical; obsolete entries "
+            f"{obsolete}; fuzzy: {self.unmatched} "
+            f"new strings, msgmerge matched {self.fuzzy_theirs}, transflow {self.fuzzy_ours}, "
+            f"agreement on which get a match {self.fuzzy_agreement:.1f}%, same source for "
+            f"{self.source_same} of the common matches"
+        )
 
 
 def compare(old: polib.POFile, ours: polib.POFile, theirs: polib.POFile) -> Agreement:
@@ -76,24 +82,34 @@ def compare(old: polib.POFile, ours: polib.POFile, theirs: polib.POFile) -> Agre
             result.fuzzy_same += 1
             result.source_same += bool(own[0]) and own == decision
         else:
-            result.differences.append(f"fuzzy {key[1][:60]!r}: ours {own[2]!r:.60}, "
-                                      f"msgmerge {decision[2]!r:.60}")
+            result.differences.append(f"fuzzy {key[1][:60]!r}: ours {own[2]!r:.60}, msgmerge {decision[2]!r:.60}")
     result.obsolete_same = _obsolete(ours) == _obsolete(theirs)
     if not result.obsolete_same:
         differing = _obsolete(ours) ^ _obsolete(theirs)
-        sources = {decision[2] for key, decision in [*mine.items(), *other.items()]
-                   if key not in before and decision[2] is not None}
+        sources = {
+            decision[2]
+            for key, decision in [*mine.items(), *other.items()]
+            if key not in before and decision[2] is not None
+        }
         result.obsolete_differing = len(differing)
         result.obsolete_explained = sum(msgid in sources for _, msgid, _ in differing)
-        result.differences.append(f"obsolete: ours only {_obsolete(ours) - _obsolete(theirs)}, "
-                                  f"msgmerge only {_obsolete(theirs) - _obsolete(ours)}")
+        result.differences.append(
+            f"obsolete: ours only {_obsolete(ours) - _obsolete(theirs)}, "
+            f"msgmerge only {_obsolete(theirs) - _obsolete(ours)}"
+        )
     return result
 
 
 def _current(catalog: polib.POFile) -> dict[tuple[str | None, str], tuple]:
-    return {(entry.msgctxt, entry.msgid): (entry.msgstr, "fuzzy" in entry.flags and
-                                           bool(entry.msgstr), entry.previous_msgid)
-            for entry in catalog if not entry.obsolete}
+    return {
+        (entry.msgctxt, entry.msgid): (
+            entry.msgstr,
+            "fuzzy" in entry.flags and bool(entry.msgstr),
+            entry.previous_msgid,
+        )
+        for entry in catalog
+        if not entry.obsolete
+    }
 
 
 def _obsolete(catalog: polib.POFile) -> set[tuple[str | None, str, str]]:

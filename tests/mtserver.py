@@ -36,15 +36,31 @@ from urllib.parse import parse_qs, urlsplit
 
 PLACEHOLDER = re.compile(r"\[X(\d+)X\]")
 _WORDS = {
-    "de": "the", "het": "the", "een": "a", "en": "and", "van": "of", "is": "is", "in": "in",
-    "magnesium": "magnesium", "tekort": "deficiency", "bij": "with", "op": "on", "voor": "for",
-    "niet": "not", "zijn": "are", "kan": "can", "met": "with", "dat": "that", "die": "which",
+    "de": "the",
+    "het": "the",
+    "een": "a",
+    "en": "and",
+    "van": "of",
+    "is": "is",
+    "in": "in",
+    "magnesium": "magnesium",
+    "tekort": "deficiency",
+    "bij": "with",
+    "op": "on",
+    "voor": "for",
+    "niet": "not",
+    "zijn": "are",
+    "kan": "can",
+    "met": "with",
+    "dat": "that",
+    "die": "which",
 }
 _RULES = (("ij", "y"), ("oe", "u"), ("aa", "a"), ("uu", "u"), ("ee", "e"), ("sch", "sh"))
 
 
 def fake_translate(text: str, target: str) -> str:
     """Deterministic stand-in for a translation: word list, then spelling rules."""
+
     def word(match: re.Match) -> str:
         original = match.group()
         lower = original.lower()
@@ -56,13 +72,11 @@ def fake_translate(text: str, target: str) -> str:
         return original
 
     parts = re.split(r"(\[X\d+X\])", text)
-    return "".join(part if PLACEHOLDER.fullmatch(part) else re.sub(r"[^\W\d_]+", word, part)
-                   for part in parts)
+    return "".join(part if PLACEHOLDER.fullmatch(part) else re.sub(r"[^\W\d_]+", word, part) for part in parts)
 
 
 def translate_brands(text: str) -> str:
-    return text.replace("Magtein®", "Magtein").replace("Magtein", "Magtijn").replace(
-        "HPA-as", "HPA-ace")
+    return text.replace("Magtein®", "Magtein").replace("Magtein", "Magtijn").replace("HPA-as", "HPA-ace")
 
 
 def realistic(text: str) -> str:
@@ -96,8 +110,9 @@ def realistic(text: str) -> str:
 class MTServer:
     """Start with `with MTServer() as server:`; `server.url` is the LibreTranslate base URL."""
 
-    def __init__(self, latency: float = 0.0, realistic_mode: bool = False,
-                 retry_after: float = 0.05, stall: float = 2.0):
+    def __init__(
+        self, latency: float = 0.0, realistic_mode: bool = False, retry_after: float = 0.05, stall: float = 2.0
+    ):
         self.latency = latency
         self.realistic = realistic_mode
         self.retry_after = retry_after
@@ -116,8 +131,7 @@ class MTServer:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -197,8 +211,10 @@ class MTServer:
         elif fault == "brand":
             translated = translate_brands(translated)
         elif fault == "quota":
-            translated = ("MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY. "
-                          "NEXT AVAILABLE IN  10 HOURS 20 MINUTES 31 SECONDS")
+            translated = (
+                "MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY. "
+                "NEXT AVAILABLE IN  10 HOURS 20 MINUTES 31 SECONDS"
+            )
         elif fault == "garble":
             translated = re.sub(r"\S+", lambda m: m.group()[::-1], translated)
         elif self.realistic:
@@ -231,8 +247,7 @@ class MTServer:
                         fields.setdefault(key, []).extend(value)
                 return fields
 
-            def _reply(self, status: int, headers: dict[str, str], body: bytes,
-                       kind: str = "application/json") -> None:
+            def _reply(self, status: int, headers: dict[str, str], body: bytes, kind: str = "application/json") -> None:
                 try:
                     self.send_response(status)
                     for name, value in headers.items():
@@ -254,10 +269,15 @@ class MTServer:
                 elif path == "/v2/glossaries":
                     glossary_id = f"g{len(server.glossaries) + 1}"
                     entries = dict(line.split("\t") for line in fields["entries"][0].splitlines())
-                    info = {"glossary_id": glossary_id, "name": fields["name"][0], "ready": True,
-                            "source_lang": fields["source_lang"][0].lower(),
-                            "target_lang": fields["target_lang"][0].lower(),
-                            "creation_time": "2026-11-25T00:00:00.000000Z", "entry_count": len(entries)}
+                    info = {
+                        "glossary_id": glossary_id,
+                        "name": fields["name"][0],
+                        "ready": True,
+                        "source_lang": fields["source_lang"][0].lower(),
+                        "target_lang": fields["target_lang"][0].lower(),
+                        "creation_time": "2026-11-25T00:00:00.000000Z",
+                        "entry_count": len(entries),
+                    }
                     server.glossaries[glossary_id] = {**info, "entries": entries}
                     self._reply(201, {}, json.dumps(info).encode())
                 else:
@@ -269,21 +289,19 @@ class MTServer:
                     status, headers, body = server.answer(fields["q"][0], fields["tl"][0])
                     if status == 200 and body.startswith(b"{"):
                         translated = html.escape(json.loads(body)["translatedText"])
-                        body = (f'<html><body><div class="result-container">{translated}</div>'
-                                "</body></html>").encode()
+                        body = (f'<html><body><div class="result-container">{translated}</div></body></html>').encode()
                     self._reply(status, headers, body, "text/html; charset=utf-8")
                 elif urlsplit(self.path).path == "/get":  # MyMemory
                     fields = self._fields()
-                    status, headers, body = server.answer(fields["q"][0],
-                                                          fields["langpair"][0].split("|")[1])
+                    status, headers, body = server.answer(fields["q"][0], fields["langpair"][0].split("|")[1])
                     if status == 200 and body.startswith(b"{"):
                         translated = json.loads(body)["translatedText"]
-                        body = json.dumps({"responseData": {"translatedText": translated},
-                                           "responseStatus": 200, "matches": []}).encode()
+                        body = json.dumps(
+                            {"responseData": {"translatedText": translated}, "responseStatus": 200, "matches": []}
+                        ).encode()
                     self._reply(status, headers, body)
                 elif urlsplit(self.path).path == "/v2/glossaries":
-                    listed = [{k: v for k, v in g.items() if k != "entries"}
-                              for g in server.glossaries.values()]
+                    listed = [{k: v for k, v in g.items() if k != "entries"} for g in server.glossaries.values()]
                     self._reply(200, {}, json.dumps({"glossaries": listed}).encode())
                 else:
                     self._reply(404, {}, b'{"error": "not found"}')
@@ -301,8 +319,9 @@ class MTServer:
                     if glossary:
                         for source, rendering in glossary["entries"].items():
                             translated = translated.replace(source, rendering)
-                    results.append({"detected_source_language": "NL", "text": translated,
-                                    "billed_characters": len(text)})
+                    results.append(
+                        {"detected_source_language": "NL", "text": translated, "billed_characters": len(text)}
+                    )
                 self._reply(200, {}, json.dumps({"translations": results}).encode())
 
         return Handler

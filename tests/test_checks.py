@@ -13,9 +13,9 @@ import polib
 import pytest
 
 from helpers import transflow
-from transflow import catalog, checks
-from transflow.glossary import Glossary
-from transflow.pofile import read_po, write_po
+from transflow.domain import catalog, checks
+from transflow.domain.glossary import Glossary
+from transflow.formats.pofile import read_po, write_po
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
 GLOSSARY = Glossary.load(FIXTURES / "glossary.yml", ("en", "de", "fr"))
@@ -73,8 +73,12 @@ def test_what_msgfmt_rejects_we_flag_as_errors(tmp_path, name):
             shutil.copy(FIXTURES / "catalog" / f"{name}-{label}.po", tmp_path / f"{label}.po")
 
     def msgfmt_ok(label: str) -> bool:
-        return subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(tmp_path / f"{label}.po")],
-                              capture_output=True).returncode == 0
+        return (
+            subprocess.run(
+                ["msgfmt", "-c", "-o", "/dev/null", str(tmp_path / f"{label}.po")], capture_output=True
+            ).returncode
+            == 0
+        )
 
     assert not msgfmt_ok("flag")
     assert msgfmt_ok("pass")
@@ -142,14 +146,14 @@ TRANSLATIONS = {
     "Magnesium en slaap": "Magnesium and sleep",
     "Magnesium en stress": "Magnesium and stress",
     "Magnesium helpt bij 108-144 mg per dag.\\*": "Magnesium helps at 108-144 mg a day.\\*",
-    "Lees [het onderzoek](https://example.org/studie).":
-        "Read [the study](https://example.org/studie).",
+    "Lees [het onderzoek](https://example.org/studie).": "Read [the study](https://example.org/studie).",
     "Magnesium ondersteunt de spieren.": "Magnesium supports the muscles.",
 }
 
 
-def translate(root: Path, lang: str = "en", slugs=("a", "b"), changes: dict | None = None,
-              comments: dict | None = None) -> None:
+def translate(
+    root: Path, lang: str = "en", slugs=("a", "b"), changes: dict | None = None, comments: dict | None = None
+) -> None:
     """Fill catalogs the way a translator does in Poedit, with a proper header."""
     for slug in slugs:
         path = root / "translations" / lang / f"{slug}.po"
@@ -198,19 +202,24 @@ def test_thresholds_per_language_from_config(project):
     translate(project, "en")
     translate(project, "de", slugs=("a",))
     (project / "transflow.yml").write_text(
-        "languages: [en, de]\nchecks:\n  thresholds: {en: 100%, de: 40%}\n", encoding="utf-8")
+        "languages: [en, de]\nchecks:\n  thresholds: {en: 100%, de: 40%}\n", encoding="utf-8"
+    )
     code, document = check_json(project)
     assert code == 1
     assert [p["path"] for p in document["problems"] if p["check"] == "threshold"] == [
-        "translations/de/b.po", "translations/de/b.po"]
+        "translations/de/b.po",
+        "translations/de/b.po",
+    ]
     (project / "transflow.yml").write_text(
-        "languages: [en, de]\nchecks:\n  thresholds: {de: 0}\n  count: words\n", encoding="utf-8")
+        "languages: [en, de]\nchecks:\n  thresholds: {de: 0}\n  count: words\n", encoding="utf-8"
+    )
     assert check_json(project)[0] == 0
 
 
 def test_problem_lines_point_at_the_entry_and_text_shows_source_and_translation(project):
-    translate(project, "en", changes={
-        "Magnesium helpt bij 108-144 mg per dag.\\*": "Magnesium helps at 108-114 mg a day.\\*"})
+    translate(
+        project, "en", changes={"Magnesium helpt bij 108-144 mg per dag.\\*": "Magnesium helps at 108-114 mg a day.\\*"}
+    )
     result = transflow(project, "check", "--lang", "en")
     assert result.exit_code == 1
     catalog_text = (project / "translations/en/a.po").read_text(encoding="utf-8").splitlines()
@@ -227,8 +236,7 @@ def test_problem_lines_point_at_the_entry_and_text_shows_source_and_translation(
 
 def test_translator_comment_switches_a_check_off_for_one_entry(project):
     bad = {"Magnesium helpt bij 108-144 mg per dag.\\*": "Magnesium helps a lot.\\*"}
-    translate(project, "en", changes=bad,
-              comments={next(iter(bad)): "transflow: ignore numbers, length-ratio"})
+    translate(project, "en", changes=bad, comments={next(iter(bad)): "transflow: ignore numbers, length-ratio"})
     code, document = check_json(project, "--lang", "en")
     assert code == 0, document["problems"]
     translate(project, "en", changes=bad, comments={next(iter(bad)): ""})
@@ -237,28 +245,31 @@ def test_translator_comment_switches_a_check_off_for_one_entry(project):
 
 
 def test_config_disables_checks_and_changes_severity(project):
-    translate(project, "en", changes={"Magnesium ondersteunt de spieren.": "Magnesium supports "
-                                      "the the muscles."})
+    translate(project, "en", changes={"Magnesium ondersteunt de spieren.": "Magnesium supports the the muscles."})
     code, document = check_json(project, "--lang", "en")
     assert code == 0 and "doubled-words" in names(document)
     (project / "transflow.yml").write_text(
-        "languages: [en, de]\nchecks:\n  severity: {doubled-words: error}\n", encoding="utf-8")
+        "languages: [en, de]\nchecks:\n  severity: {doubled-words: error}\n", encoding="utf-8"
+    )
     assert check_json(project, "--lang", "en")[0] == 1
     (project / "transflow.yml").write_text(
-        "languages: [en, de]\nchecks:\n  disable: [doubled-words]\n", encoding="utf-8")
+        "languages: [en, de]\nchecks:\n  disable: [doubled-words]\n", encoding="utf-8"
+    )
     code, document = check_json(project, "--lang", "en")
     assert code == 0 and "doubled-words" not in names(document)
 
 
-@pytest.mark.parametrize("setting, message", [
-    ("disable: [no-such-check]", "unknown check 'no-such-check'"),
-    ("severity: {numbers: fatal}", "is not error or warning"),
-    ("thresholds: {en: 120%}", "percentage"),
-    ("colour: red", "unknown setting"),
-])
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ("disable: [no-such-check]", "unknown check 'no-such-check'"),
+        ("severity: {numbers: fatal}", "is not error or warning"),
+        ("thresholds: {en: 120%}", "percentage"),
+        ("colour: red", "unknown setting"),
+    ],
+)
 def test_bad_check_settings_are_usage_errors_naming_the_line(project, setting, message):
-    (project / "transflow.yml").write_text(f"languages: [en, de]\nchecks:\n  {setting}\n",
-                                           encoding="utf-8")
+    (project / "transflow.yml").write_text(f"languages: [en, de]\nchecks:\n  {setting}\n", encoding="utf-8")
     result = transflow(project, "check")
     assert result.exit_code == 2
     assert "transflow.yml:3:" in result.output and message in result.output
@@ -267,15 +278,23 @@ def test_bad_check_settings_are_usage_errors_naming_the_line(project, setting, m
 def test_consistency_across_articles(project):
     link = "Lees [het onderzoek](https://example.org/studie)."
     translate(project, "en", slugs=("a",))
-    translate(project, "en", slugs=("b",), changes={
-        link: "See [the research](https://example.org/studie).",
-        "Magnesium ondersteunt de spieren.": "Magnesium and sleep"})
+    translate(
+        project,
+        "en",
+        slugs=("b",),
+        changes={
+            link: "See [the research](https://example.org/studie).",
+            "Magnesium ondersteunt de spieren.": "Magnesium and sleep",
+        },
+    )
     code, document = check_json(project, "--lang", "en")
     assert code == 0
     found = {(p["check"], p["path"]) for p in document["problems"]}
     assert ("inconsistent-translation", "translations/en/b.po") in found
     assert ("inconsistent-source", "translations/en/b.po") in found or (
-        "inconsistent-source", "translations/en/a.po") in found
+        "inconsistent-source",
+        "translations/en/a.po",
+    ) in found
 
 
 def test_template_and_catalog_out_of_date(project):
@@ -286,15 +305,17 @@ def test_template_and_catalog_out_of_date(project):
     code, document = check_json(project)
     assert code == 1
     assert ("template-outdated", "translations/templates/a.pot") in {
-        (p["check"], p["path"]) for p in document["problems"]}
+        (p["check"], p["path"]) for p in document["problems"]
+    }
     assert transflow(project, "extract").exit_code == 0
     code, document = check_json(project)
     assert {p["path"] for p in document["problems"] if p["check"] == "catalog-outdated"} == {
-        "translations/en/a.po", "translations/de/a.po"}
+        "translations/en/a.po",
+        "translations/de/a.po",
+    }
     (project / "translations/de/b.po").unlink()
     code, document = check_json(project, "b")
-    assert [p["path"] for p in document["problems"] if p["check"] == "catalog-outdated"] == [
-        "translations/de/b.po"]
+    assert [p["path"] for p in document["problems"] if p["check"] == "catalog-outdated"] == ["translations/de/b.po"]
 
 
 def test_a_template_is_judged_on_its_entries_whatever_its_source_digest(project):
@@ -310,15 +331,16 @@ def test_a_template_is_judged_on_its_entries_whatever_its_source_digest(project)
     assert not outdated()
     stale = f'"{catalog.SOURCE_DIGEST}: {"0" * 32}\\n"\n'
     for header in ("", stale):  # written by an older transflow, or by another version
-        path.write_text(pristine.replace(f'"{catalog.SOURCE_DIGEST}: {digest}\\n"\n', header),
-                        encoding="utf-8")
+        path.write_text(pristine.replace(f'"{catalog.SOURCE_DIGEST}: {digest}\\n"\n', header), encoding="utf-8")
         assert path.read_text(encoding="utf-8") != pristine
         assert not outdated()
     path.write_text(pristine, encoding="utf-8")
     glossary = project / "glossary.yml"
-    glossary.write_text(glossary.read_text(encoding="utf-8") + "  - term: onderzoek\n"
-                        "    translations: {en: research, de: Forschung, fr: recherche}\n",
-                        encoding="utf-8")
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8") + "  - term: onderzoek\n"
+        "    translations: {en: research, de: Forschung, fr: recherche}\n",
+        encoding="utf-8",
+    )
     assert outdated()  # the new term's note belongs in the template
     assert transflow(project, "extract").exit_code == 0
     assert read_po(path).metadata[catalog.SOURCE_DIGEST] != digest
@@ -345,33 +367,28 @@ def test_missing_glossary_warns_and_malformed_glossary_errs_with_its_line(projec
     (project / "glossary.yml").unlink()
     code, document = check_json(project)
     assert code == 0
-    assert [(p["check"], p["severity"]) for p in document["problems"]] == [
-        ("glossary-file", "warning")]
-    (project / "glossary.yml").write_text("terms:\n  - term: Magtein\n    translate: maybe\n",
-                                          encoding="utf-8")
+    assert [(p["check"], p["severity"]) for p in document["problems"]] == [("glossary-file", "warning")]
+    (project / "glossary.yml").write_text("terms:\n  - term: Magtein\n    translate: maybe\n", encoding="utf-8")
     code, document = check_json(project)
     assert code == 1
     problem = document["problems"][0]
-    assert (problem["check"], problem["path"], problem["line"]) == (
-        "glossary-file", "glossary.yml", 3)
+    assert (problem["check"], problem["path"], problem["line"]) == ("glossary-file", "glossary.yml", 3)
 
 
 def test_source_checks_point_at_the_article_line(project):
     source = project / "source" / "b.md"
-    source.write_text(ARTICLE_B + "\nDe structuur van\nMagteinervoor zorgt dat de de\n"
-                      "opname beter is.\n", encoding="utf-8")
+    source.write_text(
+        ARTICLE_B + "\nDe structuur van\nMagteinervoor zorgt dat de de\nopname beter is.\n", encoding="utf-8"
+    )
     assert transflow(project, "extract").exit_code == 0
     code, document = check_json(project, "--source", "--fail-under", "0", "b")
-    found = {(p["check"], p["path"], p["line"]) for p in document["problems"]
-             if p["check"].startswith("source-")}
-    assert found == {("source-glued-term", "source/b.md", 12),
-                     ("source-doubled-words", "source/b.md", 12)}
+    found = {(p["check"], p["path"], p["line"]) for p in document["problems"] if p["check"].startswith("source-")}
+    assert found == {("source-glued-term", "source/b.md", 12), ("source-doubled-words", "source/b.md", 12)}
     assert code == 1 and document["summary"]["sources"] == 1
 
 
 def test_junit_and_github_formats(project):
-    translate(project, "en", changes={
-        "Magnesium helpt bij 108-144 mg per dag.\\*": "Magnesium, 108 mg a day.\\*"})
+    translate(project, "en", changes={"Magnesium helpt bij 108-144 mg per dag.\\*": "Magnesium, 108 mg a day.\\*"})
     result = transflow(project, "check", "--lang", "en", "--format", "junit")
     assert result.exit_code == 1
     suites = ElementTree.fromstring(result.output)
@@ -406,9 +423,15 @@ def test_stats_counts_strings_and_words_with_totals(project):
     document = json.loads(transflow(project, "stats", "--format", "json").output)
     assert document["schema"] == "transflow-stats/1"
     assert document["totals"]["en"]["strings"] == {
-        "total": 6, "translated": 3, "fuzzy": 0, "untranslated": 3, "obsolete": 0}
+        "total": 6,
+        "translated": 3,
+        "fuzzy": 0,
+        "untranslated": 3,
+        "obsolete": 0,
+    }
     assert document["total"]["words"]["total"] == 2 * sum(
-        c["words"]["total"] for c in document["catalogs"] if c["lang"] == "en")
+        c["words"]["total"] for c in document["catalogs"] if c["lang"] == "en"
+    )
     (project / "translations/en/b.po").write_bytes(b'msgid "\xff"\n')
     result = transflow(project, "stats")
     assert result.exit_code == 1 and "unreadable" in result.output
@@ -420,8 +443,8 @@ def test_many_articles_checked_in_parallel_give_the_same_result(tmp_path):
     (root / "transflow.yml").write_text("languages: [en]\n", encoding="utf-8")
     for number in range(45):
         (root / "source" / f"a{number:02}.md").write_text(
-            f"---\ntitle: Artikel {number}\n---\n\nMagnesium helpt bij {number} mg.\n",
-            encoding="utf-8")
+            f"---\ntitle: Artikel {number}\n---\n\nMagnesium helpt bij {number} mg.\n", encoding="utf-8"
+        )
     assert transflow(root, "extract").exit_code == 0
     assert transflow(root, "update").exit_code == 0
     po = read_po(root / "translations/en/a07.po")

@@ -64,8 +64,7 @@ def test_every_file_passes_msgfmt_check(project):
     files = sorted((project / "translations").rglob("*.po*"))
     assert len(files) == 12
     for path in files:
-        done = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)],
-                              capture_output=True, text=True)
+        done = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
 
 
@@ -105,8 +104,7 @@ def test_update_keeps_translations_comments_and_flags_and_obsoletes_removed(proj
     catalog.save()
     source = project / "source" / f"{slug}.md"
     text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("## 1. Spierkrampen en spasmen", "## Iets totaal anders"),
-                      encoding="utf-8")
+    source.write_text(text.replace("## 1. Spierkrampen en spasmen", "## Iets totaal anders"), encoding="utf-8")
     result = transflow(project, "run", "--threshold", "0")
     assert result.exit_code == 0, result.output
     merged = polib.pofile(str(path))
@@ -156,8 +154,10 @@ def test_refused_translation_is_named_with_its_catalog_line(project):
     line = polib.pofile(str(path)).find("Referenties").linenum
     result = transflow(project, "build", "--lang", "en", "--threshold", "0")
     assert result.exit_code == 0
-    assert (f"warning: translations/en/{slug}.po:{line}: translation of 'Referenties' not used: "
-            "the translation is empty after removing line breaks") in result.output
+    assert (
+        f"warning: translations/en/{slug}.po:{line}: translation of 'Referenties' not used: "
+        "the translation is empty after removing line breaks"
+    ) in result.output
     built = (project / "build/en" / f"{slug}.md").read_text(encoding="utf-8")
     assert "\n## Referenties\n" in built
 
@@ -168,28 +168,41 @@ def test_incremental_run_skips_unchanged_articles(project):
     assert "0 article(s) processed, 3 unchanged" in result.output
     assert "total" in result.output
     source = next((project / "source").glob("*.md"))
-    source.write_text(source.read_text(encoding="utf-8") + "\nNieuwe slotalinea.\n",
-                      encoding="utf-8")
+    source.write_text(source.read_text(encoding="utf-8") + "\nNieuwe slotalinea.\n", encoding="utf-8")
     result = transflow(project, "run", "--threshold", "0")
     assert "1 article(s) processed, 2 unchanged" in result.output
 
 
-@pytest.mark.parametrize(("setup", "expected"), [
-    (lambda p: shutil.rmtree(p / "source"), "source: source folder not found"),
-    (lambda p: (p / "source/bad.md").write_bytes(b"---\ntitle: x\n---\n\nCaf\xe9\n"),
-     "source/bad.md:5: not valid UTF-8"),
-    (lambda p: (p / "source/empty.md").write_text(""), "source/empty.md:1: empty article"),
-    (lambda p: (p / "source/plain.md").write_text("# Kop\n"), "source/plain.md:1: no front matter"),
-    (lambda p: (p / "source/yaml.md").write_text("---\ntitle: x\nslug: [a\n---\n\nT\n"),
-     "source/yaml.md:3: invalid front matter YAML"),
-    (lambda p: (p / "source/twin.md").write_text(
-        "---\ntitle: x\nslug: 11-tekenen-van-een-magnesiumtekort\n---\n\nT\n"),
-     "source/twin.md:3: slug '11-tekenen-van-een-magnesiumtekort' is already used by"),
-    (lambda p: (p / "transflow.yml").write_text("languages: [en, xx]\n"),
-     "transflow.yml:1: unknown language code 'xx'"),
-    (lambda p: (p / "transflow.yml").write_text("languages: [en]\nbuild:\n  treshold: 5\n"),
-     "transflow.yml:3: unknown setting 'treshold' in 'build'"),
-])
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        (lambda p: shutil.rmtree(p / "source"), "source: source folder not found"),
+        (
+            lambda p: (p / "source/bad.md").write_bytes(b"---\ntitle: x\n---\n\nCaf\xe9\n"),
+            "source/bad.md:5: not valid UTF-8",
+        ),
+        (lambda p: (p / "source/empty.md").write_text(""), "source/empty.md:1: empty article"),
+        (lambda p: (p / "source/plain.md").write_text("# Kop\n"), "source/plain.md:1: no front matter"),
+        (
+            lambda p: (p / "source/yaml.md").write_text("---\ntitle: x\nslug: [a\n---\n\nT\n"),
+            "source/yaml.md:3: invalid front matter YAML",
+        ),
+        (
+            lambda p: (p / "source/twin.md").write_text(
+                "---\ntitle: x\nslug: 11-tekenen-van-een-magnesiumtekort\n---\n\nT\n"
+            ),
+            "source/twin.md:3: slug '11-tekenen-van-een-magnesiumtekort' is already used by",
+        ),
+        (
+            lambda p: (p / "transflow.yml").write_text("languages: [en, xx]\n"),
+            "transflow.yml:1: unknown language code 'xx'",
+        ),
+        (
+            lambda p: (p / "transflow.yml").write_text("languages: [en]\nbuild:\n  treshold: 5\n"),
+            "transflow.yml:3: unknown setting 'treshold' in 'build'",
+        ),
+    ],
+)
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(project, setup, expected):
     setup(project)
     result = transflow(project, "run")

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from mtserver import MTServer, fake_translate
-from transflow import config as config_module
-from transflow.engines import (
+from transflow.domain.glossary import Glossary
+from transflow.errors import TransflowError
+from transflow.stages import settings as config_module
+from transflow.stages.engines import (
     EngineSettings,
     EngineUnavailable,
     PseudoEngine,
@@ -22,8 +24,6 @@ from transflow.engines import (
     split_text,
     translate_text,
 )
-from transflow.errors import TransflowError
-from transflow.glossary import Glossary
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Magnesium is een essentieel mineraal. Het tekort is niet zeldzaam."
@@ -43,8 +43,7 @@ def server():
 
 
 def libre(server: MTServer, **changes) -> tuple:
-    settings = EngineSettings(name="libre", url=server.url, backoff=0.01,
-                              **{"timeout": PATIENT, **changes})
+    settings = EngineSettings(name="libre", url=server.url, backoff=0.01, **{"timeout": PATIENT, **changes})
     return open_engine(settings, "nl", "de", Glossary.empty())(), settings
 
 
@@ -91,8 +90,7 @@ def test_a_refused_connection_is_tried_twice_only():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings = EngineSettings(name="libre", url=f"http://127.0.0.1:{port}/", retries=6,
-                              backoff=0.01)
+    settings = EngineSettings(name="libre", url=f"http://127.0.0.1:{port}/", retries=6, backoff=0.01)
     engine = open_engine(settings, "nl", "de", Glossary.empty())()
     with pytest.raises(TransientError, match="cannot connect") as caught:
         send(engine, settings)
@@ -189,13 +187,18 @@ def test_pseudo_is_deterministic_marked_and_keeps_placeholders():
     assert result != "Een [X0X] tekst [X1X]."
 
 
-@pytest.mark.parametrize(("yaml", "message"), [
-    ("mt:\n  engine: bing\n", "transflow.yml:3: mt.engine: unknown engine 'bing'"),
-    ("mt:\n  engine: libre\n  concurrency: 0\n",
-     "transflow.yml:4: mt.concurrency: must be an integer from 1 to 64"),
-    ("mt:\n  url: ftp://x\n", "transflow.yml:3: mt.url: must be an http(s) URL"),
-    ("mt:\n  speed: 3\n", "transflow.yml:3: mt.speed: unknown setting"),
-])
+@pytest.mark.parametrize(
+    ("yaml", "message"),
+    [
+        ("mt:\n  engine: bing\n", "transflow.yml:3: mt.engine: unknown engine 'bing'"),
+        (
+            "mt:\n  engine: libre\n  concurrency: 0\n",
+            "transflow.yml:4: mt.concurrency: must be an integer from 1 to 64",
+        ),
+        ("mt:\n  url: ftp://x\n", "transflow.yml:3: mt.url: must be an http(s) URL"),
+        ("mt:\n  speed: 3\n", "transflow.yml:3: mt.speed: unknown setting"),
+    ],
+)
 def test_mt_settings_are_validated_with_their_line(tmp_path, yaml, message):
     (tmp_path / "transflow.yml").write_text("languages: [de]\n" + yaml, encoding="utf-8")
     config = config_module.load(tmp_path)
@@ -206,8 +209,8 @@ def test_mt_settings_are_validated_with_their_line(tmp_path, yaml, message):
 
 def test_command_line_overrides_the_config(tmp_path):
     (tmp_path / "transflow.yml").write_text(
-        "languages: [de]\nmt:\n  engine: libre\n  url: http://localhost:5000/\n  timeout: 5\n",
-        encoding="utf-8")
+        "languages: [de]\nmt:\n  engine: libre\n  url: http://localhost:5000/\n  timeout: 5\n", encoding="utf-8"
+    )
     section = config_module.load(tmp_path).section("mt")
     assert settings_from_config(section).identity == "libre http://localhost:5000/"
     assert settings_from_config(section, "pseudo").identity == "pseudo"

@@ -6,11 +6,13 @@ import re
 from pathlib import Path
 
 from helpers import ROOT, copy_project, transflow
-from transflow.pofile import read_po
+from transflow.formats.pofile import read_po
 
 CATALOGS = sorted((ROOT / "translations" / "en").glob("*.po"))
-FDA = ("These statements have not been evaluated by the Food and Drug Administration. This "
-       "product is not intended to diagnose, treat, cure, or prevent any disease.")
+FDA = (
+    "These statements have not been evaluated by the Food and Drug Administration. This "
+    "product is not intended to diagnose, treat, cure, or prevent any disease."
+)
 
 
 def entries():
@@ -43,11 +45,20 @@ def test_brand_always_written_with_its_mark():
 
 
 def test_no_dutch_left_in_the_reference_lists():
-    dutch = re.compile(r"\b(?:Gepubliceerd|Geraadpleegd|Bijgewerkt|Beschikbaar|van|het|een|en|"
-                       r"de|Voedingsmiddelen)\b")
-    citations = [(path, entry) for path, entry in entries()
-                 if "references" in (entry.comment or "") or re.search(r"\d{4};\d|Accessed|Updated|"
-                                                                      r"April 27, 2011", entry.msgstr)]
+    dutch = re.compile(
+        r"\b(?:Gepubliceerd|Geraadpleegd|Bijgewerkt|Beschikbaar|van|het|een|en|"
+        r"de|Voedingsmiddelen)\b"
+    )
+    citations = [
+        (path, entry)
+        for path, entry in entries()
+        if "references" in (entry.comment or "")
+        or re.search(
+            r"\d{4};\d|Accessed|Updated|"
+            r"April 27, 2011",
+            entry.msgstr,
+        )
+    ]
     assert len(citations) == 17
     for path, entry in citations:
         assert not dutch.search(entry.msgstr), f"{path.name}:{entry.linenum}: {entry.msgstr}"

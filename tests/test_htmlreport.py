@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ONE_TERM_GLOSSARY, copy_project, transflow
-from transflow.pofile import read_po, write_po
+from transflow.formats.pofile import read_po, write_po
 
 SLUG = "11-tekenen-van-een-magnesiumtekort"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -55,8 +55,7 @@ class _Dom(HTMLParser):
             self.rows.append({"classes": set(classes), "text": ""})
         if tag == "mark":
             self.marks.append("")
-        self._in.append("counter" if attributes.get("id") == "attention-count" else
-                        "mark" if tag == "mark" else tag)
+        self._in.append("counter" if attributes.get("id") == "attention-count" else "mark" if tag == "mark" else tag)
 
     def handle_endtag(self, tag: str) -> None:
         if self._in:
@@ -81,11 +80,20 @@ def test_page_is_self_contained(page: Path):
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_page_reads_right_in_a_headless_browser(page: Path, tmp_path: Path):
-    common = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-              "--disable-background-networking", "--disable-component-update", "--disable-sync",
-              "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
-    done = subprocess.run([*common, "--dump-dom", page.as_uri()], capture_output=True, text=True,
-                          timeout=90, check=True)
+    common = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    done = subprocess.run(
+        [*common, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=90, check=True
+    )
     dom = _Dom()
     dom.feed(done.stdout)
 
@@ -103,8 +111,12 @@ def test_page_reads_right_in_a_headless_browser(page: Path, tmp_path: Path):
     assert "magnesiumtekort" in dom.marks and "Magnesiummangel" in dom.marks
 
     shot = tmp_path / "page.png"
-    subprocess.run([*common, "--window-size=1280,900", f"--screenshot={shot}", page.as_uri()],
-                   capture_output=True, timeout=90, check=True)
+    subprocess.run(
+        [*common, "--window-size=1280,900", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        timeout=90,
+        check=True,
+    )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -115,7 +127,6 @@ def test_report_without_a_glossary_and_with_a_broken_catalog(tmp_path: Path):
     broken.write_text('msgid "x"\nmsgstr "y"\nmsgid "x"\n', encoding="utf-8")
     result = transflow(project, "report")
     assert result.exit_code == 0, result.output
-    assert re.search(r"build/report/en\.html \(3 article\(s\), 0 of \d+ entries need attention\)",
-                     result.output)
+    assert re.search(r"build/report/en\.html \(3 article\(s\), 0 of \d+ entries need attention\)", result.output)
     french = (project / "build" / "report" / "fr.html").read_text(encoding="utf-8")
     assert 'class="error-box"' in french and f"{SLUG}.po" in french

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from mdshape import block_shape, shape
 from transflow.errors import TransflowError
-from transflow.markdown import parse_article, render_article
+from transflow.formats.markdown import parse_article, render_article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 SOURCES = Path(__file__).parent.parent / "source"
@@ -65,8 +65,9 @@ def test_same_shape_translation_keeps_the_structure(path, transform):
 def test_longer_translations_are_rewrapped_at_the_block_width():
     text = read(FIXTURES / "blocks.md")
     article = parse_article(text, "blocks.md")
-    longer = {s.msgid: s.msgid.replace(" ", " langer ") for s in article.segments
-              if "[" not in s.msgid and "<" not in s.msgid}
+    longer = {
+        s.msgid: s.msgid.replace(" ", " langer ") for s in article.segments if "[" not in s.msgid and "<" not in s.msgid
+    }
     rendered = render_article(article, longer)
     assert rendered.refused == []
     assert shape(rendered.text) == shape(text)
@@ -90,10 +91,18 @@ def test_segments_kinds_lines_and_what_is_left_out():
     paragraph = next(s for s in article.segments if s.msgid.startswith("Een alinea met **vet**"))
     assert "en het einde." in paragraph.msgid
     assert "harde breuk\\\nen een tweede harde breuk\\\nen" in paragraph.msgid
-    assert "(https://example.org/a \"Titel hier\"),\neen" not in paragraph.msgid
+    assert '(https://example.org/a "Titel hier"),\neen' not in paragraph.msgid
     texts = " ".join(by_id)
-    for untranslated in ("niet vertalen", "tilde code", "ingesprongen code", "Niet vertaalde HTML",
-                         "commentaar", "https://example.org/ref", "12", "test, markdown"):
+    for untranslated in (
+        "niet vertalen",
+        "tilde code",
+        "ingesprongen code",
+        "Niet vertaalde HTML",
+        "commentaar",
+        "https://example.org/ref",
+        "12",
+        "test, markdown",
+    ):
         assert untranslated not in by_id, untranslated
     assert "def code" not in texts
 
@@ -101,11 +110,14 @@ def test_segments_kinds_lines_and_what_is_left_out():
 def test_refuses_translations_that_would_break_the_block():
     text = "---\ntitle: t\n---\n\nEen alinea\nop twee regels.\n\n# Kop\n\n| a | b |\n|---|---|\n| c | d |\n"
     article = parse_article(text, "a.md")
-    rendered = render_article(article, {
-        "Een alinea op twee regels.": "# Not a heading\n- not a list\n> no quote",
-        "Kop": "Heading ##",
-        "c": "with | pipe",
-    })
+    rendered = render_article(
+        article,
+        {
+            "Een alinea op twee regels.": "# Not a heading\n- not a list\n> no quote",
+            "Kop": "Heading ##",
+            "c": "with | pipe",
+        },
+    )
     assert shape(rendered.text) == shape(text)
     assert "\\# Not a heading - not a list > no quote" in rendered.text
     assert "| with \\| pipe | d |" in rendered.text
@@ -121,13 +133,16 @@ def test_table_cell_translations_cannot_merge_or_empty_cells():
     assert "| Vorm | Dosis |" in rendered.text
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "empty article"),
-    ("   \n\n", "empty article"),
-    ("# Geen front matter\n", "no front matter"),
-    ("---\ntitle: [unclosed\n---\n\nText\n", "invalid front matter YAML"),
-    ("---\n- a list\n---\n\nText\n", "front matter must be a YAML mapping"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty article"),
+        ("   \n\n", "empty article"),
+        ("# Geen front matter\n", "no front matter"),
+        ("---\ntitle: [unclosed\n---\n\nText\n", "invalid front matter YAML"),
+        ("---\n- a list\n---\n\nText\n", "front matter must be a YAML mapping"),
+    ],
+)
 def test_bad_articles_raise_one_line_errors(text, message):
     with pytest.raises(TransflowError) as raised:
         parse_article(text, "source/x.md")
@@ -140,12 +155,47 @@ def test_bad_articles_raise_one_line_errors(text, message):
 # Property-based: generated documents built from every kind of construct.
 # ---------------------------------------------------------------------------------------------
 
-WORDS = st.sampled_from([
-    "magnesium", "tekort", "de", "het", "-", "+", "*", "1.", "2)", "#", ">", "|", "=", "---",
-    "`code`", "**vet**", "*nadruk*", "_x_", "[link](https://e.org/x)", "![alt](i.png)",
-    "<https://a.org>", "&amp;", "&copy;", "<b>vet</b>", "\\*", "foo_bar", "a*b", "[ref]",
-    "10%", "108-144", "mg", "Magtein®", "L-threonaat", "⁹", "(haakjes)", "\"quote\"", "x\\",
-])
+WORDS = st.sampled_from(
+    [
+        "magnesium",
+        "tekort",
+        "de",
+        "het",
+        "-",
+        "+",
+        "*",
+        "1.",
+        "2)",
+        "#",
+        ">",
+        "|",
+        "=",
+        "---",
+        "`code`",
+        "**vet**",
+        "*nadruk*",
+        "_x_",
+        "[link](https://e.org/x)",
+        "![alt](i.png)",
+        "<https://a.org>",
+        "&amp;",
+        "&copy;",
+        "<b>vet</b>",
+        "\\*",
+        "foo_bar",
+        "a*b",
+        "[ref]",
+        "10%",
+        "108-144",
+        "mg",
+        "Magtein®",
+        "L-threonaat",
+        "⁹",
+        "(haakjes)",
+        '"quote"',
+        "x\\",
+    ]
+)
 
 
 @st.composite
@@ -173,9 +223,27 @@ def wrapped(draw, prefix="", continuation=""):
 
 @st.composite
 def block(draw, depth=0):
-    kind = draw(st.sampled_from(
-        ["para", "para", "atx", "setext", "bullets", "ordered", "quote", "fence", "indented",
-         "table", "html", "rule", "hardbreak"] if depth < 2 else ["para", "atx", "fence"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "para",
+                "para",
+                "atx",
+                "setext",
+                "bullets",
+                "ordered",
+                "quote",
+                "fence",
+                "indented",
+                "table",
+                "html",
+                "rule",
+                "hardbreak",
+            ]
+            if depth < 2
+            else ["para", "atx", "fence"]
+        )
+    )
     if kind == "para":
         return draw(wrapped())
     if kind == "atx":
@@ -202,8 +270,9 @@ def block(draw, depth=0):
     if kind == "indented":
         return "    code " + draw(inline_text())
     if kind == "table":
-        row = draw(st.lists(st.sampled_from(["cel", "Magnesium 5 mg", "`a|b`", "x \\| y", "**v**"]),
-                            min_size=2, max_size=2))
+        row = draw(
+            st.lists(st.sampled_from(["cel", "Magnesium 5 mg", "`a|b`", "x \\| y", "**v**"]), min_size=2, max_size=2)
+        )
         return f"| Kop a | Kop b |\n|---|:--:|\n| {row[0]} | {row[1]} |"
     if kind == "html":
         return "<div>\n" + draw(inline_text()) + "\n</div>"
@@ -232,11 +301,30 @@ def test_generated_documents_round_trip(text):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(document(), st.sampled_from(["# ", "- ", "> ", "1. ", "```", "<div>", "    ", "=\n", "| ",
-                                    "--- | ---\n", "[a]: /x ", "***\n", "<!-- ", "\\", "  \n"]))
+@given(
+    document(),
+    st.sampled_from(
+        [
+            "# ",
+            "- ",
+            "> ",
+            "1. ",
+            "```",
+            "<div>",
+            "    ",
+            "=\n",
+            "| ",
+            "--- | ---\n",
+            "[a]: /x ",
+            "***\n",
+            "<!-- ",
+            "\\",
+            "  \n",
+        ]
+    ),
+)
 def test_hostile_translations_never_change_the_structure(text, hostile):
     article = parse_article(text, "gen.md")
-    translations = {s.msgid: hostile + s.msgid.replace(" ", "\n" + hostile, 2)
-                    for s in article.segments}
+    translations = {s.msgid: hostile + s.msgid.replace(" ", "\n" + hostile, 2) for s in article.segments}
     rendered = render_article(article, translations)
     assert block_shape(rendered.text) == block_shape(text)

@@ -8,14 +8,10 @@ import polib
 import pytest
 
 from helpers import copy_project, transflow
-from transflow import config as config_module
 from transflow.errors import TransflowError
-from transflow.memory import (
-    MemorySettings,
-    TranslationMemory,
-    apply_memory,
-)
-from transflow.pofile import read_po, write_po
+from transflow.formats.pofile import read_po, write_po
+from transflow.stages import settings as config_module
+from transflow.stages.memory import MemorySettings, TranslationMemory, apply_memory
 
 SENTENCE = "Magnesium helpt de spieren te ontspannen na een lange dag."
 SIMILAR = "Magnesium helpt de spieren te ontspannen na een heel lange dag."
@@ -38,19 +34,23 @@ def project(tmp_path):
     (root / "transflow.yml").write_text("languages: [en, de]\n", encoding="utf-8")
     obsolete = polib.POEntry(msgid="Oud", msgstr="Old")
     obsolete.obsolete = True
-    first = _catalog("en", (SENTENCE, "Magnesium helps muscles relax after a long day.", []),
-                     ("Vermoeidheid", "Fatigue", []), ("Twijfel", "Doubt", ["fuzzy"]),
-                     ("Leeg", "", []))
+    first = _catalog(
+        "en",
+        (SENTENCE, "Magnesium helps muscles relax after a long day.", []),
+        ("Vermoeidheid", "Fatigue", []),
+        ("Twijfel", "Doubt", ["fuzzy"]),
+        ("Leeg", "", []),
+    )
     first.append(obsolete)
     write_po(root / "translations/en/a.po", first)
-    write_po(root / "translations/en/b.po", _catalog("en", ("Vermoeidheid", "Tiredness", []),
-                                                      ("Moeheid", "Fatigue", [])))
+    write_po(
+        root / "translations/en/b.po", _catalog("en", ("Vermoeidheid", "Tiredness", []), ("Moeheid", "Fatigue", []))
+    )
     return root
 
 
 def _open(project, notices=None) -> TranslationMemory:
-    return TranslationMemory.open(config_module.load(project),
-                                  (notices if notices is not None else []).append)
+    return TranslationMemory.open(config_module.load(project), (notices if notices is not None else []).append)
 
 
 def _sources(memory: TranslationMemory) -> list[tuple[str, str]]:
@@ -59,10 +59,15 @@ def _sources(memory: TranslationMemory) -> list[tuple[str, str]]:
 
 def test_only_approved_translations_are_indexed(project):
     memory = _open(project)
-    assert _sources(memory) == [("Magnesium helpt de spieren te ontspannen na een lange dag.",
-                                 "Magnesium helps muscles relax after a long day."),
-                                ("Moeheid", "Fatigue"), ("Vermoeidheid", "Fatigue"),
-                                ("Vermoeidheid", "Tiredness")]
+    assert _sources(memory) == [
+        (
+            "Magnesium helpt de spieren te ontspannen na een lange dag.",
+            "Magnesium helps muscles relax after a long day.",
+        ),
+        ("Moeheid", "Fatigue"),
+        ("Vermoeidheid", "Fatigue"),
+        ("Vermoeidheid", "Tiredness"),
+    ]
     memory.close()
 
 
@@ -107,8 +112,14 @@ def test_inconsistencies_both_ways(project):
 
 def test_apply_memory_policy_and_comments(project):
     write_po(project / "translations/de/a.po", _catalog("de", (SENTENCE, "Magnesium hilft.", [])))
-    catalog = _catalog("en", (SENTENCE, "", []), (SIMILAR, "", []), ("Vermoeidheid", "Mine", []),
-                       ("Moeheid", "", ["fuzzy"]), ("Onbekend", "", []))
+    catalog = _catalog(
+        "en",
+        (SENTENCE, "", []),
+        (SIMILAR, "", []),
+        ("Vermoeidheid", "Mine", []),
+        ("Moeheid", "", ["fuzzy"]),
+        ("Onbekend", "", []),
+    )
     memory = _open(project)
     fill = apply_memory(catalog, "en", memory, config_module.load(project))
     assert (fill.approved, fill.exact_fuzzy, fill.fuzzy, fill.filled) == (1, 0, 1, 2)
@@ -124,8 +135,9 @@ def test_apply_memory_policy_and_comments(project):
 
 
 def test_exact_matches_can_be_left_fuzzy(project):
-    (project / "transflow.yml").write_text("languages: [en, de]\ntm:\n  exact: fuzzy\n"
-                                           "  fuzzy: false\n", encoding="utf-8")
+    (project / "transflow.yml").write_text(
+        "languages: [en, de]\ntm:\n  exact: fuzzy\n  fuzzy: false\n", encoding="utf-8"
+    )
     catalog = _catalog("en", (SENTENCE, "", []), (SIMILAR, "", []))
     memory = _open(project)
     fill = apply_memory(catalog, "en", memory, config_module.load(project))
@@ -135,8 +147,7 @@ def test_exact_matches_can_be_left_fuzzy(project):
 
 
 def test_bad_tm_settings_name_the_line(project):
-    (project / "transflow.yml").write_text("languages: [en]\ntm:\n  exact: always\n",
-                                           encoding="utf-8")
+    (project / "transflow.yml").write_text("languages: [en]\ntm:\n  exact: always\n", encoding="utf-8")
     with pytest.raises(TransflowError, match=r"transflow.yml:3: tm.exact: must be 'approve'"):
         MemorySettings.from_config(config_module.load(project))
 
@@ -172,8 +183,7 @@ def test_missing_language_header_is_taken_from_the_folder(project):
     notices: list[str] = []
     memory = _open(project, notices)
     assert memory.lookup("de", ["Vermoeidheid"])["Vermoeidheid"].text == "Müdigkeit"
-    assert notices == ["translations/de/c.po: no Language in the header; taking 'de' from its "
-                       "folder"]
+    assert notices == ["translations/de/c.po: no Language in the header; taking 'de' from its folder"]
     memory.close()
 
 
@@ -187,8 +197,7 @@ def test_language_header_contradicting_the_folder_is_an_error(project):
 
 def test_duplicate_entries_are_an_error_naming_the_line(project):
     path = project / "translations/en/b.po"
-    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Moeheid"\nmsgstr "X"\n',
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Moeheid"\nmsgstr "X"\n', encoding="utf-8")
     with pytest.raises(TransflowError, match=r"translations/en/b.po:\d+: duplicate entry"):
         _open(project)
 

@@ -28,11 +28,11 @@ from rapidfuzz import fuzz, process
 
 from helpers import copy_project, transflow
 from msgmerge_oracle import MSGMERGE, compare, msgmerge
-from transflow import config as config_module
-from transflow.catalog import MergeOptions, merge
+from transflow.domain.catalog import MergeOptions, merge
+from transflow.domain.fuzzy import FuzzyIndex
 from transflow.errors import TransflowError
-from transflow.fuzzy import FuzzyIndex
-from transflow.pofile import read_po, write_po
+from transflow.formats.pofile import read_po, write_po
+from transflow.stages import settings as config_module
 
 needs_msgmerge = pytest.mark.skipif(MSGMERGE is None, reason="GNU gettext not installed")
 
@@ -46,9 +46,12 @@ def _catalog(*entries: polib.POEntry) -> polib.POFile:
 
 
 def _template(*msgids: str) -> polib.POFile:
-    return _catalog(*(polib.POEntry(msgid=msgid, occurrences=[("source/a.md", str(line))],
-                                    comment="paragraph")
-                      for line, msgid in enumerate(msgids, start=1)))
+    return _catalog(
+        *(
+            polib.POEntry(msgid=msgid, occurrences=[("source/a.md", str(line))], comment="paragraph")
+            for line, msgid in enumerate(msgids, start=1)
+        )
+    )
 
 
 OLD_SENTENCE = "Magnesium helps muscles relax after a long and tiring day."
@@ -56,8 +59,16 @@ NEW_SENTENCE = "Magnesium helps the muscles relax after a long and tiring day."
 
 
 def test_exact_match_keeps_translation_comment_flags_and_takes_template_comments():
-    old = _catalog(polib.POEntry(msgid="Hello", msgstr="Hallo", tcomment="checked",
-                                 flags=["no-wrap"], comment="stale", occurrences=[("x.md", "9")]))
+    old = _catalog(
+        polib.POEntry(
+            msgid="Hello",
+            msgstr="Hallo",
+            tcomment="checked",
+            flags=["no-wrap"],
+            comment="stale",
+            occurrences=[("x.md", "9")],
+        )
+    )
     merged, stats = merge(_template("Hello"), old)
     entry = merged[0]
     assert (entry.msgstr, entry.tcomment, entry.flags) == ("Hallo", "checked", ["no-wrap"])
@@ -66,20 +77,17 @@ def test_exact_match_keeps_translation_comment_flags_and_takes_template_comments
 
 
 def test_changed_string_gets_the_old_translation_fuzzy_with_previous_msgid():
-    old = _catalog(polib.POEntry(msgid=OLD_SENTENCE, msgstr="Magnesium ontspant.",
-                                 tcomment="Ann"))
+    old = _catalog(polib.POEntry(msgid=OLD_SENTENCE, msgstr="Magnesium ontspant.", tcomment="Ann"))
     merged, stats = merge(_template(NEW_SENTENCE), old)
     entry = merged[0]
-    assert (entry.msgstr, entry.tcomment, entry.previous_msgid) == (
-        "Magnesium ontspant.", "Ann", OLD_SENTENCE)
+    assert (entry.msgstr, entry.tcomment, entry.previous_msgid) == ("Magnesium ontspant.", "Ann", OLD_SENTENCE)
     assert "fuzzy" in entry.flags
     assert not [e for e in merged if e.obsolete]  # its translation lives on in the fuzzy entry
     assert (stats.fuzzy, stats.added, stats.obsoleted) == (1, 0, 0)
 
 
 def test_second_change_keeps_the_last_approved_source_in_previous_msgid():
-    once, _ = merge(_template(NEW_SENTENCE), _catalog(
-        polib.POEntry(msgid=OLD_SENTENCE, msgstr="Magnesium ontspant.")))
+    once, _ = merge(_template(NEW_SENTENCE), _catalog(polib.POEntry(msgid=OLD_SENTENCE, msgstr="Magnesium ontspant.")))
     third = "Magnesium helps the muscles relax after a long, tiring day."
     twice, stats = merge(_template(third), once)
     assert (twice[0].msgid, twice[0].previous_msgid) == (third, OLD_SENTENCE)
@@ -112,8 +120,7 @@ def test_obsolete_entry_is_revived_by_an_exact_match_and_purged_on_request():
     merged, stats = merge(_template("Back"), _catalog(back, gone))
     assert not merged[0].obsolete and merged[0].msgstr == "Terug"
     assert (stats.revived, [e.msgid for e in merged if e.obsolete]) == (1, ["Gone for good"])
-    purged, stats = merge(_template("Back"), _catalog(back, gone),
-                          MergeOptions(purge_obsolete=True))
+    purged, stats = merge(_template("Back"), _catalog(back, gone), MergeOptions(purge_obsolete=True))
     assert [e.msgid for e in purged] == ["Back"] and stats.purged == 1
 
 
@@ -138,10 +145,25 @@ def test_short_strings_must_share_four_characters_in_a_row_like_msgmerge():
 
 
 def test_fuzzy_index_agrees_with_exhaustive_search():
-    words = ["magnesium", "spieren", "slaap", "energie", "tekort", "voeding", "hart", "zenuwen",
-             "bodem", "groente", "noten", "zaden", "water", "stress", "kramp", "vermoeidheid"]
-    candidates = [" ".join(words[(i * 7 + j) % len(words)] for j in range(3 + i % 9))
-                  for i in range(300)]
+    words = [
+        "magnesium",
+        "spieren",
+        "slaap",
+        "energie",
+        "tekort",
+        "voeding",
+        "hart",
+        "zenuwen",
+        "bodem",
+        "groente",
+        "noten",
+        "zaden",
+        "water",
+        "stress",
+        "kramp",
+        "vermoeidheid",
+    ]
+    candidates = [" ".join(words[(i * 7 + j) % len(words)] for j in range(3 + i % 9)) for i in range(300)]
     queries = [text.replace("a", "e", 1) + " nu" for text in candidates[::7]]
     exhaustive = process.cdist(queries, candidates, scorer=fuzz.ratio)
     for row, match in enumerate(FuzzyIndex(candidates).search(queries, 60.0)):
@@ -156,27 +178,29 @@ def _project_with_merge_settings(tmp_path, settings: str):
     return project
 
 
-@pytest.mark.parametrize(("settings", "message"), [
-    ("merge:\n  fuzzy_threshold: 0\n", "merge.fuzzy_threshold: must be a similarity"),
-    ("merge:\n  fuzzy: maybe\n", "merge.fuzzy: must be true or false"),
-    ("merge:\n  fuzy: false\n", "merge.fuzy: unknown setting"),
-])
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ("merge:\n  fuzzy_threshold: 0\n", "merge.fuzzy_threshold: must be a similarity"),
+        ("merge:\n  fuzzy: maybe\n", "merge.fuzzy: must be true or false"),
+        ("merge:\n  fuzy: false\n", "merge.fuzy: unknown setting"),
+    ],
+)
 def test_bad_merge_settings_name_the_line(tmp_path, settings, message):
     project = _project_with_merge_settings(tmp_path, settings)
     line = len((project / "transflow.yml").read_text(encoding="utf-8").splitlines())
     with pytest.raises(TransflowError) as error:
-        MergeOptions.from_config(config_module.load(project))
+        config_module.merge_options(config_module.load(project))
     assert message in str(error.value) and f"transflow.yml:{line}:" in str(error.value)
     result = transflow(project, "update")
     assert result.exit_code == 2 and message in result.output
 
 
 def test_merge_settings_from_the_config_file(tmp_path):
-    project = _project_with_merge_settings(tmp_path, "merge:\n  fuzzy: false\n"
-                                                     "  fuzzy_threshold: 75\n")
-    options = MergeOptions.from_config(config_module.load(project))
+    project = _project_with_merge_settings(tmp_path, "merge:\n  fuzzy: false\n  fuzzy_threshold: 75\n")
+    options = config_module.merge_options(config_module.load(project))
     assert options == MergeOptions(fuzzy=False, fuzzy_threshold=75.0)
-    assert MergeOptions.from_config(config_module.load(project), fuzzy=True).fuzzy
+    assert config_module.merge_options(config_module.load(project), fuzzy=True).fuzzy
 
 
 # --- Against GNU msgmerge on the shipped articles, edited the way authors edit ----------------
@@ -205,14 +229,13 @@ def _edit_article(text: str) -> str:
     first, _ = paragraphs[0]
     lines[first] = lines[first].replace(" is ", " is echt ", 1).replace(" de ", " die ", 1)
     start, end = paragraphs[1]
-    joined = " ".join(lines[start:end + 1])
+    joined = " ".join(lines[start : end + 1])
     shortened = joined.rsplit(". ", 1)[0] + "."
-    lines[start:end + 1] = [shortened] + [""] * (end - start)
+    lines[start : end + 1] = [shortened] + [""] * (end - start)
     start, end = paragraphs[2]
-    lines[start:end + 1] = [""] * (end - start + 1)
+    lines[start : end + 1] = [""] * (end - start + 1)
     start, end = paragraphs[3]
-    lines[start:end + 1] = ["Voedingsadvies verandert snel; vraag uw huisarts om raad."] + [
-        ""] * (end - start)
+    lines[start : end + 1] = ["Voedingsadvies verandert snel; vraag uw huisarts om raad."] + [""] * (end - start)
     heading = next(i for i, line in enumerate(lines) if line.startswith("## "))
     lines[heading] += " in het kort"
     lines.append("Een geheel nieuwe alinea over zonlicht, vitamine D en wandelen in het bos.")
@@ -233,18 +256,16 @@ def test_update_agrees_with_msgmerge_on_the_edited_articles(tmp_path):
     totals = [0, 0, 0]
     for old_path in sorted(before.glob("*.po")):
         theirs_path = tmp_path / f"{old_path.stem}.msgmerge.po"
-        msgmerge(old_path, project / "translations/templates" / f"{old_path.stem}.pot",
-                 theirs_path)
-        agreement = compare(read_po(old_path), read_po(project / "translations/en" /
-                                                       old_path.name), read_po(theirs_path))
+        msgmerge(old_path, project / "translations/templates" / f"{old_path.stem}.pot", theirs_path)
+        agreement = compare(
+            read_po(old_path), read_po(project / "translations/en" / old_path.name), read_po(theirs_path)
+        )
         print(f"\n{old_path.stem}: {agreement.summary()}")
         assert agreement.exact_same == agreement.exact, agreement.differences
         assert agreement.obsolete_same, agreement.differences
         assert agreement.fuzzy_theirs > 0
-        totals = [totals[0] + agreement.unmatched, totals[1] + agreement.fuzzy_same,
-                  totals[2] + agreement.fuzzy_theirs]
-    print(f"\nfuzzy decisions agree on {totals[1]}/{totals[0]} new strings "
-          f"(msgmerge matched {totals[2]})")
+        totals = [totals[0] + agreement.unmatched, totals[1] + agreement.fuzzy_same, totals[2] + agreement.fuzzy_theirs]
+    print(f"\nfuzzy decisions agree on {totals[1]}/{totals[0]} new strings (msgmerge matched {totals[2]})")
     assert totals[1] == totals[0]
 
 
@@ -254,8 +275,9 @@ def test_generated_catalog_agrees_with_msgmerge(tmp_path):
     sentences = []
     for source in sorted((copy_project(tmp_path).parent / "project/source").glob("*.md")):
         text = source.read_text(encoding="utf-8")
-        sentences += [s for s in re.split(r"(?<=[.!?])\s+", text.replace("\n", " "))
-                      if 20 < len(s) < 400 and "---" not in s]
+        sentences += [
+            s for s in re.split(r"(?<=[.!?])\s+", text.replace("\n", " ")) if 20 < len(s) < 400 and "---" not in s
+        ]
     sentences = list(dict.fromkeys(sentences))
     old = _catalog(*(polib.POEntry(msgid=text, msgstr=text.upper()) for text in sentences))
     edited = []

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from transflow.errors import TransflowError
-from transflow.pofile import format_po, parse_po, read_po, write_po
+from transflow.formats.pofile import format_po, parse_po, read_po, write_po
 
 MSGCAT = shutil.which("msgcat")
 needs_msgcat = pytest.mark.skipif(MSGCAT is None, reason="GNU gettext's msgcat is not on PATH (CI installs gettext)")
@@ -446,8 +446,20 @@ def test_write_po_writes_atomically_and_leaves_an_unchanged_file_alone(tmp_path:
 
 # --- the fast reader agrees with polib ------------------------------------------------------------
 
-_ENTRY_FIELDS = ("msgid", "msgstr", "msgid_plural", "msgstr_plural", "msgctxt", "comment", "tcomment",
-                 "occurrences", "flags", "previous_msgctxt", "previous_msgid", "previous_msgid_plural")
+_ENTRY_FIELDS = (
+    "msgid",
+    "msgstr",
+    "msgid_plural",
+    "msgstr_plural",
+    "msgctxt",
+    "comment",
+    "tcomment",
+    "occurrences",
+    "flags",
+    "previous_msgctxt",
+    "previous_msgid",
+    "previous_msgid_plural",
+)
 
 
 def _assert_same_as_polib(text: str) -> None:
@@ -455,12 +467,14 @@ def _assert_same_as_polib(text: str) -> None:
     ours = parse_po(text, "x.po")
     reference = polib.pofile(text + "\n")
     assert (ours.header, ours.metadata, ours.metadata_is_fuzzy) == (
-        reference.header, reference.metadata, reference.metadata_is_fuzzy)
+        reference.header,
+        reference.metadata,
+        reference.metadata_is_fuzzy,
+    )
     assert list(ours.metadata) == list(reference.metadata)
     assert len(ours) == len(reference)
     for mine, theirs in zip(ours, reference, strict=True):
-        assert [getattr(mine, name) for name in _ENTRY_FIELDS] == [
-            getattr(theirs, name) for name in _ENTRY_FIELDS]
+        assert [getattr(mine, name) for name in _ENTRY_FIELDS] == [getattr(theirs, name) for name in _ENTRY_FIELDS]
         assert bool(mine.obsolete) == bool(theirs.obsolete)
         if theirs.linenum:
             assert mine.linenum == theirs.linenum
@@ -476,8 +490,15 @@ def test_shipped_catalogs_read_as_polib_reads_them(path: Path) -> None:
 
 def test_every_construct_reads_as_polib_reads_it() -> None:
     po = _catalog()
-    po.append(polib.POEntry(msgid="one", msgid_plural="many", msgstr_plural={0: "een", 1: "veel"},
-                            flags=["fuzzy"], previous_msgid="a previous\nmulti-line source " * 4))
+    po.append(
+        polib.POEntry(
+            msgid="one",
+            msgid_plural="many",
+            msgstr_plural={0: "een", 1: "veel"},
+            flags=["fuzzy"],
+            previous_msgid="a previous\nmulti-line source " * 4,
+        )
+    )
     text = format_po(po, 79)
     _assert_same_as_polib(text)
     _assert_same_as_polib("# header comment\n#\n" + text.replace("#.", "#.\n#.", 1))
@@ -490,9 +511,17 @@ def test_generated_catalogs_read_as_polib_reads_them(texts: list[str], width: in
     po = polib.POFile()
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
     for number, text in enumerate(texts):
-        po.append(polib.POEntry(msgctxt=str(number), msgid=text or "x", msgstr=text, tcomment=" ".join(text.split()),
-                                comment="kind", occurrences=[("a.md", str(number))],
-                                flags=["fuzzy"] if number % 2 else [], previous_msgid=text or None))
-        po.append(polib.POEntry(msgctxt=f"old {number}", msgid=text or "y", msgstr=text or "z",
-                                obsolete=True))
+        po.append(
+            polib.POEntry(
+                msgctxt=str(number),
+                msgid=text or "x",
+                msgstr=text,
+                tcomment=" ".join(text.split()),
+                comment="kind",
+                occurrences=[("a.md", str(number))],
+                flags=["fuzzy"] if number % 2 else [],
+                previous_msgid=text or None,
+            )
+        )
+        po.append(polib.POEntry(msgctxt=f"old {number}", msgid=text or "y", msgstr=text or "z", obsolete=True))
     _assert_same_as_polib(format_po(po, width))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from transflow.glossary import Glossary
-from transflow.protect import PLACEHOLDER_FOUND, check, mask, repair, restore
+from transflow.domain.glossary import Glossary
+from transflow.domain.protect import PLACEHOLDER_FOUND, check, mask, repair, restore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,22 +22,23 @@ def protected(text: str, glossary: Glossary) -> list[str]:
     return [slot.original for slot in mask(text, glossary, "en").slots]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("zie [de bron](https://example.org/a_(b) \"titel\") nu",
-     ["[", '](https://example.org/a_(b) "titel")']),
-    ("![Alt tekst.\\*](images/x/figure-1.jpg)", ["![", "\\*", "](images/x/figure-1.jpg)"]),
-    ("**vet** en *schuin* en `code * hier`", ["**", "**", "*", "*", "`code * hier`"]),
-    ("een <https://ods.od.nih.gov/x/> en <br> en &amp;", ["<https://ods.od.nih.gov/x/>", "<br>",
-                                                          "&amp;"]),
-    ("Geraadpleegd op https://ods.od.nih.gov/factsheets/Magnesium/. Klaar",
-     ["https://ods.od.nih.gov/factsheets/Magnesium/"]),
-    ("energie.⁹ Zonder", ["⁹"]),
-    ("1,5-2 gram (108-144 mg elementair) bij 50-70% van de 300 reacties",
-     ["108-144 mg", "50-70%"]),
-    ("doi:10.1016/j.sleepx.2024.100121", ["doi:10.1016/j.sleepx.2024.100121"]),
-    ("Magtein (magnesium L-threonaat) en NMDA-receptoren.\\*",
-     ["Magtein", "magnesium L-threonaat", "NMDA", "\\*"]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('zie [de bron](https://example.org/a_(b) "titel") nu', ["[", '](https://example.org/a_(b) "titel")']),
+        ("![Alt tekst.\\*](images/x/figure-1.jpg)", ["![", "\\*", "](images/x/figure-1.jpg)"]),
+        ("**vet** en *schuin* en `code * hier`", ["**", "**", "*", "*", "`code * hier`"]),
+        ("een <https://ods.od.nih.gov/x/> en <br> en &amp;", ["<https://ods.od.nih.gov/x/>", "<br>", "&amp;"]),
+        (
+            "Geraadpleegd op https://ods.od.nih.gov/factsheets/Magnesium/. Klaar",
+            ["https://ods.od.nih.gov/factsheets/Magnesium/"],
+        ),
+        ("energie.⁹ Zonder", ["⁹"]),
+        ("1,5-2 gram (108-144 mg elementair) bij 50-70% van de 300 reacties", ["108-144 mg", "50-70%"]),
+        ("doi:10.1016/j.sleepx.2024.100121", ["doi:10.1016/j.sleepx.2024.100121"]),
+        ("Magtein (magnesium L-threonaat) en NMDA-receptoren.\\*", ["Magtein", "magnesium L-threonaat", "NMDA", "\\*"]),
+    ],
+)
 def test_what_is_protected(glossary, text, expected):
     assert protected(text, glossary) == expected
 
@@ -80,11 +81,10 @@ def test_engine_variants_of_our_placeholder_are_recognised(name, variant):
 def test_our_form_never_occurs_in_content_while_simpler_forms_do():
     # Bare numbers and Markdown-ish forms cannot be told apart from the articles' own text on the
     # way back; `[X0X]` occurs nowhere in them (nor, as a pattern, in any language's prose).
-    article_text = " ".join(path.read_text(encoding="utf-8")
-                            for path in sorted((ROOT / "source").glob("*.md")))
-    assert re.search(r"(?<![\w.])\d{1,2}(?![\w.])", article_text)   # "0", "12" as placeholders
-    assert re.search(r"\*\w", article_text)                         # "*0*": emphasis
-    assert re.search(r"\(\d+\)", article_text)                      # "(0)": issue numbers
+    article_text = " ".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "source").glob("*.md")))
+    assert re.search(r"(?<![\w.])\d{1,2}(?![\w.])", article_text)  # "0", "12" as placeholders
+    assert re.search(r"\*\w", article_text)  # "*0*": emphasis
+    assert re.search(r"\(\d+\)", article_text)  # "(0)": issue numbers
     assert not PLACEHOLDER_FOUND.search(article_text)
 
 
@@ -92,8 +92,7 @@ def test_spacing_engines_add_around_markup_is_removed(glossary):
     source = "Dit is **heel belangrijk** voor [de slaap](https://x.org/slaap)."
     masked = mask(source, glossary, "en")
     engine = "This is [X0X] very important [X1X] for [X2X] sleep [X3X] ."
-    assert restore(masked, engine).text == \
-        "This is **very important** for [sleep](https://x.org/slaap)."
+    assert restore(masked, engine).text == "This is **very important** for [sleep](https://x.org/slaap)."
 
 
 def test_dropped_doubled_and_unknown_placeholders(glossary):
@@ -101,7 +100,9 @@ def test_dropped_doubled_and_unknown_placeholders(glossary):
     masked = mask(source, glossary, "en")
     dropped = restore(masked, "[X0X] helps with NMDA.")
     assert [v.message for v in dropped.violations] == [
-        "placeholder for 'NMDA' missing", "placeholder for '\\\\*' missing"]
+        "placeholder for 'NMDA' missing",
+        "placeholder for '\\\\*' missing",
+    ]
     doubled = restore(masked, "[X0X] [X0X] helps with [X1X].[X2X][X9X]")
     assert doubled.violations == []
     assert doubled.text == "Magtein® helps with NMDA.\\*"
@@ -113,7 +114,8 @@ def test_moved_emphasis_marker_is_caught(glossary):
     restored = restore(masked, "The loss begins early.[X1X] [X0X]")
     assert restored.violations == []
     assert [v.message for v in check(source, restored.text, glossary, "en")] == [
-        "inline Markdown no longer pairs up (emphasis or link markers moved)"]
+        "inline Markdown no longer pairs up (emphasis or link markers moved)"
+    ]
 
 
 def test_check_names_changed_markup_and_terms(glossary):
@@ -139,17 +141,18 @@ def test_repair_of_half_translated_terms(glossary):
     source = "Magtein helpt bij synaptische plasticiteit en de bloed-hersenbarrière."
     engine = "Magtijn hilft bei synaptishe plasticiteit und der bloed-hersenbarriere."
     repaired = repair(source, engine, glossary, "de")
-    assert repaired == ("Magtein® hilft bei synaptische Plastizität und der "
-                        "Blut-Hirn-Schranke.")
+    assert repaired == ("Magtein® hilft bei synaptische Plastizität und der Blut-Hirn-Schranke.")
     assert check(source, repaired, glossary, "de") == []
     unrelated = "Nimm Magnesium für den Schlaf."
     assert repair("Neem magnesium voor de slaap.", unrelated, glossary, "de") == unrelated
 
 
 def test_fixed_text_needs_no_engine(glossary):
-    source = ("Deze verklaringen zijn niet beoordeeld door de Food and Drug Administration. Dit "
-              "product is niet bedoeld om een ziekte te diagnosticeren, behandelen, genezen of "
-              "voorkomen.")
+    source = (
+        "Deze verklaringen zijn niet beoordeeld door de Food and Drug Administration. Dit "
+        "product is niet bedoeld om een ziekte te diagnosticeren, behandelen, genezen of "
+        "voorkomen."
+    )
     masked = mask(source, glossary, "fr")
     assert not masked.needs_engine
     assert restore(masked, masked.text).text.startswith("Ces affirmations n'ont pas été évaluées")

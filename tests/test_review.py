@@ -12,8 +12,8 @@ import pexpect
 import pytest
 
 from helpers import ONE_TERM_GLOSSARY, copy_project, transflow, wait_until
-from transflow.pofile import read_po, write_po
-from transflow.review import Change, word_diff
+from transflow.faces.review import Change, word_diff
+from transflow.formats.pofile import read_po, write_po
 
 SLUG = "11-tekenen-van-een-magnesiumtekort"
 TITLE = "11 tekenen van een magnesiumtekort"
@@ -56,10 +56,23 @@ def entry(project: Path, msgid: str):
 
 def spawn(project: Path, *args: str, editor: str = "false") -> pexpect.spawn:
     env = {**os.environ, "NO_COLOR": "1", "EDITOR": editor, "VISUAL": editor}
-    child = pexpect.spawn(sys.executable, ["-c", "from transflow.cli import main; main()",
-                                           "--project", str(project), "review", "--lang", "de",
-                                           *args],
-                          env=env, encoding="utf-8", timeout=60, dimensions=(50, 200))
+    child = pexpect.spawn(
+        sys.executable,
+        [
+            "-c",
+            "from transflow.faces.cli import main; main()",
+            "--project",
+            str(project),
+            "review",
+            "--lang",
+            "de",
+            *args,
+        ],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 200),
+    )
     child.delaybeforesend = None  # `press` waits for the moment that matters instead
     return child
 
@@ -69,8 +82,7 @@ def press(child: pexpect.spawn, key: str) -> None:
     mode discards what was typed before (as click.getchar does), so a key typed while the entry
     is still being drawn would be lost on a slow machine. The child's terminal mode shows on the
     pty, so wait for it instead of for a fixed delay (a child that died fails at the next expect)."""
-    wait_until(lambda: not child.isalive()
-               or not termios.tcgetattr(child.child_fd)[3] & termios.ICANON)
+    wait_until(lambda: not child.isalive() or not termios.tcgetattr(child.child_fd)[3] & termios.ICANON)
     child.send(key)
 
 
@@ -212,8 +224,12 @@ def test_review_needs_a_terminal(project: Path):
 
 def test_word_diff_is_word_level():
     assert word_diff("de oude tekst blijft", "de nieuwe tekst blijft hier") == [
-        Change("equal", "de"), Change("delete", "oude"), Change("insert", "nieuwe"),
-        Change("equal", "tekst blijft"), Change("insert", "hier")]
+        Change("equal", "de"),
+        Change("delete", "oude"),
+        Change("insert", "nieuwe"),
+        Change("equal", "tekst blijft"),
+        Change("insert", "hier"),
+    ]
 
 
 def test_ctrl_c_stops_cleanly_keeping_what_was_decided(project: Path):

@@ -8,9 +8,9 @@ import polib
 import pytest
 
 from helpers import copy_project, transflow
-from transflow import config as config_module
-from transflow.memory import TranslationMemory, apply_memory
-from transflow.pofile import read_po
+from transflow.formats.pofile import read_po
+from transflow.stages import settings as config_module
+from transflow.stages.memory import TranslationMemory, apply_memory
 
 AGENCY_TMX = """<?xml version="1.0" encoding="UTF-16"?>
 <!DOCTYPE tmx SYSTEM "tmx14.dtd">
@@ -51,12 +51,12 @@ def test_export_writes_every_approved_translation_as_tmx_14(project, tmp_path):
     assert header.get("srclang") == "nl" and header.get("segtype") == "paragraph"
     units = root.findall("body/tu")
     lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    pairs = {(tu.findall("tuv")[0].find("seg").text, tu.findall("tuv")[1].find("seg").text)
-             for tu in units}
+    pairs = {(tu.findall("tuv")[0].find("seg").text, tu.findall("tuv")[1].find("seg").text) for tu in units}
     assert all(tu.findall("tuv")[1].get(lang) == "en" for tu in units)
     catalogs = [read_po(path) for path in sorted((project / "translations/en").glob("*.po"))]
-    approved = {(e.msgid, e.msgstr) for po in catalogs for e in po if e.msgstr and not e.obsolete
-                and "fuzzy" not in e.flags}
+    approved = {
+        (e.msgid, e.msgstr) for po in catalogs for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags
+    }
     assert pairs == approved
     assert f"en {len(units)} translation units" in result.output
     origin = units[0].find("prop")
@@ -93,8 +93,7 @@ def test_import_of_a_cat_tool_memory(project, tmp_path):
 
 def test_imported_units_can_be_approved_by_setting(project, tmp_path):
     config_file = project / "transflow.yml"
-    config_file.write_text(config_file.read_text(encoding="utf-8") + "tm:\n  imported: approve\n",
-                           encoding="utf-8")
+    config_file.write_text(config_file.read_text(encoding="utf-8") + "tm:\n  imported: approve\n", encoding="utf-8")
     agency = _write(tmp_path / "agency.tmx", AGENCY_TMX, "utf-16")
     assert transflow(project, "tm", "import", str(agency)).exit_code == 0
     catalog = polib.POFile()
@@ -105,23 +104,37 @@ def test_imported_units_can_be_approved_by_setting(project, tmp_path):
     memory.close()
 
 
-@pytest.mark.parametrize(("text", "encoding", "message"), [
-    ("<tmx version='1.4'><body>\n<tu><tuv xml:lang='nl'><seg>a</seg></tu></body></tmx>", "utf-8",
-     "agency.tmx:2: not well-formed XML: mismatched tag"),
-    ("<tmx><body>\n<tu>\n<tuv><seg>a</seg></tuv></tu></body></tmx>", "utf-8",
-     "agency.tmx:3: <tuv> without xml:lang"),
-    ("<tmx><body><tu><tuv xml:lang='de'><seg>a</seg></tuv><tuv xml:lang='en'><seg>b</seg></tuv>"
-     "</tu></body></tmx>", "utf-8",
-     "agency.tmx: no segment in the source language 'nl' (languages found: de, en)"),
-    ("<?xml version='1.0' encoding='klingon'?><tmx/>", "utf-8",
-     "agency.tmx:1: unsupported encoding"),
-    ("<html><body/></html>", "utf-8", "agency.tmx:1: not a TMX file: the root element is <html>"),
-    ("<tmx><body><tu><tuv xml:lang='nl'><seg>a</seg></tuv><tuv xml:lang='ja'><seg>b</seg></tuv>"
-     "</tu></body></tmx>", "utf-8", "agency.tmx: no translation units from 'nl' into en, de, fr"),
-    ("<tmx>caf\xe9</tmx>", "latin-1", "agency.tmx:1: not well-formed XML: not well-formed"),
-])
-def test_malformed_tmx_is_one_line_exit_2_and_stores_nothing(project, tmp_path, text, encoding,
-                                                             message):
+@pytest.mark.parametrize(
+    ("text", "encoding", "message"),
+    [
+        (
+            "<tmx version='1.4'><body>\n<tu><tuv xml:lang='nl'><seg>a</seg></tu></body></tmx>",
+            "utf-8",
+            "agency.tmx:2: not well-formed XML: mismatched tag",
+        ),
+        (
+            "<tmx><body>\n<tu>\n<tuv><seg>a</seg></tuv></tu></body></tmx>",
+            "utf-8",
+            "agency.tmx:3: <tuv> without xml:lang",
+        ),
+        (
+            "<tmx><body><tu><tuv xml:lang='de'><seg>a</seg></tuv><tuv xml:lang='en'><seg>b</seg></tuv>"
+            "</tu></body></tmx>",
+            "utf-8",
+            "agency.tmx: no segment in the source language 'nl' (languages found: de, en)",
+        ),
+        ("<?xml version='1.0' encoding='klingon'?><tmx/>", "utf-8", "agency.tmx:1: unsupported encoding"),
+        ("<html><body/></html>", "utf-8", "agency.tmx:1: not a TMX file: the root element is <html>"),
+        (
+            "<tmx><body><tu><tuv xml:lang='nl'><seg>a</seg></tuv><tuv xml:lang='ja'><seg>b</seg></tuv>"
+            "</tu></body></tmx>",
+            "utf-8",
+            "agency.tmx: no translation units from 'nl' into en, de, fr",
+        ),
+        ("<tmx>caf\xe9</tmx>", "latin-1", "agency.tmx:1: not well-formed XML: not well-formed"),
+    ],
+)
+def test_malformed_tmx_is_one_line_exit_2_and_stores_nothing(project, tmp_path, text, encoding, message):
     bad = _write(tmp_path / "agency.tmx", text, encoding)
     result = transflow(project, "tm", "import", str(bad))
     assert result.exit_code == 2

@@ -18,10 +18,10 @@ import pytest
 
 from helpers import copy_project, transflow, wait_until
 from mtserver import MTServer
-from transflow.fileio import atomic_write_text
-from transflow.glossary import Glossary
-from transflow.pofile import read_po, write_po
-from transflow.protect import check, mask
+from transflow.domain.glossary import Glossary
+from transflow.domain.protect import check, mask
+from transflow.formats.fileio import atomic_write_text
+from transflow.formats.pofile import read_po, write_po
 
 needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
 
@@ -46,8 +46,7 @@ def add_settings(project, text: str) -> None:
     path = project / "transflow.yml"
     before, rest = path.read_text(encoding="utf-8").split("\nmt:", 1)
     after = re.search(r"^\S", rest, re.MULTILINE)
-    path.write_text(before + "\n" + text + (rest[after.start():] if after else ""),
-                    encoding="utf-8")
+    path.write_text(before + "\n" + text + (rest[after.start() :] if after else ""), encoding="utf-8")
 
 
 def unchanged_for(path, seconds: float) -> bool:
@@ -57,8 +56,7 @@ def unchanged_for(path, seconds: float) -> bool:
 
 
 def catalogs(project, lang: str) -> dict[str, polib.POFile]:
-    return {path.stem: read_po(path)
-            for path in sorted((project / "translations" / lang).glob("*.po"))}
+    return {path.stem: read_po(path) for path in sorted((project / "translations" / lang).glob("*.po"))}
 
 
 def live(po: polib.POFile) -> list[polib.POEntry]:
@@ -68,25 +66,32 @@ def live(po: polib.POFile) -> list[polib.POEntry]:
 def to_send(project, lang: str) -> set[str]:
     """What the engine must see for `lang`: each distinct masked text, fixed texts never."""
     glossary = Glossary.load(project / "glossary.yml")
-    return {masked.text for po in catalogs(project, lang).values() for entry in live(po)
-            if not entry.msgstr and (masked := mask(entry.msgid, glossary, lang)).needs_engine}
+    return {
+        masked.text
+        for po in catalogs(project, lang).values()
+        for entry in live(po)
+        if not entry.msgstr and (masked := mask(entry.msgid, glossary, lang)).needs_engine
+    }
 
 
 def test_untranslated_entries_are_filled_fuzzy_with_provenance(project, server):
     english = {path: path.read_bytes() for path in (project / "translations/en").glob("*.po")}
-    expected = Counter({("de", text): 1 for text in to_send(project, "de")}) + \
-        Counter({("fr", text): 1 for text in to_send(project, "fr")})
+    expected = Counter({("de", text): 1 for text in to_send(project, "de")}) + Counter(
+        {("fr", text): 1 for text in to_send(project, "fr")}
+    )
     result = transflow(project, *engine(server))
     assert result.exit_code == 0, result.output
-    assert Counter(server.sent) == expected          # once per language, across all articles
+    assert Counter(server.sent) == expected  # once per language, across all articles
     for lang in ("de", "fr"):
         for po in catalogs(project, lang).values():
             for entry in live(po):
                 assert entry.msgstr, entry.msgid
                 assert "fuzzy" in entry.flags
-                assert f"machine translation: libre {server.url}, 20" in entry.tcomment or \
-                    "fixed text from the glossary" in entry.tcomment
-    assert {path: path.read_bytes() for path in english} == english   # approved work untouched
+                assert (
+                    f"machine translation: libre {server.url}, 20" in entry.tcomment
+                    or "fixed text from the glossary" in entry.tcomment
+                )
+    assert {path: path.read_bytes() for path in english} == english  # approved work untouched
     assert f"{server.characters} characters sent" in result.output
 
 
@@ -122,8 +127,7 @@ def test_dry_run_tells_what_would_be_sent_and_sends_nothing(project, server):
     result = transflow(project, *engine(server, "--dry-run", "--lang", "de"))
     assert result.exit_code == 0
     texts = to_send(project, "de")
-    assert f"de: {len(texts)} segment(s), {sum(map(len, texts))} characters would be sent" \
-        in result.output
+    assert f"de: {len(texts)} segment(s), {sum(map(len, texts))} characters would be sent" in result.output
     assert server.requests == 0
     assert {path: path.read_bytes() for path in project.rglob("*.po")} == before
     transflow(project, *engine(server, "--lang", "de"))
@@ -148,14 +152,21 @@ def test_translators_work_is_never_replaced(project, server):
 
 @needs_msgfmt
 def test_faults_never_corrupt_a_catalog_or_lose_a_translation(project, server):
-    for fault, times in [("429", 3), ("500", 2), ("timeout", 1), ("malformed", 2), ("empty", 2),
-                         ("drop-placeholder", 3), ("duplicate-placeholder", 3), ("brand", 3)]:
+    for fault, times in [
+        ("429", 3),
+        ("500", 2),
+        ("timeout", 1),
+        ("malformed", 2),
+        ("empty", 2),
+        ("drop-placeholder", 3),
+        ("duplicate-placeholder", 3),
+        ("brand", 3),
+    ]:
         server.inject(fault, times)
     # A timeout no healthy reply reaches even on a loaded machine, and more attempts per text
     # than there are retryable faults: no text can run out of them, whichever order the
     # concurrent requests take the faults in.
-    add_settings(project, "mt:\n  timeout: 1\n  retries: 10\n  backoff: 0.01\n"
-                 "  max_backoff: 0.1\n")
+    add_settings(project, "mt:\n  timeout: 1\n  retries: 10\n  backoff: 0.01\n  max_backoff: 0.1\n")
     result = transflow(project, *engine(server, "--lang", "de"))
     assert result.exit_code == 0, result.output
     glossary = Glossary.load(project / "glossary.yml")
@@ -186,8 +197,7 @@ def test_what_fails_for_good_stays_untranslated_and_is_reported(project, server)
     result = transflow(project, *engine(server, "--lang", "de"))
     assert result.exit_code == 1
     assert result.output.count("server error (HTTP 500)") == 2
-    left = [entry for po in catalogs(project, "de").values() for entry in live(po)
-            if not entry.msgstr]
+    left = [entry for po in catalogs(project, "de").values() for entry in live(po) if not entry.msgstr]
     assert len(left) == 2
     assert "2 left untranslated" in result.output
     assert transflow(project, *engine(server, "--lang", "de")).exit_code == 0
@@ -195,12 +205,10 @@ def test_what_fails_for_good_stays_untranslated_and_is_reported(project, server)
 
 
 def test_an_unreachable_engine_is_reported_once_and_nothing_else_stops(project, tmp_path):
-    result = transflow(project, "translate", "--engine", "libre", "--engine-url",
-                       "http://127.0.0.1:9/")
+    result = transflow(project, "translate", "--engine", "libre", "--engine-url", "http://127.0.0.1:9/")
     assert result.exit_code == 1
     assert result.output.count("unreachable") == 1
-    assert "engine libre http://127.0.0.1:9/ unreachable: cannot connect to 127.0.0.1" \
-        in result.output
+    assert "engine libre http://127.0.0.1:9/ unreachable: cannot connect to 127.0.0.1" in result.output
     # Fixed texts from the glossary need no engine and are still filled.
     po = catalogs(project, "de")["tekenen-en-symptomen-van-magnesiumtekort"]
     filled = [entry for entry in live(po) if entry.msgstr]
@@ -235,7 +243,7 @@ def test_run_translates_before_it_builds(project, server):
     first = transflow(project, "run", "--threshold", "0")
     assert first.exit_code == 0, first.output
     built = (project / "build/de/tekenen-en-symptomen-van-magnesiumtekort.md").read_text("utf-8")
-    assert "Magnesium" in built and "fuzzy" not in built     # fuzzy MT output is not published
+    assert "Magnesium" in built and "fuzzy" not in built  # fuzzy MT output is not published
     sent = server.requests
     again = transflow(project, "run", "--threshold", "0")
     assert server.requests == sent
@@ -268,8 +276,10 @@ def test_compliance_on_the_three_articles_with_realistic_mt(project, server, cap
     assert silent == 0
     assert compliant / machine >= 0.9
     with capsys.disabled():
-        print(f"\ncompliance: {compliant}/{machine} = {100 * compliant / machine:.1f}% compliant, "
-              f"{machine - compliant} flagged, {silent} silent")
+        print(
+            f"\ncompliance: {compliant}/{machine} = {100 * compliant / machine:.1f}% compliant, "
+            f"{machine - compliant} flagged, {silent} silent"
+        )
 
 
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
@@ -280,15 +290,15 @@ def test_an_interrupted_run_resumes_without_sending_twice(project, tmp_path, sto
         slow.hold(after=30)
         add_settings(project, "mt:\n  concurrency: 2\n  save_interval: 0.2\n")
         # Ctrl-C as in a terminal, even where the test itself runs with SIGINT ignored.
-        start = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); " \
-                "from transflow.cli import main; main()"
-        command = [sys.executable, "-c", start, "--project", str(project),
-                   *engine(slow, "--lang", "de")]
+        start = (
+            "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "from transflow.faces.cli import main; main()"
+        )
+        command = [sys.executable, "-c", start, "--project", str(project), *engine(slow, "--lang", "de")]
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
         def filled() -> int:
-            return sum(1 for po in catalogs(project, "de").values() for entry in live(po)
-                       if entry.msgstr)
+            return sum(1 for po in catalogs(project, "de").values() for entry in live(po) if entry.msgstr)
 
         wait_until(lambda: slow.held == 2 or child.poll() is not None)
         child.send_signal(stop)
@@ -297,11 +307,11 @@ def test_an_interrupted_run_resumes_without_sending_twice(project, tmp_path, sto
         slow.latency = 0
         (tmp_path / "fresh").mkdir()
         total = len(to_send(copy_project(tmp_path / "fresh", with_translations=True), "de"))
-        assert filled() > 0                              # saved while it ran, and parseable
+        assert filled() > 0  # saved while it ran, and parseable
         assert transflow(project, *engine(slow, "--lang", "de")).exit_code == 0
         assert all(entry.msgstr for po in catalogs(project, "de").values() for entry in live(po))
         assert len(set(slow.texts)) == total
-        in_flight = 0 if stop == signal.SIGINT else 2    # Ctrl-C waits for them and keeps them
+        in_flight = 0 if stop == signal.SIGINT else 2  # Ctrl-C waits for them and keeps them
         assert slow.requests <= total + in_flight
 
 
@@ -311,8 +321,7 @@ def test_a_catalog_saved_by_a_translator_meanwhile_keeps_their_work(project):
         slow.hold(after=5)  # the run waits for its 6th request until the translator has saved
         add_settings(project, "mt:\n  concurrency: 1\n  save_interval: 0.1\n")
         results = []
-        runner = threading.Thread(target=lambda: results.append(
-            transflow(project, *engine(slow, "--lang", "de"))))
+        runner = threading.Thread(target=lambda: results.append(transflow(project, *engine(slow, "--lang", "de"))))
         runner.start()
         wait_until(lambda: slow.held == 1)
         wait_until(lambda: unchanged_for(path, 0.3))  # its last periodic save is done
@@ -338,8 +347,7 @@ def test_a_save_that_keeps_size_and_mtime_is_still_noticed(project):
         slow.hold(after=60)  # the run cannot end before the translator has saved
         add_settings(project, "mt:\n  concurrency: 1\n  save_interval: 600\n")
         results = []
-        runner = threading.Thread(target=lambda: results.append(
-            transflow(project, *engine(slow, "--lang", "de"))))
+        runner = threading.Thread(target=lambda: results.append(transflow(project, *engine(slow, "--lang", "de"))))
         runner.start()
         wait_until(lambda: slow.requests >= 5)
         before = path.stat()
@@ -365,8 +373,7 @@ def test_a_write_that_expects_other_content_leaves_the_file_alone(tmp_path):
 
 
 def test_articles_can_be_chosen_and_unknown_ones_are_errors(project, server):
-    chosen = transflow(project, *engine(server, "--lang", "de", "tekenen-en-symptomen-van-"
-                                        "magnesiumtekort"))
+    chosen = transflow(project, *engine(server, "--lang", "de", "tekenen-en-symptomen-van-magnesiumtekort"))
     assert chosen.exit_code == 0
     untouched = catalogs(project, "de")["11-tekenen-van-een-magnesiumtekort"]
     assert not any(entry.msgstr for entry in live(untouched))
@@ -382,4 +389,5 @@ def test_templates_show_glossary_terms_to_translators(project):
     assert entry.comment.splitlines() == [
         "heading 2",
         "glossary: Magtein® -> keep as is (Brand name of magnesium L-threonate (AIDP). Always "
-        "written Magtein®, with the ®.)"]
+        "written Magtein®, with the ®.)",
+    ]

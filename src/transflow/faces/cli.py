@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from . import config as config_module
-from .errors import TransflowError
+from transflow import __version__
+from transflow.errors import TransflowError
+from transflow.stages import settings as config_module
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -40,10 +40,20 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="transflow")
-@click.option("--project", "-C", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Project folder (holding transflow.yml).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Config file to use instead of PROJECT/transflow.yml.")
+@click.option(
+    "--project",
+    "-C",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project folder (holding transflow.yml).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file to use instead of PROJECT/transflow.yml.",
+)
 @click.pass_context
 def main(ctx: click.Context, project: Path, config_file: Path | None) -> None:
     """transflow: Markdown articles -> gettext catalogs -> localized articles.
@@ -54,28 +64,37 @@ def main(ctx: click.Context, project: Path, config_file: Path | None) -> None:
     ctx.obj = (project, config_file)
 
 
-def _config(ctx: click.Context, langs: tuple[str, ...] = (), threshold: float | None = None,
-            output: Path | None = None) -> config_module.Config:
+def _config(
+    ctx: click.Context, langs: tuple[str, ...] = (), threshold: float | None = None, output: Path | None = None
+) -> config_module.Config:
     project, config_file = ctx.find_root().obj
     return config_module.load(project, config_file).with_overrides(langs, threshold, output)
 
 
-_lang_option = click.option("--lang", "-l", "langs", multiple=True, metavar="LANG",
-                            help="Only this target language (repeatable).")
+_lang_option = click.option(
+    "--lang", "-l", "langs", multiple=True, metavar="LANG", help="Only this target language (repeatable)."
+)
 _threshold_option = click.option(
-    "--threshold", type=click.FloatRange(0, 100), metavar="PERCENT",
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
     help="Publish an article only when at least PERCENT of its strings are translated "
-         "(overrides build.threshold; 0 publishes everything).")
-_output_option = click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-                              help="Output folder for localized articles (default: build/).")
+    "(overrides build.threshold; 0 publishes everything).",
+)
+_output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder for localized articles (default: build/).",
+)
 
 
 @main.command()
 @click.pass_context
 def extract(ctx: click.Context) -> None:
     """Write one template (POT) per source article to translations/templates/."""
-    from .pipeline import extract as extract_one
-    from .sources import load_all
+    from transflow.stages.pipeline import extract as extract_one
+    from transflow.stages.sources import load_all
 
     config = _config(ctx)
     for source in load_all(config):
@@ -86,30 +105,27 @@ def extract(ctx: click.Context) -> None:
 
 @main.command()
 @_lang_option
-@click.option("--no-fuzzy", is_flag=True,
-              help="Do not carry translations over to changed strings as fuzzy (like msgmerge -N).")
-@click.option("--purge-obsolete", is_flag=True,
-              help="Drop obsolete (#~) entries instead of keeping them.")
+@click.option(
+    "--no-fuzzy", is_flag=True, help="Do not carry translations over to changed strings as fuzzy (like msgmerge -N)."
+)
+@click.option("--purge-obsolete", is_flag=True, help="Drop obsolete (#~) entries instead of keeping them.")
 @click.pass_context
-def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool,
-           purge_obsolete: bool) -> None:
+def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obsolete: bool) -> None:
     """Create or update each language's catalogs from the templates (like msgmerge --previous).
 
     Translations are never lost: a changed string gets the translation of the most similar old
     one, marked fuzzy with the old text as `#| msgid`; strings that left the template become
     obsolete (#~).
     """
-    from .catalog import MergeOptions
-    from .pipeline import update as update_one
-    from .pofile import read_po
+    from transflow.formats.pofile import read_po
+    from transflow.stages.pipeline import update as update_one
+    from transflow.stages.settings import merge_options
 
     config = _config(ctx, langs)
-    options = MergeOptions.from_config(config, fuzzy=False if no_fuzzy else None,
-                                       purge_obsolete=True if purge_obsolete else None)
+    options = merge_options(config, fuzzy=False if no_fuzzy else None, purge_obsolete=True if purge_obsolete else None)
     templates = sorted(config.templates_dir.glob("*.pot"))
     if not templates:
-        raise TransflowError("no templates: run `transflow extract` first",
-                             config.relative(config.templates_dir))
+        raise TransflowError("no templates: run `transflow extract` first", config.relative(config.templates_dir))
     for template_path in templates:
         template = read_po(template_path)
         for lang in config.languages:
@@ -117,9 +133,11 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool,
             stats = result.stats
             verb = "created" if result.created else "updated" if result.written else "unchanged"
             purged = f", purged {stats.purged}" if stats.purged else ""
-            click.echo(f"{verb:9} {config.relative(result.path)} (kept {stats.kept}, "
-                       f"fuzzy {stats.fuzzy}, new {stats.added}, obsolete {stats.obsoleted}, "
-                       f"revived {stats.revived}{purged})")
+            click.echo(
+                f"{verb:9} {config.relative(result.path)} (kept {stats.kept}, "
+                f"fuzzy {stats.fuzzy}, new {stats.added}, obsolete {stats.obsoleted}, "
+                f"revived {stats.revived}{purged})"
+            )
 
 
 @main.command()
@@ -127,19 +145,20 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool,
 @_threshold_option
 @_output_option
 @click.pass_context
-def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None,
-          output: Path | None) -> None:
+def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None) -> None:
     """Rebuild localized articles from the sources and the approved translations."""
-    from .pipeline import build as build_one
-    from .sources import load_all
+    from transflow.stages.pipeline import build as build_one
+    from transflow.stages.sources import load_all
 
     config = _config(ctx, langs, threshold, output)
     for source in load_all(config):
         for lang in config.languages:
             catalog_path = config.catalog_path(lang, source.slug)
             if not catalog_path.exists():
-                click.echo(f"skipped   {lang}/{source.slug}: no catalog {config.relative(catalog_path)}"
-                           " (run `transflow update`)")
+                click.echo(
+                    f"skipped   {lang}/{source.slug}: no catalog {config.relative(catalog_path)}"
+                    " (run `transflow update`)"
+                )
                 continue
             result = build_one(config, source, lang, catalog_path)
             for message in result.refused:
@@ -154,8 +173,7 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None,
 @_threshold_option
 @_output_option
 @click.pass_context
-def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None,
-        output: Path | None) -> None:
+def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None) -> None:
     """The main job: extract -> update -> translate -> build, for what changed since the last run.
 
     The translate stage runs when transflow.yml has an `mt:` section. Ends with a summary
@@ -163,16 +181,17 @@ def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None,
     Exit status 0 when everything was processed (articles below their threshold and an
     unreachable translation engine are reported, not failures), 2 on bad input.
     """
-    from .engines import settings_from_config
-    from .pipeline import run as run_pipeline
-    from .reports import summary_table
+    from transflow.faces.reports import summary_table
+    from transflow.stages.engines import settings_from_config
+    from transflow.stages.pipeline import run as run_pipeline
 
     config = _config(ctx, langs, threshold, output)
     machine = settings_from_config(config.section("mt")) if "mt" in config.sections else None
 
     def progress(items):
-        with click.progressbar(items, label="Processing articles", file=sys.stderr,
-                               item_show_func=lambda s: s.slug if s else None) as bar:
+        with click.progressbar(
+            items, label="Processing articles", file=sys.stderr, item_show_func=lambda s: s.slug if s else None
+        ) as bar:
             yield from bar
 
     report = run_pipeline(config, progress, machine, _Bar())
@@ -186,37 +205,62 @@ def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None,
 
 @main.command()
 @_lang_option
-@click.option("--source", "source_checks", is_flag=True,
-              help="Also check the source articles (glued or misspelt glossary terms, ...).")
-@click.option("--format", "output_format", default="text", show_default=True,
-              type=click.Choice(["text", "json", "junit", "github"]),
-              help="text for people; json, junit or github (annotations) for CI.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
-              help="Fail when a catalog has less than PERCENT of its strings (and words) "
-                   "translated (overrides checks.thresholds).")
-@click.option("--jobs", "-j", type=click.IntRange(1), metavar="N",
-              help="Check articles in N processes (default: one per CPU).")
+@click.option(
+    "--source",
+    "source_checks",
+    is_flag=True,
+    help="Also check the source articles (glued or misspelt glossary terms, ...).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "junit", "github"]),
+    help="text for people; json, junit or github (annotations) for CI.",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="Fail when a catalog has less than PERCENT of its strings (and words) "
+    "translated (overrides checks.thresholds).",
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1), metavar="N", help="Check articles in N processes (default: one per CPU)."
+)
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
 @click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
 @click.pass_context
-def check(ctx: click.Context, langs: tuple[str, ...], source_checks: bool, output_format: str,
-          fail_under: float | None, jobs: int | None, list_checks: bool,
-          articles: tuple[str, ...]) -> None:
+def check(
+    ctx: click.Context,
+    langs: tuple[str, ...],
+    source_checks: bool,
+    output_format: str,
+    fail_under: float | None,
+    jobs: int | None,
+    list_checks: bool,
+    articles: tuple[str, ...],
+) -> None:
     """Check the catalogs (and with --source the articles) before they are published.
 
     ARTICLE is a slug or the path of an article's source, template or catalog; default: all.
     Prints `file:line: severity: check: message` per problem, then a summary. Exit status:
     0 no errors (warnings allowed), 1 errors found, 2 bad usage or configuration.
     """
-    from . import qa, qareport
+    from transflow.faces import qareport
+    from transflow.stages import qa
 
     if list_checks:
-        click.echo(qareport.table(["check", "group", "severity", "what it finds"], [
-            [c.name, c.group, c.severity, c.description] for c in qa.describe()]))
+        click.echo(
+            qareport.table(
+                ["check", "group", "severity", "what it finds"],
+                [[c.name, c.group, c.severity, c.description] for c in qa.describe()],
+            )
+        )
         return
     config = _config(ctx, langs)
-    result = qa.check_project(config, articles, source=source_checks, fail_under=fail_under,
-                              jobs=jobs)
+    result = qa.check_project(config, articles, source=source_checks, fail_under=fail_under, jobs=jobs)
     if output_format == "text":
         click.echo(qareport.text(result, config.source_language, colour=sys.stdout.isatty()))
     else:
@@ -226,18 +270,17 @@ def check(ctx: click.Context, langs: tuple[str, ...], source_checks: bool, outpu
 
 @main.command()
 @_lang_option
-@click.option("--format", "output_format", default="text", show_default=True,
-              type=click.Choice(["text", "json"]))
+@click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
 @click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
 @click.pass_context
-def stats(ctx: click.Context, langs: tuple[str, ...], output_format: str,
-          articles: tuple[str, ...]) -> None:
+def stats(ctx: click.Context, langs: tuple[str, ...], output_format: str, articles: tuple[str, ...]) -> None:
     """Strings and words translated, fuzzy and untranslated, per article and language.
 
     Like pocount and msgfmt --statistics, with totals. Exit status 1 when a catalog is
     unreadable or missing.
     """
-    from . import qa, qareport
+    from transflow.faces import qareport
+    from transflow.stages import qa
 
     config = _config(ctx, langs)
     rows = qa.read_stats(config, qa.select_articles(config, articles))
@@ -258,8 +301,9 @@ class _Bar:
         self.bar = None
 
     def start(self, total: int) -> None:
-        self.bar = click.progressbar(length=total, label="Machine translation", file=sys.stderr,
-                                     show_pos=True, show_eta=True)
+        self.bar = click.progressbar(
+            length=total, label="Machine translation", file=sys.stderr, show_pos=True, show_eta=True
+        )
         self.bar.__enter__()
 
     def advance(self, count: int = 1) -> None:
@@ -286,39 +330,56 @@ def _translation_summary(report) -> list[str]:
             f"review), {report.compliant} passed the glossary and markup checks "
             f"({report.compliance:.1f}%), {report.flagged} flagged with the violation, "
             f"{report.left} left untranslated; {report.requests} request(s), "
-            f"{report.characters} characters sent, {report.from_cache} text(s) from the cache")
+            f"{report.characters} characters sent, {report.from_cache} text(s) from the cache"
+        )
     return lines
 
 
 @main.command()
 @_lang_option
-@click.option("--engine", "-e", metavar="NAME",
-              help="Machine-translation engine (overrides mt.engine): google, deepl, microsoft, "
-                   "libre, mymemory, yandex, qcri, papago, baidu, chatgpt, pseudo.")
-@click.option("--engine-url", metavar="URL", help="Engine server URL (overrides mt.url), e.g. a "
-              "self-hosted LibreTranslate.")
-@click.option("--dry-run", is_flag=True, help="Only tell how many segments and characters would "
-              "be sent; send nothing, write nothing.")
+@click.option(
+    "--engine",
+    "-e",
+    metavar="NAME",
+    help="Machine-translation engine (overrides mt.engine): google, deepl, microsoft, "
+    "libre, mymemory, yandex, qcri, papago, baidu, chatgpt, pseudo.",
+)
+@click.option(
+    "--engine-url", metavar="URL", help="Engine server URL (overrides mt.url), e.g. a self-hosted LibreTranslate."
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Only tell how many segments and characters would be sent; send nothing, write nothing.",
+)
 @click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
 @click.pass_context
-def translate(ctx: click.Context, langs: tuple[str, ...], engine: str | None,
-              engine_url: str | None, dry_run: bool, articles: tuple[str, ...]) -> None:
+def translate(
+    ctx: click.Context,
+    langs: tuple[str, ...],
+    engine: str | None,
+    engine_url: str | None,
+    dry_run: bool,
+    articles: tuple[str, ...],
+) -> None:
     """Fill untranslated entries from the translation memory, then by machine translation.
 
     Machine output is marked fuzzy for review, with the glossary enforced. Exit status 1 when
     the engine was unreachable or some entries could not be translated.
     """
-    from .engines import settings_from_config
-    from .translate import translate as translate_catalogs
+    from transflow.stages.engines import settings_from_config
+    from transflow.stages.translate import translate as translate_catalogs
 
     config = _config(ctx, langs)
     settings = settings_from_config(config.section("mt"), engine, engine_url)
     report = translate_catalogs(config, settings, articles, dry_run=dry_run, progress=_Bar())
     if dry_run:
         for lang in config.languages:
-            click.echo(f"{lang}: {report.planned_segments.get(lang, 0)} segment(s), "
-                       f"{report.planned_characters.get(lang, 0)} characters would be sent "
-                       f"to {report.engine}")
+            click.echo(
+                f"{lang}: {report.planned_segments.get(lang, 0)} segment(s), "
+                f"{report.planned_characters.get(lang, 0)} characters would be sent "
+                f"to {report.engine}"
+            )
         return
     for line in _translation_summary(report):
         click.echo(line, err=line.startswith("warning"))
@@ -338,38 +399,45 @@ def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...]
     keys a (accept), e (edit in $EDITOR), s (skip), b (back), q (quit), ? (help). Every
     decision is saved at once; a rerun continues with what is left. Exit status 0.
     """
-    from .review import review as run_review
+    from transflow.faces.review import review as run_review
 
     config = _config(ctx, langs)
     tally, shown, left = run_review(config, articles)
     if not shown:
         click.echo("Nothing to review: no fuzzy entries with a candidate translation.")
         return
-    click.echo(f"accepted {tally.accepted}, edited {tally.edited}, skipped {tally.skipped}; "
-               f"{left} entr{'y' if left == 1 else 'ies'} still waiting for review.")
+    click.echo(
+        f"accepted {tally.accepted}, edited {tally.edited}, skipped {tally.skipped}; "
+        f"{left} entr{'y' if left == 1 else 'ies'} still waiting for review."
+    )
 
 
 @main.command()
 @_lang_option
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the pages (default: build/report/).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the pages (default: build/report/).",
+)
 @click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
 @click.pass_context
-def report(ctx: click.Context, langs: tuple[str, ...], output: Path | None,
-           articles: tuple[str, ...]) -> None:
+def report(ctx: click.Context, langs: tuple[str, ...], output: Path | None, articles: tuple[str, ...]) -> None:
     """Write one self-contained HTML page per language for editors: each article side by side.
 
     Untranslated, fuzzy and problem entries are highlighted, glossary terms marked, progress
     shown per article. The page needs no network. Exit status 0.
     """
-    from .htmlreport import write_reports
+    from transflow.faces.htmlreport import write_reports
 
     config = _config(ctx, langs)
     for path, reports in write_reports(config, articles, output):
         rows = [row for report in reports for row in report.rows]
         waiting = sum(row.needs_attention for row in rows)
-        click.echo(f"wrote     {config.relative(path)} ({len(reports)} article(s), {waiting} of "
-                   f"{len(rows)} entries need attention)")
+        click.echo(
+            f"wrote     {config.relative(path)} ({len(reports)} article(s), {waiting} of "
+            f"{len(rows)} entries need attention)"
+        )
 
 
 @main.group()
@@ -389,8 +457,7 @@ def tm_import(ctx: click.Context, file: Path) -> None:
 
     They are suggestions: they never replace a translation approved in a catalog.
     """
-    from .memory import TranslationMemory
-    from .tmx import import_tmx
+    from transflow.stages.memory import TranslationMemory, import_tmx
 
     config = _config(ctx)
     result = import_tmx(config, file)
@@ -406,7 +473,7 @@ def tm_import(ctx: click.Context, file: Path) -> None:
 @click.pass_context
 def tm_export(ctx: click.Context, langs: tuple[str, ...], file: Path) -> None:
     """Write the approved translations as a TMX 1.4b file (default: every language)."""
-    from .tmx import export_tmx
+    from transflow.stages.memory import export_tmx
 
     config = _config(ctx, langs)
     counts = export_tmx(config, config.languages, file)
@@ -418,7 +485,7 @@ def tm_export(ctx: click.Context, langs: tuple[str, ...], file: Path) -> None:
 @click.pass_context
 def tm_rebuild(ctx: click.Context) -> None:
     """Rebuild the memory index from the catalogs and imported memories alone."""
-    from .memory import TranslationMemory
+    from transflow.stages.memory import TranslationMemory
 
     config = _config(ctx)
     memory = TranslationMemory.rebuild(config)
@@ -427,5 +494,4 @@ def tm_rebuild(ctx: click.Context) -> None:
         units = memory.connection.execute("SELECT count(*) FROM units").fetchone()[0]
     finally:
         memory.close()
-    click.echo(f"rebuilt   {config.relative(config.state_dir / 'tm.sqlite')} ({units} units "
-               f"from {files} files)")
+    click.echo(f"rebuilt   {config.relative(config.state_dir / 'tm.sqlite')} ({units} units from {files} files)")

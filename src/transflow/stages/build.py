@@ -7,11 +7,11 @@ from pathlib import Path
 
 import polib
 
-from .catalog import Counts, approved_translations, count
-from .config import Config
-from .fileio import atomic_write_text, read_text
-from .markdown import render_article
-from .sources import Source
+from transflow.domain.catalog import Counts, approved_translations, count
+from transflow.formats.fileio import atomic_write_text, read_text
+from transflow.formats.markdown import render_article
+from transflow.stages.settings import Config
+from transflow.stages.sources import Source
 
 WRITTEN, UNCHANGED, SKIPPED = "built", "unchanged", "skipped"
 
@@ -27,9 +27,7 @@ class BuildResult:
     refused: list[str] = field(default_factory=list)
 
 
-def build_article(
-    config: Config, source: Source, lang: str, catalog: polib.POFile, catalog_path: Path
-) -> BuildResult:
+def build_article(config: Config, source: Source, lang: str, catalog: polib.POFile, catalog_path: Path) -> BuildResult:
     """Write the localized article if enough of it is translated; otherwise say why not.
 
     Untranslated and fuzzy entries fall back to the source text. A stale output of an article that

@@ -24,10 +24,14 @@ from pathlib import Path
 
 import polib
 
-from . import glossary as glossaries
-from .catalog import REVISION_DATE, timestamp
-from .config import Config
-from .engines import (
+from transflow.domain import glossary as glossaries
+from transflow.domain.catalog import REVISION_DATE, timestamp
+from transflow.domain.glossary import Glossary, Violation
+from transflow.domain.protect import Masked, check, mask, repair, restore
+from transflow.errors import TransflowError
+from transflow.formats.fileio import atomic_write_text, read_text
+from transflow.formats.pofile import format_po, parse_po
+from transflow.stages.engines import (
     EngineSettings,
     EngineUnavailable,
     RateLimiter,
@@ -35,12 +39,8 @@ from .engines import (
     open_engine,
     translate_text,
 )
-from .errors import TransflowError
-from .fileio import atomic_write_text, read_text
-from .glossary import Glossary, Violation
-from .memory import TranslationMemory, apply_memory
-from .pofile import format_po, parse_po
-from .protect import Masked, check, mask, repair, restore
+from transflow.stages.memory import TranslationMemory, apply_memory
+from transflow.stages.settings import Config
 
 CACHE_NAME = "mt-cache.sqlite3"
 
@@ -108,18 +108,22 @@ class MachineCache:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS translations (engine TEXT, source TEXT, target TEXT, "
-            "text TEXT, translation TEXT, created TEXT, PRIMARY KEY (engine, source, target, text))")
+            "text TEXT, translation TEXT, created TEXT, PRIMARY KEY (engine, source, target, text))"
+        )
 
     def get(self, engine: str, source: str, target: str, text: str) -> str | None:
         row = self._db.execute(
-            "SELECT translation FROM translations WHERE engine=? AND source=? AND target=? "
-            "AND text=?", (engine, source, target, text)).fetchone()
+            "SELECT translation FROM translations WHERE engine=? AND source=? AND target=? AND text=?",
+            (engine, source, target, text),
+        ).fetchone()
         return row[0] if row else None
 
     def put(self, engine: str, source: str, target: str, text: str, translation: str) -> None:
         with self._db:
-            self._db.execute("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
-                             (engine, source, target, text, translation, _today()))
+            self._db.execute(
+                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
+                (engine, source, target, text, translation, _today()),
+            )
 
     def close(self) -> None:
         self._db.close()
@@ -230,30 +234,32 @@ def catalogs_to_translate(config: Config, articles: Iterable[str] = ()) -> list[
                 pairs.append((lang, path))
     unknown = sorted(set(wanted) - {path.stem for _, path in pairs})
     if unknown:
-        raise TransflowError(f"no catalog for article {wanted[unknown[0]]!r} "
-                             "(run `transflow update` first?)")
+        raise TransflowError(f"no catalog for article {wanted[unknown[0]]!r} (run `transflow update` first?)")
     if not pairs:
-        raise TransflowError("no catalogs: run `transflow update` first",
-                             config.relative(config.translations_dir))
+        raise TransflowError("no catalogs: run `transflow update` first", config.relative(config.translations_dir))
     return pairs
 
 
-def translate(config: Config, settings: EngineSettings, articles: Iterable[str] = (), *,
-              dry_run: bool = False, progress: Progress | None = None) -> TranslateReport:
+def translate(
+    config: Config,
+    settings: EngineSettings,
+    articles: Iterable[str] = (),
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> TranslateReport:
     """TM first, then machine translation with glossary enforcement, for every catalog."""
     progress = progress or Progress()
     report = TranslateReport(settings.identity, dry_run=dry_run)
     glossary = glossaries.for_project(config.glossary_file, config.languages)
-    catalogs = [_Catalog(lang, path, read_text(path))
-                for lang, path in catalogs_to_translate(config, articles)]
+    catalogs = [_Catalog(lang, path, read_text(path)) for lang, path in catalogs_to_translate(config, articles)]
     _fill_from_memory(config, catalogs, report)
     waiting: dict[tuple[str, str], list[_Waiting]] = {}
     for catalog in catalogs:
         for entry in catalog.po:
             if _untranslated(entry):
                 masked = mask(entry.msgid, glossary, catalog.lang)
-                waiting.setdefault((catalog.lang, masked.text), []).append(
-                    _Waiting(catalog, entry, masked))
+                waiting.setdefault((catalog.lang, masked.text), []).append(_Waiting(catalog, entry, masked))
     cache = MachineCache(config.state_dir / CACHE_NAME)
     try:
         run = _Run(config, settings, glossary, cache, report, progress)
@@ -286,8 +292,15 @@ def _fill_from_memory(config: Config, catalogs: list[_Catalog], report: Translat
 class _Run:
     """One pass of machine translation: jobs, workers, cache, and putting results in place."""
 
-    def __init__(self, config: Config, settings: EngineSettings, glossary: Glossary,
-                 cache: MachineCache, report: TranslateReport, progress: Progress):
+    def __init__(
+        self,
+        config: Config,
+        settings: EngineSettings,
+        glossary: Glossary,
+        cache: MachineCache,
+        report: TranslateReport,
+        progress: Progress,
+    ):
         self.source = config.source_language
         self.settings = settings
         self.glossary = glossary
@@ -302,16 +315,16 @@ class _Run:
         """--dry-run: what would be sent (cache misses only), per language."""
         for lang, text in self._to_send(waiting):
             self.report.planned_segments[lang] = self.report.planned_segments.get(lang, 0) + 1
-            self.report.planned_characters[lang] = \
-                self.report.planned_characters.get(lang, 0) + len(text)
+            self.report.planned_characters[lang] = self.report.planned_characters.get(lang, 0) + len(text)
 
     def _to_send(self, waiting: dict[tuple[str, str], list[_Waiting]]) -> list[tuple[str, str]]:
-        return [(lang, text) for (lang, text), items in waiting.items()
-                if items[0].masked.needs_engine
-                and self.cache.get(self.settings.identity, self.source, lang, text) is None]
+        return [
+            (lang, text)
+            for (lang, text), items in waiting.items()
+            if items[0].masked.needs_engine and self.cache.get(self.settings.identity, self.source, lang, text) is None
+        ]
 
-    def machine(self, waiting: dict[tuple[str, str], list[_Waiting]],
-                catalogs: list[_Catalog]) -> None:
+    def machine(self, waiting: dict[tuple[str, str], list[_Waiting]], catalogs: list[_Catalog]) -> None:
         failed: dict[tuple[str, str], list[_Waiting]] = {}
 
         def masked_done(key: tuple[str, str], translation: str | None) -> None:
@@ -326,7 +339,8 @@ class _Run:
                 restored = restore(item.masked, translation)
                 item.candidate = restored.text
                 item.violations = restored.violations + check(
-                    item.entry.msgid, restored.text, self.glossary, item.catalog.lang)
+                    item.entry.msgid, restored.text, self.glossary, item.catalog.lang
+                )
                 if item.violations:
                     failed.setdefault((key[0], item.entry.msgid), []).append(item)
                 else:
@@ -359,8 +373,9 @@ class _Run:
         self.report.machine_filled += 1
         item.catalog.fill(item.entry, item.candidate, comment)
 
-    def _send(self, jobs: list[tuple[str, str]], done: Callable[[tuple[str, str], str | None], None],
-              catalogs: list[_Catalog]) -> None:
+    def _send(
+        self, jobs: list[tuple[str, str]], done: Callable[[tuple[str, str], str | None], None], catalogs: list[_Catalog]
+    ) -> None:
         """Cached texts at once; the rest through the engines, `concurrency` at a time."""
         pending = []
         for key in jobs:

@@ -1,27 +1,21 @@
 """TMX 1.4b: exchanging translation memories with CAT tools (OmegaT, Trados, memoQ).
 
-Import reads a TMX file (any encoding XML allows, UTF-16 included), keeps the translation units
-between our source language and our target languages (``en-US`` counts as ``en``), and stores
-them, rewritten as UTF-8 TMX with our language codes, in ``translations/memory/<name>.tmx``: the
-project keeps what it imported, and the memory index is rebuilt from it like from the catalogs.
-Imported units are suggestions only: they never replace a translation approved in a catalog.
-Export writes every approved translation of the catalogs, one bilingual unit per distinct pair.
+Reading a TMX file (any encoding XML allows, UTF-16 included) into translation units with the
+line of each, and writing units as UTF-8 TMX. What the project keeps of an import, and what it
+exports, is the translation memory's business (`stages.memory`).
 """
 
 from __future__ import annotations
 
 import re
 import xml.parsers.expat
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from . import __version__
-from .config import Config
-from .errors import TransflowError
-from .fileio import atomic_write_text
-from .memory import IMPORTED_DIR, TranslationMemory
+from transflow import __version__
+from transflow.errors import TransflowError
+from transflow.formats.fileio import atomic_write_text
 
 # Characters XML 1.0 cannot hold, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -54,11 +48,11 @@ def read_tmx(path: Path, source_lang: str) -> list[TmxUnit]:
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as exc:
-        raise TransflowError(f"not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}",
-                             path, exc.lineno) from None
+        raise TransflowError(
+            f"not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}", path, exc.lineno
+        ) from None
     except LookupError as exc:
-        raise TransflowError(f"unsupported encoding in the XML declaration ({exc})", path,
-                             1) from None
+        raise TransflowError(f"unsupported encoding in the XML declaration ({exc})", path, 1) from None
     return reader.finish()
 
 
@@ -81,16 +75,14 @@ class _Reader:
         if self.root is None:
             self.root = name
             if name != "tmx":
-                raise TransflowError(f"not a TMX file: the root element is <{name}>", self.path,
-                                     line)
+                raise TransflowError(f"not a TMX file: the root element is <{name}>", self.path, line)
         if name == "tu":
             self.tu_line, self.tuvs = line, []
             self.tus += 1
         elif name == "tuv":
             self.lang = attributes.get("xml:lang") or attributes.get("lang")
             if not self.lang:
-                raise TransflowError("<tuv> without xml:lang: the language of this segment is "
-                                     "unknown", self.path, line)
+                raise TransflowError("<tuv> without xml:lang: the language of this segment is unknown", self.path, line)
             self.languages.add(self.lang)
         elif name == "seg":
             self.segment = []
@@ -106,15 +98,18 @@ class _Reader:
         elif name == "tu":
             sources = [text for lang, text in self.tuvs if same_language(lang, self.source_lang)]
             if sources and sources[0]:
-                self.units.extend(TmxUnit(lang, sources[0], text, self.tu_line)
-                                  for lang, text in self.tuvs
-                                  if text and not same_language(lang, self.source_lang))
+                self.units.extend(
+                    TmxUnit(lang, sources[0], text, self.tu_line)
+                    for lang, text in self.tuvs
+                    if text and not same_language(lang, self.source_lang)
+                )
 
     def finish(self) -> list[TmxUnit]:
         if self.tus and not any(same_language(lang, self.source_lang) for lang in self.languages):
             found = ", ".join(sorted(self.languages)) or "none"
-            raise TransflowError(f"no segment in the source language '{self.source_lang}' "
-                                 f"(languages found: {found})", self.path)
+            raise TransflowError(
+                f"no segment in the source language '{self.source_lang}' (languages found: {found})", self.path
+            )
         return self.units
 
 
@@ -124,52 +119,7 @@ def same_language(code: str, ours: str) -> bool:
     return code == ours or ("-" not in ours and code.split("-")[0] == ours)
 
 
-@dataclass
-class ImportResult:
-    stored: Path
-    units: dict[str, int]  # per target language
-    skipped: int  # units in languages the project does not translate into
-
-
-def import_tmx(config: Config, path: Path) -> ImportResult:
-    """Check a TMX file and keep its units for our languages in translations/memory/."""
-    found = read_tmx(path, config.source_language)
-    kept: list[TmxUnit] = []
-    for unit in found:
-        lang = next((ours for ours in config.languages if same_language(unit.lang, ours)), None)
-        if lang is not None:
-            kept.append(TmxUnit(lang, unit.source, unit.target, unit.line))
-    if not kept:
-        wanted = ", ".join(config.languages)
-        raise TransflowError(f"no translation units from '{config.source_language}' into "
-                             f"{wanted}", path)
-    stored = config.translations_dir / IMPORTED_DIR / f"{path.stem}.tmx"
-    pairs = dict.fromkeys((unit.lang, unit.source, unit.target) for unit in kept)
-    write_tmx(stored, config.source_language, [(source, lang, target, [])
-                                               for lang, source, target in pairs])
-    per_language = {lang: sum(1 for unit in pairs if unit[0] == lang) for lang in
-                    config.languages}
-    return ImportResult(stored, {k: v for k, v in per_language.items() if v},
-                        len(found) - len(kept))
-
-
-def export_tmx(config: Config, langs: Iterable[str], path: Path) -> dict[str, int]:
-    """Write the approved translations of ``langs`` as TMX; returns the units per language."""
-    memory = TranslationMemory.open(config)
-    try:
-        units = [(source, lang, target, origins) for lang in langs
-                 for source, target, origins in memory.units(lang)]
-    finally:
-        memory.close()
-    write_tmx(path, config.source_language, units)
-    counts: dict[str, int] = {}
-    for _, lang, _, _ in units:
-        counts[lang] = counts.get(lang, 0) + 1
-    return counts
-
-
-def write_tmx(path: Path, source_lang: str,
-              units: list[tuple[str, str, str, list[str]]]) -> None:
+def write_tmx(path: Path, source_lang: str, units: list[tuple[str, str, str, list[str]]]) -> None:
     """(source, lang, target, origins) as TMX 1.4b; origins become x-transflow-origin props."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -184,10 +134,8 @@ def write_tmx(path: Path, source_lang: str,
         if _NOT_XML.search(source) or _NOT_XML.search(target):
             continue  # cannot be written in XML 1.0; the catalog still has it
         lines.append("    <tu>")
-        lines.extend(f'      <prop type="x-transflow-origin">{escape(origin)}</prop>'
-                     for origin in origins)
-        lines.append(f"      <tuv xml:lang={quoteattr(source_lang)}><seg>{escape(source)}</seg>"
-                     "</tuv>")
+        lines.extend(f'      <prop type="x-transflow-origin">{escape(origin)}</prop>' for origin in origins)
+        lines.append(f"      <tuv xml:lang={quoteattr(source_lang)}><seg>{escape(source)}</seg></tuv>")
         lines.append(f"      <tuv xml:lang={quoteattr(lang)}><seg>{escape(target)}</seg></tuv>")
         lines.append("    </tu>")
     lines += ["  </body>", "</tmx>", ""]

@@ -6,6 +6,12 @@ of every ``translations/<lang>/*.po``, plus the units of the memories imported f
 which ``transflow tm import`` keeps in ``translations/memory/``. Opening the memory re-reads only
 the files whose size or modification time changed; deleting the database loses nothing, and a
 locked or damaged one is replaced (with a notice) by one rebuilt from those files.
+
+A TMX import keeps the units between our source language and our target languages (``en-US``
+counts as ``en``), rewritten as UTF-8 TMX with our language codes, in
+``translations/memory/<name>.tmx``. Imported units are suggestions only: they never replace a
+translation approved in a catalog. Export writes every approved translation of the catalogs, one
+bilingual unit per distinct pair.
 """
 
 from __future__ import annotations
@@ -19,11 +25,12 @@ from pathlib import Path
 
 import polib
 
-from .catalog import is_approved
-from .config import Config
-from .errors import TransflowError
-from .fuzzy import FuzzyIndex
-from .pofile import read_po
+from transflow.domain.catalog import is_approved
+from transflow.domain.fuzzy import FuzzyIndex
+from transflow.errors import TransflowError
+from transflow.formats.pofile import read_po
+from transflow.formats.tmx import TmxUnit, read_tmx, same_language, write_tmx
+from transflow.stages.settings import Config
 
 DATABASE = "tm.sqlite"
 IMPORTED_DIR = "memory"  # translations/memory/*.tmx
@@ -90,8 +97,7 @@ class MemorySettings:
         if not isinstance(fuzzy, bool):
             raise section.error("fuzzy", "must be true or false")
         threshold = section.get("fuzzy_threshold", TM_THRESHOLD)
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (
-                0 < threshold < 100):
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (0 < threshold < 100):
             raise section.error("fuzzy_threshold", "must be a similarity from 1 to 99")
         return cls(fuzzy=fuzzy, fuzzy_threshold=float(threshold), **values)
 
@@ -124,8 +130,7 @@ def _notice(message: str) -> None:
 
 
 class TranslationMemory:
-    def __init__(self, connection: sqlite3.Connection, config: Config,
-                 notify: Callable[[str], None]):
+    def __init__(self, connection: sqlite3.Connection, config: Config, notify: Callable[[str], None]):
         self.connection = connection
         self.config = config
         self.notify = notify
@@ -143,8 +148,10 @@ class TranslationMemory:
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 return cls._rebuilt(config, notify, f"{exc}")
-            notify(f"{config.relative(path)} is locked by another transflow; using a "
-                   "temporary memory rebuilt from the catalogs for this run")
+            notify(
+                f"{config.relative(path)} is locked by another transflow; using a "
+                "temporary memory rebuilt from the catalogs for this run"
+            )
             memory = cls(_connect(Path(":memory:")), config, notify)
             memory.refresh()
             return memory
@@ -152,15 +159,17 @@ class TranslationMemory:
             return cls._rebuilt(config, notify, f"{exc}")
 
     @classmethod
-    def _rebuilt(cls, config: Config, notify: Callable[[str], None],
-                 reason: str) -> TranslationMemory:
+    def _rebuilt(cls, config: Config, notify: Callable[[str], None], reason: str) -> TranslationMemory:
         path = config.state_dir / DATABASE
         notify(f"{config.relative(path)} is damaged ({reason}); rebuilding it from the catalogs")
         return cls.rebuild(config, notify)
 
     @classmethod
-    def rebuild(cls, config: Config, notify: Callable[[str], None] = _notice,
-                ) -> TranslationMemory:
+    def rebuild(
+        cls,
+        config: Config,
+        notify: Callable[[str], None] = _notice,
+    ) -> TranslationMemory:
         """A new index made from the catalogs and imported memories alone."""
         path = config.state_dir / DATABASE
         for leftover in (path, path.with_name(DATABASE + "-journal")):
@@ -202,10 +211,11 @@ class TranslationMemory:
                 self._forget(name)
                 self.connection.executemany(
                     "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?)",
-                    ((name, unit.line, unit.lang, unit.source, unit.target, unit.approved)
-                     for unit in units))
-                self.connection.execute("INSERT INTO files VALUES (?, ?, ?)",
-                                        (name, status.st_mtime_ns, status.st_size))
+                    ((name, unit.line, unit.lang, unit.source, unit.target, unit.approved) for unit in units),
+                )
+                self.connection.execute(
+                    "INSERT INTO files VALUES (?, ?, ?)", (name, status.st_mtime_ns, status.st_size)
+                )
                 changed += 1
         if changed:
             self._indexes.clear()
@@ -217,14 +227,13 @@ class TranslationMemory:
 
     def _read(self, name: str, path: Path) -> Iterable[_Unit]:
         if path.suffix == ".tmx":
-            from .tmx import read_tmx
-
-            return [_Unit(unit.lang, unit.source, unit.target, unit.line, False)
-                    for unit in read_tmx(path, self.config.source_language)]
+            return [
+                _Unit(unit.lang, unit.source, unit.target, unit.line, False)
+                for unit in read_tmx(path, self.config.source_language)
+            ]
         catalog = read_po(path)
         lang = catalog_language(catalog, path, self.config, self.notify)
-        return [_Unit(lang, entry.msgid, entry.msgstr, entry.linenum, True)
-                for entry in catalog if is_approved(entry)]
+        return [_Unit(lang, entry.msgid, entry.msgstr, entry.linenum, True) for entry in catalog if is_approved(entry)]
 
     # --- searching ----------------------------------------------------------------------------
 
@@ -233,10 +242,12 @@ class TranslationMemory:
         wanted = list(dict.fromkeys(msgids))
         suggestions: dict[str, Suggestion] = {}
         for first in range(0, len(wanted), 500):
-            chunk = wanted[first:first + 500]
+            chunk = wanted[first : first + 500]
             rows = self.connection.execute(
                 "SELECT source, target, file, line, approved FROM units WHERE lang = ? AND "
-                f"source IN ({', '.join('?' * len(chunk))})", (lang, *chunk)).fetchall()
+                f"source IN ({', '.join('?' * len(chunk))})",
+                (lang, *chunk),
+            ).fetchall()
             by_source: dict[str, list[tuple]] = defaultdict(list)
             for source, *rest in rows:
                 by_source[source].append(tuple(rest))
@@ -245,21 +256,27 @@ class TranslationMemory:
         missing = [msgid for msgid in wanted if msgid not in suggestions]
         if missing and self.settings.fuzzy:
             index, sources = self._index(lang)
-            found = [(msgid, match) for msgid, match in zip(
-                missing, index.search(missing, self.settings.fuzzy_threshold), strict=True)
-                     if match is not None]
+            found = [
+                (msgid, match)
+                for msgid, match in zip(missing, index.search(missing, self.settings.fuzzy_threshold), strict=True)
+                if match is not None
+            ]
             for msgid, match in found:
                 source = sources[match.candidate]
                 units = self.connection.execute(
-                    "SELECT target, file, line, approved FROM units WHERE lang = ? AND source = ?",
-                    (lang, source)).fetchall()
+                    "SELECT target, file, line, approved FROM units WHERE lang = ? AND source = ?", (lang, source)
+                ).fetchall()
                 suggestions[msgid] = _best(source, units, match.score)
         return suggestions
 
     def _index(self, lang: str) -> tuple[FuzzyIndex, list[str]]:
         if lang not in self._indexes:
-            sources = [source for (source,) in self.connection.execute(
-                "SELECT DISTINCT source FROM units WHERE lang = ? ORDER BY source", (lang,))]
+            sources = [
+                source
+                for (source,) in self.connection.execute(
+                    "SELECT DISTINCT source FROM units WHERE lang = ? ORDER BY source", (lang,)
+                )
+            ]
             self._indexes[lang] = (FuzzyIndex(sources), sources)
         return self._indexes[lang]
 
@@ -267,8 +284,10 @@ class TranslationMemory:
         """(source, translation, origins) of every approved translation, for export."""
         grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
         for source, target, file, line in self.connection.execute(
-                "SELECT source, target, file, line FROM units WHERE lang = ? AND approved = 1 "
-                "ORDER BY source, target, file, line", (lang,)):
+            "SELECT source, target, file, line FROM units WHERE lang = ? AND approved = 1 "
+            "ORDER BY source, target, file, line",
+            (lang,),
+        ):
             grouped[source, target].append(_origin(file, line))
         return [(source, target, origins) for (source, target), origins in grouped.items()]
 
@@ -284,8 +303,11 @@ class TranslationMemory:
             for text, variants in groups.items():
                 if len(variants) > 1:
                     ranked = sorted(variants.items(), key=lambda item: (-len(item[1]), item[0]))
-                    found.append(Inconsistency(lang, kind, text, tuple(
-                        Variant(variant, tuple(origins)) for variant, origins in ranked)))
+                    found.append(
+                        Inconsistency(
+                            lang, kind, text, tuple(Variant(variant, tuple(origins)) for variant, origins in ranked)
+                        )
+                    )
         return found
 
 
@@ -297,8 +319,9 @@ def _origin(file: str, line: int | None) -> str:
 def _best(source: str, units: list[tuple], score: float) -> Suggestion:
     """Approved translations first, then the most used one, then the first in file order."""
     uses = Counter((target, approved) for target, _, _, approved in units)
-    target, file, line, approved = min(units, key=lambda unit: (
-        -unit[3], -uses[unit[0], unit[3]], unit[1], unit[2] or 0))
+    target, file, line, approved = min(
+        units, key=lambda unit: (-unit[3], -uses[unit[0], unit[3]], unit[1], unit[2] or 0)
+    )
     return Suggestion(target, score, source, _origin(file, line), bool(approved) and score >= 100)
 
 
@@ -308,8 +331,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(str(path), timeout=2.0)
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
-        tables = {name for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if version != SCHEMA_VERSION or tables != {"files", "units"}:
             with connection:
                 for table in tables:
@@ -323,18 +345,19 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def catalog_language(catalog: polib.POFile, path: Path, config: Config,
-                     notify: Callable[[str], None] = _notice) -> str:
+def catalog_language(catalog: polib.POFile, path: Path, config: Config, notify: Callable[[str], None] = _notice) -> str:
     """The catalog's language is its folder's; the Language header must not contradict it."""
     folder = path.parent.name
     header = (catalog.metadata.get("Language") or "").strip()
     if not header:
-        notify(f"{config.relative(path)}: no Language in the header; taking '{folder}' from "
-               "its folder")
+        notify(f"{config.relative(path)}: no Language in the header; taking '{folder}' from its folder")
         return folder
     if header.replace("-", "_").lower() != folder.replace("-", "_").lower():
-        raise TransflowError(f"the header says Language: {header}, but the catalog is in the "
-                             f"'{folder}' folder", config.relative(path), _header_line(path))
+        raise TransflowError(
+            f"the header says Language: {header}, but the catalog is in the '{folder}' folder",
+            config.relative(path),
+            _header_line(path),
+        )
     return folder
 
 
@@ -345,15 +368,20 @@ def _header_line(path: Path) -> int | None:
     return None
 
 
-def apply_memory(catalog: polib.POFile, lang: str, memory: TranslationMemory,
-                 config: Config) -> MemoryFill:
+def apply_memory(catalog: polib.POFile, lang: str, memory: TranslationMemory, config: Config) -> MemoryFill:
     """Fill untranslated entries of one catalog from the TM (never touches translated or fuzzy
     entries). Where a translation came from goes in a translator comment, which msgmerge and
     PO editors keep (a custom flag would be dropped)."""
     settings = MemorySettings.from_config(config)
-    todo = [entry for entry in catalog if not entry.obsolete and "fuzzy" not in entry.flags
-            and not entry.msgstr and not any(entry.msgstr_plural.values())
-            and not entry.msgid_plural]
+    todo = [
+        entry
+        for entry in catalog
+        if not entry.obsolete
+        and "fuzzy" not in entry.flags
+        and not entry.msgstr
+        and not any(entry.msgstr_plural.values())
+        and not entry.msgid_plural
+    ]
     fill = MemoryFill()
     if not todo:
         return fill
@@ -366,12 +394,17 @@ def apply_memory(catalog: polib.POFile, lang: str, memory: TranslationMemory,
         if suggestion.score >= 100:
             policy = settings.exact if suggestion.approved else settings.imported
             approve = policy == "approve"
-            note = (f"{COMMENT}: exact match, approved in {suggestion.origin}"
-                    if suggestion.approved else f"{COMMENT}: exact match from {suggestion.origin}")
+            note = (
+                f"{COMMENT}: exact match, approved in {suggestion.origin}"
+                if suggestion.approved
+                else f"{COMMENT}: exact match from {suggestion.origin}"
+            )
         else:
             approve = False
-            note = (f"{COMMENT}: {suggestion.score:.0f}% match from {suggestion.origin}, "
-                    f"whose source is: {suggestion.source}")
+            note = (
+                f"{COMMENT}: {suggestion.score:.0f}% match from {suggestion.origin}, "
+                f"whose source is: {suggestion.source}"
+            )
         if approve:
             fill.approved += 1
         else:
@@ -383,3 +416,42 @@ def apply_memory(catalog: polib.POFile, lang: str, memory: TranslationMemory,
         entry.tcomment = f"{entry.tcomment}\n{note}" if entry.tcomment else note
         fill.entries.append((entry, note))
     return fill
+
+
+@dataclass
+class ImportResult:
+    stored: Path
+    units: dict[str, int]  # per target language
+    skipped: int  # units in languages the project does not translate into
+
+
+def import_tmx(config: Config, path: Path) -> ImportResult:
+    """Check a TMX file and keep its units for our languages in translations/memory/."""
+    found = read_tmx(path, config.source_language)
+    kept: list[TmxUnit] = []
+    for unit in found:
+        lang = next((ours for ours in config.languages if same_language(unit.lang, ours)), None)
+        if lang is not None:
+            kept.append(TmxUnit(lang, unit.source, unit.target, unit.line))
+    if not kept:
+        wanted = ", ".join(config.languages)
+        raise TransflowError(f"no translation units from '{config.source_language}' into {wanted}", path)
+    stored = config.translations_dir / IMPORTED_DIR / f"{path.stem}.tmx"
+    pairs = dict.fromkeys((unit.lang, unit.source, unit.target) for unit in kept)
+    write_tmx(stored, config.source_language, [(source, lang, target, []) for lang, source, target in pairs])
+    per_language = {lang: sum(1 for unit in pairs if unit[0] == lang) for lang in config.languages}
+    return ImportResult(stored, {k: v for k, v in per_language.items() if v}, len(found) - len(kept))
+
+
+def export_tmx(config: Config, langs: Iterable[str], path: Path) -> dict[str, int]:
+    """Write the approved translations of ``langs`` as TMX; returns the units per language."""
+    memory = TranslationMemory.open(config)
+    try:
+        units = [(source, lang, target, origins) for lang in langs for source, target, origins in memory.units(lang)]
+    finally:
+        memory.close()
+    write_tmx(path, config.source_language, units)
+    counts: dict[str, int] = {}
+    for _, lang, _, _ in units:
+        counts[lang] = counts.get(lang, 0) + 1
+    return counts

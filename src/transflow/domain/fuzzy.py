@@ -59,8 +59,12 @@ class _Postings:
         self.ends = np.where(common, self.starts, self.starts + frequency)
         self.sizes = np.bincount(self.docs[np.repeat(~common, frequency)], minlength=self.count)
 
-    def shared(self, docs: np.ndarray, features: np.ndarray, queries: int,
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def shared(
+        self,
+        docs: np.ndarray,
+        features: np.ndarray,
+        queries: int,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(query, candidate, Dice coefficient of their features) for every pair sharing one.
 
         Dice (shared / total) rather than a count, so that long candidates, which share more
@@ -91,12 +95,10 @@ class FuzzyIndex:
         self.lengths = np.fromiter(map(len, self.candidates), np.int64, len(self.candidates))
         words = _words(self.candidates)
         first_seen: dict[str, int] = {_SEPARATOR: 0}
-        sparse = np.fromiter(map(first_seen.setdefault, words, itertools.count(1)), np.int64,
-                             len(words))
+        sparse = np.fromiter(map(first_seen.setdefault, words, itertools.count(1)), np.int64, len(words))
         # setdefault numbered each word by its first occurrence; renumber them 1, 2, 3...
         dense = np.zeros(len(words) + 1, np.int64)
-        dense[np.fromiter(first_seen.values(), np.int64, len(first_seen))] = np.arange(
-            len(first_seen))
+        dense[np.fromiter(first_seen.values(), np.int64, len(first_seen))] = np.arange(len(first_seen))
         self.vocabulary = dict(zip(first_seen, range(len(first_seen)), strict=True))
         self.words = _Postings(*self._word_features(dense[sparse]), len(self.candidates))
         self.by_length = np.argsort(self.lengths, kind="stable")
@@ -111,11 +113,14 @@ class FuzzyIndex:
         adjacent = known[1:] & known[:-1]
         size = np.int64(len(self.vocabulary))
         pairs = size + ids[:-1][adjacent] * size + ids[1:][adjacent]
-        return (np.concatenate([text[known], text[:-1][adjacent]]),
-                np.concatenate([ids[known], pairs]))
+        return (np.concatenate([text[known], text[:-1][adjacent]]), np.concatenate([ids[known], pairs]))
 
-    def search(self, queries: Sequence[str], threshold: float, workers: int = -1,
-               ) -> list[Match | None]:
+    def search(
+        self,
+        queries: Sequence[str],
+        threshold: float,
+        workers: int = -1,
+    ) -> list[Match | None]:
         """The best candidate scoring at least ``threshold`` (0-100) for each query, or None."""
         results: list[Match | None] = [None] * len(queries)
         if not queries or not self.candidates:
@@ -125,11 +130,9 @@ class FuzzyIndex:
             short = short[:0]  # too many to compare with every candidate: rank them too
         ranked = np.setdiff1d(np.arange(len(queries)), short)
         words = _words([queries[i] for i in ranked])
-        ids = np.fromiter(map(self.vocabulary.get, words, itertools.repeat(-1)), np.int64,
-                          len(words))
+        ids = np.fromiter(map(self.vocabulary.get, words, itertools.repeat(-1)), np.int64, len(words))
         rows, candidates, shared = self.words.shared(*self._word_features(ids), len(ranked))
-        long_pairs = self._best_ranked(queries, ranked[rows], candidates, shared, threshold,
-                                       RANKED)
+        long_pairs = self._best_ranked(queries, ranked[rows], candidates, shared, threshold, RANKED)
         # A string made only of common words has nothing to rank by: compare it with all.
         exhaustive = np.union1d(short, np.setdiff1d(ranked, long_pairs[0]))
         if not self._affordable(queries, exhaustive, threshold):
@@ -138,10 +141,13 @@ class FuzzyIndex:
         query_rows, candidates = long_pairs
         if not len(query_rows):
             return results
-        scores = process.cpdist([queries[row] for row in query_rows.tolist()],
-                                [self.candidates[candidate] for candidate in candidates.tolist()],
-                                scorer=fuzz.ratio, score_cutoff=threshold - _EPSILON,
-                                workers=workers)
+        scores = process.cpdist(
+            [queries[row] for row in query_rows.tolist()],
+            [self.candidates[candidate] for candidate in candidates.tolist()],
+            scorer=fuzz.ratio,
+            score_cutoff=threshold - _EPSILON,
+            workers=workers,
+        )
         # The pairs of each query are in rank order: the first maximum wins a tie.
         for row, first, last in _groups(query_rows):
             block = scores[first:last]
@@ -150,48 +156,64 @@ class FuzzyIndex:
                 results[row] = Match(int(candidates[first + best]), float(block[best]))
         return results
 
-    def _window(self, queries: Sequence[str], rows: Sequence[int], threshold: float,
-                ) -> np.ndarray:
+    def _window(
+        self,
+        queries: Sequence[str],
+        rows: Sequence[int],
+        threshold: float,
+    ) -> np.ndarray:
         """The candidates whose length allows the threshold with one of these queries."""
         if not len(rows):
             return self.by_length[:0]
         lengths = [len(queries[row]) for row in rows]
         ratio = max(threshold, _EPSILON) / (200.0 - min(threshold, 100.0) + _EPSILON)
         candidate_lengths = self.lengths[self.by_length]
-        return self.by_length[(candidate_lengths >= min(lengths) * ratio - _EPSILON)
-                              & (candidate_lengths <= max(lengths) / ratio + _EPSILON)]
+        return self.by_length[
+            (candidate_lengths >= min(lengths) * ratio - _EPSILON)
+            & (candidate_lengths <= max(lengths) / ratio + _EPSILON)
+        ]
 
     def _affordable(self, queries: Sequence[str], rows: np.ndarray, threshold: float) -> bool:
         return len(rows) * len(self._window(queries, rows.tolist(), threshold)) <= EXHAUSTIVE
 
-    def _search_short(self, queries: Sequence[str], short: list[int], threshold: float,
-                      workers: int, results: list[Match | None]) -> None:
+    def _search_short(
+        self, queries: Sequence[str], short: list[int], threshold: float, workers: int, results: list[Match | None]
+    ) -> None:
         """Every candidate whose length allows the threshold, in one ``cdist`` call."""
         window = self._window(queries, short, threshold)
         if not short or not len(window):
             return
-        scores = process.cdist([queries[row] for row in short],
-                               [self.candidates[candidate] for candidate in window.tolist()],
-                               scorer=fuzz.ratio, score_cutoff=threshold - _EPSILON,
-                               workers=workers)
+        scores = process.cdist(
+            [queries[row] for row in short],
+            [self.candidates[candidate] for candidate in window.tolist()],
+            scorer=fuzz.ratio,
+            score_cutoff=threshold - _EPSILON,
+            workers=workers,
+        )
         for position, row in enumerate(short):
             above = np.flatnonzero(scores[position] >= threshold - _EPSILON)
-            ranked = sorted(zip((-scores[position][above]).tolist(), window[above].tolist(),
-                                strict=True))
+            ranked = sorted(zip((-scores[position][above]).tolist(), window[above].tolist(), strict=True))
             query = queries[row]
             for score, candidate in ranked:
                 if _related(query, self.candidates[candidate]):
                     results[row] = Match(candidate, -score)
                     break
 
-    def _best_ranked(self, queries: Sequence[str], rows: np.ndarray, candidates: np.ndarray,
-                     shared: np.ndarray, threshold: float, limit: int,
-                     ) -> tuple[np.ndarray, np.ndarray]:
+    def _best_ranked(
+        self,
+        queries: Sequence[str],
+        rows: np.ndarray,
+        candidates: np.ndarray,
+        shared: np.ndarray,
+        threshold: float,
+        limit: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Per query, the ``limit`` candidates sharing the most, whose length allows a match."""
         query_lengths = np.fromiter(map(len, queries), np.int64, len(queries))[rows]
         candidate_lengths = self.lengths[candidates]
-        possible = (200.0 * np.minimum(query_lengths, candidate_lengths)
-                    >= (threshold - _EPSILON) * (query_lengths + candidate_lengths))
+        possible = 200.0 * np.minimum(query_lengths, candidate_lengths) >= (threshold - _EPSILON) * (
+            query_lengths + candidate_lengths
+        )
         rows, candidates, shared = rows[possible], candidates[possible], shared[possible]
         order = np.lexsort((candidates, -shared, rows))
         rows, candidates = rows[order], candidates[order]
@@ -202,7 +224,7 @@ class FuzzyIndex:
 def _related(query: str, candidate: str) -> bool:
     """Sharing four characters in a row, as msgmerge requires of a candidate: two short strings
     can score 60 through scattered letters alone ("pijn voor linzen", "Dit verliezen")."""
-    return len(query) < 4 or any(query[i:i + 4] in candidate for i in range(len(query) - 3))
+    return len(query) < 4 or any(query[i : i + 4] in candidate for i in range(len(query) - 3))
 
 
 def _words(texts: Sequence[str]) -> list[str]:

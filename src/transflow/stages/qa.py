@@ -19,16 +19,16 @@ from pathlib import Path
 
 import polib
 
-from . import catalog as catalogs
-from . import checks as registry
-from .checks import CHECKS, ERROR, SEVERITIES, CatalogContext, EntryContext, SourceContext, shorten
-from .config import Config
-from .errors import TransflowError
-from .fileio import read_text
-from .glossary import Glossary, for_project
-from .markdown import Segment
-from .pofile import read_po
-from .sources import Source, discover, load
+from transflow.domain import catalog as catalogs
+from transflow.domain import checks as registry
+from transflow.domain.checks import CHECKS, ERROR, SEVERITIES, CatalogContext, EntryContext, SourceContext, shorten
+from transflow.domain.glossary import Glossary, for_project
+from transflow.errors import TransflowError
+from transflow.formats.fileio import read_text
+from transflow.formats.markdown import Segment
+from transflow.formats.pofile import read_po
+from transflow.stages.settings import Config
+from transflow.stages.sources import Source, discover, load
 
 _IGNORE = re.compile(r"^\s*transflow:\s*ignore\s+(.+?)\s*$", re.MULTILINE)
 _SETTINGS = {"disable", "severity", "thresholds", "count", "max_obsolete", "length_ratio"}
@@ -99,8 +99,12 @@ def load_settings(config: Config) -> Settings:
     if isinstance(max_obsolete, bool) or not isinstance(max_obsolete, int) or max_obsolete < 0:
         raise section.error("max_obsolete", "must be a whole number, 0 or more")
     ratio = section.get("length_ratio", [0.5, 2.0])
-    if (not isinstance(ratio, list) or len(ratio) != 2
-            or not all(isinstance(x, (int, float)) and x > 0 for x in ratio) or ratio[0] > ratio[1]):
+    if (
+        not isinstance(ratio, list)
+        or len(ratio) != 2
+        or not all(isinstance(x, (int, float)) and x > 0 for x in ratio)
+        or ratio[0] > ratio[1]
+    ):
         raise section.error("length_ratio", "must be [lowest, highest], e.g. [0.5, 2.0]")
     return Settings(
         disabled=frozenset(names("disable")),
@@ -179,38 +183,51 @@ def read_stats(config: Config, slugs: list[str]) -> list[CatalogStats]:
                 counts = catalogs.count(read_po(path))
                 rows.append(CatalogStats(slug, lang, config.relative(path), counts))
             except TransflowError as exc:
-                rows.append(CatalogStats(slug, lang, config.relative(path), catalogs.Counts(),
-                                         str(exc)))
+                rows.append(CatalogStats(slug, lang, config.relative(path), catalogs.Counts(), str(exc)))
     return rows
 
 
 class _Run:
     """One `transflow check`: the state shared by the per-file steps."""
 
-    def __init__(self, config: Config, settings: Settings, fail_under: float | None,
-                 glossary: Glossary):
+    def __init__(self, config: Config, settings: Settings, fail_under: float | None, glossary: Glossary):
         self.config = config
         self.settings = settings
         self.fail_under = fail_under
         self.result = Result()
         self.glossary = glossary
-        entry_checks = [check for check in CHECKS.values()
-                        if check.scope == "entry" and settings.enabled(check.name)]
+        entry_checks = [check for check in CHECKS.values() if check.scope == "entry" and settings.enabled(check.name)]
         # (name, function) pairs, for approved entries and for the others: the hot loop of a run
         self.checks_of_approved = [(check.name, check.function) for check in entry_checks]
-        self.checks_of_others = [(check.name, check.function) for check in entry_checks
-                                 if not check.approved_only]
+        self.checks_of_others = [(check.name, check.function) for check in entry_checks if not check.approved_only]
         self.translations: list[tuple[str, str, str, str, int | None, frozenset[str]]] = []
 
-    def add(self, name: str, message: str, path: str, line: int | None = None, *,
-            lang: str | None = None, entry: polib.POEntry | None = None,
-            segment: Segment | None = None) -> None:
+    def add(
+        self,
+        name: str,
+        message: str,
+        path: str,
+        line: int | None = None,
+        *,
+        lang: str | None = None,
+        entry: polib.POEntry | None = None,
+        segment: Segment | None = None,
+    ) -> None:
         if not self.settings.enabled(name):
             return
         msgid = entry.msgid if entry is not None else segment.msgid if segment else None
-        self.result.problems.append(Problem(
-            name, self.settings.severity_of(name), message, path, line, lang, msgid,
-            entry.msgstr if entry is not None else None))
+        self.result.problems.append(
+            Problem(
+                name,
+                self.settings.severity_of(name),
+                message,
+                path,
+                line,
+                lang,
+                msgid,
+                entry.msgstr if entry is not None else None,
+            )
+        )
 
     def read(self, path: Path, lang: str | None = None) -> polib.POFile | None:
         try:
@@ -226,8 +243,7 @@ class _Run:
         where = self.config.relative(path)
         if not path.exists():
             if template is not None:
-                self.add("catalog-outdated", "no catalog for this language: run `transflow "
-                         "update`", where, lang=lang)
+                self.add("catalog-outdated", "no catalog for this language: run `transflow update`", where, lang=lang)
             return
         catalog = self.read(path, lang)
         if catalog is None:
@@ -244,27 +260,40 @@ class _Run:
         self._threshold(counts, where, lang)
         self._entries(catalog, where, lang)
 
-    def _compare_with_template(self, catalog: polib.POFile, template: polib.POFile,
-                               where: str, lang: str) -> None:
+    def _compare_with_template(self, catalog: polib.POFile, template: polib.POFile, where: str, lang: str) -> None:
         expected = [(entry.msgctxt, entry.msgid) for entry in template if not entry.obsolete]
         present = [(entry.msgctxt, entry.msgid) for entry in catalog if not entry.obsolete]
         if expected != present:
             missing = len(set(expected) - set(present))
             extra = len(set(present) - set(expected))
-            self.add("catalog-outdated", f"out of date with its template ({missing} string(s) "
-                     f"missing, {extra} no longer in it): run `transflow update`", where, 1,
-                     lang=lang)
+            self.add(
+                "catalog-outdated",
+                f"out of date with its template ({missing} string(s) "
+                f"missing, {extra} no longer in it): run `transflow update`",
+                where,
+                1,
+                lang=lang,
+            )
 
     def _threshold(self, counts: catalogs.Counts, where: str, lang: str) -> None:
-        wanted = (self.fail_under if self.fail_under is not None
-                  else self.settings.thresholds.get(lang, self.config.threshold_for(lang)))
-        shares = {"strings": counts.percent,
-                  "words": 100.0 * counts.translated_words / counts.total_words
-                  if counts.total_words else 100.0}
+        wanted = (
+            self.fail_under
+            if self.fail_under is not None
+            else self.settings.thresholds.get(lang, self.config.threshold_for(lang))
+        )
+        shares = {
+            "strings": counts.percent,
+            "words": 100.0 * counts.translated_words / counts.total_words if counts.total_words else 100.0,
+        }
         for unit in self.settings.count:
             if shares[unit] < wanted:
-                self.add("threshold", f"{shares[unit]:.1f}% of {unit} translated, "
-                         f"below the {wanted:g}% required for {lang}", where, 1, lang=lang)
+                self.add(
+                    "threshold",
+                    f"{shares[unit]:.1f}% of {unit} translated, below the {wanted:g}% required for {lang}",
+                    where,
+                    1,
+                    lang=lang,
+                )
 
     def _entries(self, catalog: polib.POFile, where: str, lang: str) -> None:
         context = EntryContext(lang, self.glossary, self.settings.length_ratio)
@@ -280,11 +309,9 @@ class _Run:
                 for message in function(entry, context):
                     self.add(name, message, where, entry.linenum, lang=lang, entry=entry)
             if approved:
-                self.translations.append((lang, entry.msgid, entry.msgstr, where, entry.linenum,
-                                          ignored))
+                self.translations.append((lang, entry.msgid, entry.msgstr, where, entry.linenum, ignored))
 
-    def template(self, slug: str, source_path: Path | None,
-                 source: Source | None = None) -> polib.POFile | None:
+    def template(self, slug: str, source_path: Path | None, source: Source | None = None) -> polib.POFile | None:
         """The article's template, flagged if extracting the source again would change it.
 
         A digest of the source in the template's header answers that without extracting; only
@@ -295,8 +322,7 @@ class _Run:
         if not path.exists():
             return None
         template = self.read(path)
-        if (template is None or source_path is None
-                or not self.settings.enabled("template-outdated")):
+        if template is None or source_path is None or not self.settings.enabled("template-outdated"):
             return template
         if source is None:
             try:
@@ -304,19 +330,24 @@ class _Run:
             except TransflowError as exc:
                 self.add("unreadable", exc.message, self.config.relative(source_path), exc.line)
                 return template
-            digest = catalogs.source_digest(text, self.config.relative(source_path),
-                                            self.config.front_matter_keys, self.glossary)
+            digest = catalogs.source_digest(
+                text, self.config.relative(source_path), self.config.front_matter_keys, self.glossary
+            )
             if template.metadata.get(catalogs.SOURCE_DIGEST) == digest:
                 return template
             source = self.source(slug, source_path, text)
             if source is None:
                 return template
-        fresh = catalogs.build_template(source.article, self.config.project,
-                                        template.metadata.get(catalogs.CREATION_DATE, ""),
-                                        self.glossary)
+        fresh = catalogs.build_template(
+            source.article, self.config.project, template.metadata.get(catalogs.CREATION_DATE, ""), self.glossary
+        )
         if _entry_keys(fresh) != _entry_keys(template):
-            self.add("template-outdated", f"out of date with {source.article.path} (or with the "
-                     "glossary's notes): run `transflow extract`", self.config.relative(path), 1)
+            self.add(
+                "template-outdated",
+                f"out of date with {source.article.path} (or with the glossary's notes): run `transflow extract`",
+                self.config.relative(path),
+                1,
+            )
         return template
 
     def source(self, slug: str, path: Path, text: str | None = None) -> Source | None:
@@ -330,19 +361,20 @@ class _Run:
     def source_checks(self, source: Source) -> None:
         context = SourceContext(self.glossary)
         where = self.config.relative(source.path)
-        checks = [check for check in CHECKS.values()
-                  if check.scope == "source" and self.settings.enabled(check.name)]
+        checks = [check for check in CHECKS.values() if check.scope == "source" and self.settings.enabled(check.name)]
         for segment in source.article.segments:
             for check in checks:
                 for snippet, message in check.function(segment.msgid, context):
-                    self.add(check.name, message, where, _line_of(source, segment, snippet),
-                             segment=segment)
+                    self.add(check.name, message, where, _line_of(source, segment, snippet), segment=segment)
 
 
 def _entry_keys(template: polib.POFile) -> list[tuple]:
     """What `extract` decides: strings, their kinds and notes, and where they are."""
-    return [(entry.msgctxt, entry.msgid, entry.comment, [tuple(o) for o in entry.occurrences])
-            for entry in template if not entry.obsolete]
+    return [
+        (entry.msgctxt, entry.msgid, entry.comment, [tuple(o) for o in entry.occurrences])
+        for entry in template
+        if not entry.obsolete
+    ]
 
 
 def ignored_checks(entry: polib.POEntry) -> frozenset[str]:
@@ -361,7 +393,7 @@ def _line_of(source: Source, segment: Segment, snippet: str) -> int:
     """The source line a snippet is on (a paragraph spans several lines)."""
     if snippet:
         for span in segment.spans:
-            if snippet in source.article.lines[span.line][0][span.start:span.end]:
+            if snippet in source.article.lines[span.line][0][span.start : span.end]:
                 return span.line + 1
     return segment.line
 
@@ -380,8 +412,7 @@ class _Job:
 _CHUNK = 20  # articles per task: big enough to make the hand-over cheap
 
 
-def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]
-                    ) -> tuple[Result, list[tuple]]:
+def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]) -> tuple[Result, list[tuple]]:
     run = _Run(job.config, job.settings, job.fail_under, job.glossary)
     for slug, path in articles:
         source = None
@@ -398,8 +429,14 @@ def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]
     return run.result, run.translations
 
 
-def check_project(config: Config, articles: Iterable[str] = (), *, source: bool = False,
-                  fail_under: float | None = None, jobs: int | None = None) -> Result:
+def check_project(
+    config: Config,
+    articles: Iterable[str] = (),
+    *,
+    source: bool = False,
+    fail_under: float | None = None,
+    jobs: int | None = None,
+) -> Result:
     """Every check on every catalog of the chosen articles and languages (and their sources).
 
     Articles are checked by `jobs` processes (default: one per CPU) when there are many.
@@ -411,13 +448,17 @@ def check_project(config: Config, articles: Iterable[str] = (), *, source: bool 
     paths = {path.stem: path for path in discover(config)} if config.source_dir.is_dir() else {}
     if not articles and settings.enabled("template-outdated"):
         for stem in sorted(set(paths) - set(slugs)):
-            result.problems.append(Problem(
-                "template-outdated", settings.severity_of("template-outdated"),
-                "no template for this article yet: run `transflow extract`",
-                config.relative(paths[stem])))
+            result.problems.append(
+                Problem(
+                    "template-outdated",
+                    settings.severity_of("template-outdated"),
+                    "no template for this article yet: run `transflow extract`",
+                    config.relative(paths[stem]),
+                )
+            )
     job = _Job(config, settings, fail_under, glossary, source)
     work = [(slug, paths.get(slug)) for slug in slugs]
-    chunks = [work[start:start + _CHUNK] for start in range(0, len(work), _CHUNK)]
+    chunks = [work[start : start + _CHUNK] for start in range(0, len(work), _CHUNK)]
     workers = min(jobs or os.cpu_count() or 1, len(chunks))
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
@@ -442,14 +483,12 @@ def _glossary(config: Config, settings: Settings, result: Result) -> Glossary:
     where = config.relative(path)
     problem = None
     if not path.exists():
-        problem = Problem("glossary-file", "warning", "no glossary: glossary checks are skipped",
-                          where)
+        problem = Problem("glossary-file", "warning", "no glossary: glossary checks are skipped", where)
     else:
         try:
             return for_project(path, config.languages)
         except TransflowError as exc:
-            problem = Problem("glossary-file", settings.severity_of("glossary-file"), exc.message,
-                              where, exc.line)
+            problem = Problem("glossary-file", settings.severity_of("glossary-file"), exc.message, where, exc.line)
     if settings.enabled("glossary-file"):
         result.problems.append(problem)
     return Glossary.empty()
@@ -457,14 +496,15 @@ def _glossary(config: Config, settings: Settings, result: Result) -> Glossary:
 
 def consistency(translations: list[tuple], settings: Settings) -> list[Problem]:
     """One source string translated differently, one translation for different sources."""
-    return [*_disagreements(translations, 1, 2, "inconsistent-translation", "translated as",
-                            settings),
-            *_disagreements(translations, 2, 1, "inconsistent-source", "the translation of",
-                            settings)]
+    return [
+        *_disagreements(translations, 1, 2, "inconsistent-translation", "translated as", settings),
+        *_disagreements(translations, 2, 1, "inconsistent-source", "the translation of", settings),
+    ]
 
 
-def _disagreements(translations: list[tuple], key: int, choice: int, name: str, relation: str,
-                   settings: Settings) -> list[Problem]:
+def _disagreements(
+    translations: list[tuple], key: int, choice: int, name: str, relation: str, settings: Settings
+) -> list[Problem]:
     """Items sharing (language, item[key]) but not item[choice]: every one that differs from the
     most common choice names where that choice is.
 
@@ -490,10 +530,19 @@ def _disagreements(translations: list[tuple], key: int, choice: int, name: str, 
         for _choice, others in ranked[1:]:
             for lang, msgid, msgstr, where, line, ignored in others:
                 if name not in ignored:
-                    problems.append(Problem(
-                        name, settings.severity_of(name),
-                        f"elsewhere {relation} {shorten(common, 60)!r} ({first[3]}:{first[4]}, "
-                        f"{len(places)} time(s))", where, line, lang, msgid, msgstr))
+                    problems.append(
+                        Problem(
+                            name,
+                            settings.severity_of(name),
+                            f"elsewhere {relation} {shorten(common, 60)!r} ({first[3]}:{first[4]}, "
+                            f"{len(places)} time(s))",
+                            where,
+                            line,
+                            lang,
+                            msgid,
+                            msgstr,
+                        )
+                    )
     return problems
 
 

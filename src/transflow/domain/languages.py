@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import re
 
-from .errors import TransflowError
+from transflow.errors import TransflowError
 
 _ONE = "nplurals=2; plural=(n != 1);"
 _FRENCH = "nplurals=2; plural=(n > 1);"
 _NONE = "nplurals=1; plural=0;"
-_SLAVIC = (
-    "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-    "(n%100<10 || n%100>=20) ? 1 : 2);"
-)
+_SLAVIC = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
 
 # Plural-Forms as GNU gettext's documentation and the Unicode CLDR give them.
 LANGUAGES: dict[str, tuple[str, str]] = {
-    "ar": ("Arabic", "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
-           "n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"),
+    "ar": (
+        "Arabic",
+        "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
+    ),
     "bg": ("Bulgarian", _ONE),
     "ca": ("Catalan", _ONE),
     "cs": ("Czech", "nplurals=3; plural=(n==1) ? 0 : (n>=2 && n<=4) ? 1 : 2;"),
@@ -36,20 +35,17 @@ LANGUAGES: dict[str, tuple[str, str]] = {
     "it": ("Italian", _ONE),
     "ja": ("Japanese", _NONE),
     "ko": ("Korean", _NONE),
-    "lt": ("Lithuanian", "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : "
-           "n%10>=2 && (n%100<10 || n%100>=20) ? 1 : 2);"),
+    "lt": ("Lithuanian", "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && (n%100<10 || n%100>=20) ? 1 : 2);"),
     "lv": ("Latvian", "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n != 0 ? 1 : 2);"),
     "nb": ("Norwegian Bokmål", _ONE),
     "nl": ("Dutch", _ONE),
-    "pl": ("Polish", "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && "
-           "(n%100<10 || n%100>=20) ? 1 : 2);"),
+    "pl": ("Polish", "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"),
     "pt": ("Portuguese", _ONE),
     "pt_BR": ("Portuguese (Brazil)", _FRENCH),
     "ro": ("Romanian", "nplurals=3; plural=(n==1 ? 0 : (n==0 || (n%100 > 0 && n%100 < 20)) ? 1 : 2);"),
     "ru": ("Russian", _SLAVIC),
     "sk": ("Slovak", "nplurals=3; plural=(n==1) ? 0 : (n>=2 && n<=4) ? 1 : 2;"),
-    "sl": ("Slovenian", "nplurals=4; plural=(n%100==1 ? 0 : n%100==2 ? 1 : "
-           "n%100==3 || n%100==4 ? 2 : 3);"),
+    "sl": ("Slovenian", "nplurals=4; plural=(n%100==1 ? 0 : n%100==2 ? 1 : n%100==3 || n%100==4 ? 2 : 3);"),
     "sr": ("Serbian", _SLAVIC),
     "sv": ("Swedish", _ONE),
     "tr": ("Turkish", _ONE),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .catalog import Counts
+from transflow.domain.catalog import Counts
 
 _NUMBER = re.compile(r"^[-+]?[\d.,]*%?$")
 

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import TransflowError
+from transflow.errors import TransflowError
 
 
 def read_text(path: Path) -> str:

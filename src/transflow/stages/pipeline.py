@@ -19,19 +19,19 @@ from typing import TYPE_CHECKING
 
 import polib
 
-from . import catalog as catalogs
-from . import glossary as glossaries
-from .build import BuildResult, build_article
-from .catalog import Counts, MergeStats
-from .config import Config
-from .errors import TransflowError
-from .fileio import atomic_write_text
-from .pofile import format_po, read_po, write_po
-from .sources import Source, check_unique, discover, load
+from transflow.domain import catalog as catalogs
+from transflow.domain import glossary as glossaries
+from transflow.domain.catalog import Counts, MergeStats
+from transflow.errors import TransflowError
+from transflow.formats.fileio import atomic_write_text
+from transflow.formats.pofile import format_po, read_po, write_po
+from transflow.stages.build import BuildResult, build_article
+from transflow.stages.settings import Config, merge_options
+from transflow.stages.sources import Source, check_unique, discover, load
 
 if TYPE_CHECKING:
-    from .engines import EngineSettings
-    from .translate import Progress, TranslateReport
+    from transflow.stages.engines import EngineSettings
+    from transflow.stages.translate import Progress, TranslateReport
 
 STATE_VERSION = 1
 
@@ -63,10 +63,8 @@ def extract(config: Config, source: Source) -> TemplateResult:
     """
     path = config.template_path(source.slug)
     glossary = glossaries.for_project(config.glossary_file, config.languages)
-    digest = catalogs.source_digest(source.article.text, source.article.path,
-                                    config.front_matter_keys, glossary)
-    template = catalogs.build_template(source.article, config.project, _creation_date(), glossary,
-                                       digest)
+    digest = catalogs.source_digest(source.article.text, source.article.path, config.front_matter_keys, glossary)
+    template = catalogs.build_template(source.article, config.project, _creation_date(), glossary, digest)
     old_text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     old_date = _CREATION_DATE.search(old_text)
     if old_date:
@@ -90,8 +88,9 @@ def _creation_date() -> str:
     return catalogs.timestamp()
 
 
-def update(config: Config, slug: str, template: polib.POFile, lang: str,
-           options: catalogs.MergeOptions | None = None) -> UpdateResult:
+def update(
+    config: Config, slug: str, template: polib.POFile, lang: str, options: catalogs.MergeOptions | None = None
+) -> UpdateResult:
     """Create the catalog from the template, or merge the template into the existing one.
 
     ``options`` default to the ``merge:`` settings of transflow.yml.
@@ -103,8 +102,7 @@ def update(config: Config, slug: str, template: polib.POFile, lang: str,
         stats = MergeStats(added=len(catalog))
         return UpdateResult(slug, lang, path, True, True, stats, catalog)
     old = read_po(path)
-    merged, stats = catalogs.merge(template, old,
-                                   options or catalogs.MergeOptions.from_config(config))
+    merged, stats = catalogs.merge(template, old, options or merge_options(config))
     written = write_po(path, merged)
     return UpdateResult(slug, lang, path, False, written, stats, merged)
 
@@ -171,7 +169,7 @@ def run(
     incomplete: set[str] = set()
     retry = [key for key, remembered in fresh.items() if remembered.get("mt_incomplete")]
     if machine is not None and (pending or retry):
-        from .translate import translate  # the engines and the TM load only when needed
+        from transflow.stages.translate import translate  # the engines and the TM load only when needed
 
         slugs = [source.slug for source in pending] + [fresh[key]["slug"] for key in retry]
         report.translation = translate(config, machine, slugs, progress=machine_progress)
@@ -191,9 +189,11 @@ def run(
         report.processed += 1
     for key in sorted(fresh):
         for lang, entry in fresh[key]["languages"].items():
-            report.rows.append(ArticleReport(
-                fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"],
-                entry.get("reason", "")))
+            report.rows.append(
+                ArticleReport(
+                    fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"], entry.get("reason", "")
+                )
+            )
     _save_state(config, {"version": STATE_VERSION, "config": fingerprint, "articles": fresh})
     return report
 
@@ -205,8 +205,7 @@ def _check_slugs(config: Config, pending: list[Source], unchanged: dict[str, str
     for source in pending:
         other = owners.get(source.slug)
         if other is not None and other != config.relative(source.path):
-            raise TransflowError(f"slug {source.slug!r} is already used by {other}",
-                                 config.relative(source.path))
+            raise TransflowError(f"slug {source.slug!r} is already used by {other}", config.relative(source.path))
 
 
 def _prepare(config: Config, source: Source) -> None:
@@ -223,7 +222,9 @@ def _build_all(config: Config, source: Source, report: RunReport) -> dict:
         built = build_article(config, source, lang, read_po(path), path)
         report.messages.extend(built.refused)
         entry["languages"][lang] = {
-            "counts": list(built.counts.as_tuple()), "status": built.status, "reason": built.reason
+            "counts": list(built.counts.as_tuple()),
+            "status": built.status,
+            "reason": built.reason,
         }
         watched += [path, built.output]
     entry["files"] = {config.relative(path): _signature(path) for path in watched}
@@ -231,10 +232,9 @@ def _build_all(config: Config, source: Source, report: RunReport) -> dict:
 
 
 def _unchanged(config: Config, remembered: dict) -> bool:
-    return all(
-        _signature(config.root / name) == signature
-        for name, signature in remembered["files"].items()
-    ) and set(remembered["languages"]) == set(config.languages)
+    return all(_signature(config.root / name) == signature for name, signature in remembered["files"].items()) and set(
+        remembered["languages"]
+    ) == set(config.languages)
 
 
 def _signature(path: Path) -> list[int] | None:
@@ -247,12 +247,19 @@ def _signature(path: Path) -> list[int] | None:
 
 def _config_fingerprint(config: Config) -> str:
     """Settings that change what the stages produce; a change re-processes every article."""
-    from . import __version__
+    from transflow import __version__
 
-    relevant = [__version__, config.project, config.languages, config.front_matter_keys,
-                config.threshold, sorted(config.thresholds.items()),
-                str(config.translations_dir), str(config.build_dir),
-                _signature(config.glossary_file)]
+    relevant = [
+        __version__,
+        config.project,
+        config.languages,
+        config.front_matter_keys,
+        config.threshold,
+        sorted(config.thresholds.items()),
+        str(config.translations_dir),
+        str(config.build_dir),
+        _signature(config.glossary_file),
+    ]
     return hashlib.sha256(json.dumps(relevant, default=str).encode()).hexdigest()[:16]
 
 

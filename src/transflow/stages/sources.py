@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
-from .errors import TransflowError
-from .fileio import read_text
-from .markdown import Article, parse_article
+from transflow.errors import TransflowError
+from transflow.formats.fileio import read_text
+from transflow.formats.markdown import Article, parse_article
+from transflow.stages.settings import Config
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -27,8 +27,7 @@ def discover(config: Config) -> list[Path]:
     """Every Markdown file in the source folder, in a stable order."""
     folder = config.source_dir
     if not folder.is_dir():
-        raise TransflowError("source folder not found (set paths.source in transflow.yml)",
-                             config.relative(folder))
+        raise TransflowError("source folder not found (set paths.source in transflow.yml)", config.relative(folder))
     return sorted(folder.glob("*.md"))
 
 
@@ -40,9 +39,7 @@ def load(config: Config, path: Path, text: str | None = None) -> Source:
     slug = article.front_matter.get("slug", path.stem)
     if not isinstance(slug, str) or not _SLUG.match(slug):
         line = _key_line(article, "slug")
-        raise TransflowError(
-            f"slug {slug!r} must be lowercase letters, digits, '-', '_' or '.'", relative, line
-        )
+        raise TransflowError(f"slug {slug!r} must be lowercase letters, digits, '-', '_' or '.'", relative, line)
     return Source(slug, path, article)
 
 
@@ -61,7 +58,8 @@ def check_unique(sources: list[Source], config: Config) -> None:
         if other is not None:
             raise TransflowError(
                 f"slug {source.slug!r} is already used by {config.relative(other.path)}",
-                config.relative(source.path), _key_line(source.article, "slug"),
+                config.relative(source.path),
+                _key_line(source.article, "slug"),
             )
         seen[source.slug] = source
 

@@ -12,10 +12,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 import click
 
-from .catalog import Counts
-from .checks import ERROR
-from .qa import CatalogStats, Problem, Result
-from .reports import table
+from transflow.domain.catalog import Counts
+from transflow.domain.checks import ERROR
+from transflow.faces.reports import table
+from transflow.stages.qa import CatalogStats, Problem, Result
 
 CHECK_SCHEMA = "transflow-check/1"
 STATS_SCHEMA = "transflow-stats/1"
@@ -33,14 +33,14 @@ def _clip(text: str, limit: int = 200) -> str:
 
 def text(result: Result, source_language: str, colour: bool = False) -> str:
     """`file:line: severity: check: message`, the entry's source and translation, then a summary."""
+
     def style(value: str, **kwargs) -> str:
         return click.style(value, **kwargs) if colour else value
 
     lines = []
     for problem in result.problems:
         severity = style(problem.severity, fg=_COLOURS[problem.severity], bold=True)
-        lines.append(f"{_location(problem)}: {severity}: {style(problem.check, bold=True)}: "
-                     f"{problem.message}")
+        lines.append(f"{_location(problem)}: {severity}: {style(problem.check, bold=True)}: {problem.message}")
         if problem.msgid is not None:
             lines.append(f"    {source_language}: {_clip(problem.msgid)}")
         if problem.msgstr:
@@ -56,18 +56,28 @@ def summary(result: Result, colour: bool = False) -> str:
     if colour:
         verdict = click.style(verdict, fg="green" if result.passed else "red", bold=True)
     sources = f", {result.sources} source article(s)" if result.sources else ""
-    return (f"{verdict}: {result.errors} error(s), {result.warnings} warning(s) in "
-            f"{len(result.stats)} catalog(s), {result.entries} entries{sources}"
-            + (f"\n  by check: {detail}" if detail else ""))
+    return (
+        f"{verdict}: {result.errors} error(s), {result.warnings} warning(s) in "
+        f"{len(result.stats)} catalog(s), {result.entries} entries{sources}"
+        + (f"\n  by check: {detail}" if detail else "")
+    )
 
 
 def _counts_json(counts: Counts) -> dict:
     return {
-        "strings": {"total": counts.total, "translated": counts.translated,
-                    "fuzzy": counts.fuzzy, "untranslated": counts.untranslated,
-                    "obsolete": counts.obsolete},
-        "words": {"total": counts.total_words, "translated": counts.translated_words,
-                  "fuzzy": counts.fuzzy_words, "untranslated": counts.untranslated_words},
+        "strings": {
+            "total": counts.total,
+            "translated": counts.translated,
+            "fuzzy": counts.fuzzy,
+            "untranslated": counts.untranslated,
+            "obsolete": counts.obsolete,
+        },
+        "words": {
+            "total": counts.total_words,
+            "translated": counts.translated_words,
+            "fuzzy": counts.fuzzy_words,
+            "untranslated": counts.untranslated_words,
+        },
         "percent_strings": round(counts.percent, 2),
         "percent_words": round(_word_percent(counts), 2),
     }
@@ -89,13 +99,24 @@ def as_json(result: Result) -> str:
         "schema": CHECK_SCHEMA,
         "passed": result.passed,
         "summary": {
-            "errors": result.errors, "warnings": result.warnings,
-            "catalogs": len(result.stats), "entries": result.entries, "sources": result.sources,
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "catalogs": len(result.stats),
+            "entries": result.entries,
+            "sources": result.sources,
             "by_check": dict(sorted(Counter(p.check for p in result.problems).items())),
         },
         "problems": [
-            {"path": p.path, "line": p.line, "severity": p.severity, "check": p.check,
-             "message": p.message, "lang": p.lang, "msgid": p.msgid, "msgstr": p.msgstr}
+            {
+                "path": p.path,
+                "line": p.line,
+                "severity": p.severity,
+                "check": p.check,
+                "message": p.message,
+                "lang": p.lang,
+                "msgid": p.msgid,
+                "msgstr": p.msgstr,
+            }
             for p in result.problems
         ],
         "catalogs": [_stats_json(row) for row in result.stats],
@@ -116,21 +137,29 @@ def junit(result: Result) -> str:
             name = quoteattr(f"{_location(p)} {p.check}")
             body = escape(f"{p.message}\nsource: {p.msgid or ''}\ntranslation: {p.msgstr or ''}")
             if p.severity == ERROR:
-                cases.append(f'    <testcase classname="transflow.{p.check}" name={name}>'
-                             f'<failure type="{p.check}" message={quoteattr(p.message)}>'
-                             f"{body}</failure></testcase>")
+                cases.append(
+                    f'    <testcase classname="transflow.{p.check}" name={name}>'
+                    f'<failure type="{p.check}" message={quoteattr(p.message)}>'
+                    f"{body}</failure></testcase>"
+                )
             else:
-                cases.append(f'    <testcase classname="transflow.{p.check}" name={name}>'
-                             f"<system-out>warning: {body}</system-out></testcase>")
+                cases.append(
+                    f'    <testcase classname="transflow.{p.check}" name={name}>'
+                    f"<system-out>warning: {body}</system-out></testcase>"
+                )
         if not problems:
             cases.append(f'    <testcase classname="transflow.check" name={quoteattr(path)}/>')
-        suites.append(f"  <testsuite name={quoteattr(path)} tests=\"{len(cases)}\" "
-                      f"failures=\"{failures}\" errors=\"0\">\n" + "\n".join(cases)
-                      + "\n  </testsuite>")
+        suites.append(
+            f'  <testsuite name={quoteattr(path)} tests="{len(cases)}" '
+            f'failures="{failures}" errors="0">\n' + "\n".join(cases) + "\n  </testsuite>"
+        )
     total = sum(max(len(problems), 1) for problems in by_file.values())
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<testsuites name="transflow check" tests="{total}" failures="{result.errors}">\n'
-            + "\n".join(suites) + "\n</testsuites>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="transflow check" tests="{total}" failures="{result.errors}">\n'
+        + "\n".join(suites)
+        + "\n</testsuites>"
+    )
 
 
 def _escape_data(value: str) -> str:
@@ -148,10 +177,8 @@ def github(result: Result) -> str:
         where = f"file={_escape_property(p.path)}"
         if p.line:
             where += f",line={p.line}"
-        detail = p.message + (f"\n{p.msgid}" if p.msgid else "") + (
-            f"\n{p.lang}: {p.msgstr}" if p.msgstr else "")
-        lines.append(f"::{p.severity} {where},title={_escape_property('transflow ' + p.check)}"
-                     f"::{_escape_data(detail)}")
+        detail = p.message + (f"\n{p.msgid}" if p.msgid else "") + (f"\n{p.lang}: {p.msgstr}" if p.msgstr else "")
+        lines.append(f"::{p.severity} {where},title={_escape_property('transflow ' + p.check)}::{_escape_data(detail)}")
     lines.append(summary(result))
     return "\n".join(lines)
 
@@ -161,8 +188,19 @@ CHECK_FORMATS = {"json": as_json, "junit": junit, "github": github}
 
 def stats_table(rows: list[CatalogStats]) -> str:
     """Article x language, strings and words translated/fuzzy/untranslated, totals per language."""
-    headers = ["article", "lang", "strings", "transl.", "fuzzy", "untransl.", "words", "transl.",
-               "fuzzy", "untransl.", "done"]
+    headers = [
+        "article",
+        "lang",
+        "strings",
+        "transl.",
+        "fuzzy",
+        "untransl.",
+        "words",
+        "transl.",
+        "fuzzy",
+        "untransl.",
+        "done",
+    ]
     body = []
     per_language: dict[str, Counts] = {}
     for row in rows:
@@ -179,9 +217,19 @@ def stats_table(rows: list[CatalogStats]) -> str:
 
 
 def _stats_cells(slug: str, lang: str, c: Counts) -> list[str]:
-    return [slug, lang, str(c.total), str(c.translated), str(c.fuzzy), str(c.untranslated),
-            str(c.total_words), str(c.translated_words), str(c.fuzzy_words),
-            str(c.untranslated_words), f"{c.percent:.0f}%"]
+    return [
+        slug,
+        lang,
+        str(c.total),
+        str(c.translated),
+        str(c.fuzzy),
+        str(c.untranslated),
+        str(c.total_words),
+        str(c.translated_words),
+        str(c.fuzzy_words),
+        str(c.untranslated_words),
+        f"{c.percent:.0f}%",
+    ]
 
 
 def stats_json(rows: list[CatalogStats]) -> str:

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import yaml
 
-from . import languages
-from .errors import TransflowError
-from .fileio import read_text
+from transflow.domain import languages
+from transflow.domain.catalog import FUZZY_THRESHOLD, MergeOptions
+from transflow.errors import TransflowError
+from transflow.formats.fileio import read_text
 
 CONFIG_NAME = "transflow.yml"
 DEFAULT_THRESHOLD = 80.0
 
 # Known keys per section; anything else is a typo we report rather than ignore.
 _SCHEMA: dict[str, set[str]] = {
-    "": {"project", "source_language", "languages", "paths", "extract", "build", *
-         ("merge", "tm", "mt", "checks")},
+    "": {"project", "source_language", "languages", "paths", "extract", "build", *("merge", "tm", "mt", "checks")},
     "paths": {"source", "translations", "build", "glossary", "state"},
     "extract": {"front_matter_keys"},
     "build": {"threshold", "thresholds"},
@@ -39,8 +39,7 @@ class Section:
 
     def error(self, key: str, message: str) -> TransflowError:
         """An error about one setting, pointing at its line in transflow.yml."""
-        return TransflowError(f"{self.name}.{key}: {message}", self.file or CONFIG_NAME,
-                              self.lines.get(key))
+        return TransflowError(f"{self.name}.{key}: {message}", self.file or CONFIG_NAME, self.lines.get(key))
 
     def check_keys(self, allowed: set[str]) -> None:
         for key in self.values:
@@ -159,8 +158,13 @@ def _from_yaml(root: Path, path: Path) -> Config:
         values["languages"] = reader.language_list(top["languages"])
     if "paths" in top:
         paths = reader.mapping(top["paths"], "paths")
-        names = {"source": "source_dir", "translations": "translations_dir",
-                 "build": "build_dir", "glossary": "glossary_file", "state": "state_dir"}
+        names = {
+            "source": "source_dir",
+            "translations": "translations_dir",
+            "build": "build_dir",
+            "glossary": "glossary_file",
+            "state": "state_dir",
+        }
         for key, attribute in names.items():
             if key in paths:
                 values[attribute] = Path(reader.string(paths[key], f"paths.{key}"))
@@ -177,20 +181,21 @@ def _from_yaml(root: Path, path: Path) -> Config:
         if "thresholds" in build:
             per_language = reader.mapping(build["thresholds"], None)
             values["thresholds"] = {
-                languages.check(code, str(path), per_language[code].start_mark.line + 1):
-                reader.percent(value, f"build.thresholds.{code}")
+                languages.check(code, str(path), per_language[code].start_mark.line + 1): reader.percent(
+                    value, f"build.thresholds.{code}"
+                )
                 for code, value in per_language.items()
             }
     values["sections"] = {
-        name: reader.section(top[name], name) for name in ("merge", "tm", "mt", "checks")
-        if name in top
+        name: reader.section(top[name], name) for name in ("merge", "tm", "mt", "checks") if name in top
     }
     config = Config(**values)
     if config.source_language in config.languages:
         line = top["languages"].start_mark.line + 1
         raise TransflowError(
             f"the source language {config.source_language!r} cannot also be a target language",
-            path, line,
+            path,
+            line,
         )
     return config
 
@@ -243,8 +248,7 @@ class _Reader:
         return [self.string(item, name) for item in node.value]
 
     def language(self, node: yaml.Node) -> str:
-        return languages.check(self.scalar(node, "language"), str(self.path),
-                               node.start_mark.line + 1)
+        return languages.check(self.scalar(node, "language"), str(self.path), node.start_mark.line + 1)
 
     def language_list(self, node: yaml.Node) -> tuple[str, ...]:
         if not isinstance(node, yaml.SequenceNode) or not node.value:
@@ -262,3 +266,24 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
             raise self.fail(node, f"'{name}' must be a percentage from 0 to 100")
         return float(value)
+
+
+def merge_options(config: Config, fuzzy: bool | None = None, purge_obsolete: bool | None = None) -> MergeOptions:
+    """The ``merge:`` section, with the command line's overrides."""
+    section = config.section("merge")
+    section.check_keys({"fuzzy", "fuzzy_threshold", "purge_obsolete"})
+    values: dict[str, object] = {}
+    for key in ("fuzzy", "purge_obsolete"):
+        value = section.get(key, getattr(MergeOptions, key))
+        if not isinstance(value, bool):
+            raise section.error(key, "must be true or false")
+        values[key] = value
+    threshold = section.get("fuzzy_threshold", FUZZY_THRESHOLD)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (0 < threshold <= 100):
+        raise section.error("fuzzy_threshold", "must be a similarity from 1 to 100 (GNU msgmerge uses 60)")
+    values["fuzzy_threshold"] = float(threshold)
+    if fuzzy is not None:
+        values["fuzzy"] = fuzzy
+    if purge_obsolete is not None:
+        values["purge_obsolete"] = purge_obsolete
+    return MergeOptions(**values)  # type: ignore[arg-type]

@@ -23,10 +23,10 @@ import polib
 from markdown_it import MarkdownIt
 from rapidfuzz import fuzz, process
 
-from . import languages
-from .glossary import Glossary, Violation
-from .markdown import BLOCK_START
-from .protect import PLACEHOLDER_FOUND
+from transflow.domain import languages
+from transflow.domain.glossary import Glossary, Violation
+from transflow.domain.protect import PLACEHOLDER_FOUND
+from transflow.formats.markdown import BLOCK_START
 
 ERROR = "error"
 WARNING = "warning"
@@ -47,12 +47,12 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def _register(name: str, group: str, severity: str, scope: str = "entry",
-              approved_only: bool = True) -> Callable:
+def _register(name: str, group: str, severity: str, scope: str = "entry", approved_only: bool = True) -> Callable:
     def decorate(function: Callable) -> Callable:
         description = (function.__doc__ or "").strip().split("\n")[0]
         CHECKS[name] = Check(name, group, severity, scope, description, function, approved_only)
         return function
+
     return decorate
 
 
@@ -83,8 +83,7 @@ class EntryContext:
         return {form for term in self.glossary.terms for form in (term.source, *term.variants)}
 
     def glossary_violations(self, entry: polib.POEntry) -> list[Violation]:
-        return self.once("glossary", entry, lambda: self.glossary.verify(
-            entry.msgid, entry.msgstr, self.lang))
+        return self.once("glossary", entry, lambda: self.glossary.verify(entry.msgid, entry.msgstr, self.lang))
 
 
 # --- Provenance: how an entry came to be fuzzy ----------------------------------------------------
@@ -152,6 +151,7 @@ def _glossary_check(kind: str, severity: str, doc: str) -> None:
         for violation in context.glossary_violations(entry):
             if violation.kind == kind:
                 yield violation.message
+
     run.__doc__ = doc
     _register(f"glossary-{kind}", "glossary", severity)(run)
 
@@ -184,7 +184,8 @@ def _inline_parser() -> MarkdownIt:
 # One group per kind of token, so that `findall` gives comparable tokens without Python code per
 # match: emphasis delimiters by whether they can open, close, both or neither (CommonMark's
 # flanking rules, in short), link targets without their spacing.
-_QUICK_MARKUP = re.compile(r"""
+_QUICK_MARKUP = re.compile(
+    r"""
     (?=[\\`\]<*_!\[])                                    # (fails fast on ordinary characters)
     (?:\\(?P<escaped>[!-/:-@\[-`{-~])
   | (?P<code>`+)(?P<text>.*?[^`])(?P=code)(?!`)           # code span
@@ -196,7 +197,9 @@ _QUICK_MARKUP = re.compile(r"""
   | (?P<closes>\*+|_+)(?!\S)
   | (?P<both>\*+|_+)
   | (?P<other>\\\n|!?\[)                                  # hard break, link or image opener
-    )""", re.VERBOSE)
+    )""",
+    re.VERBOSE,
+)
 
 
 def _quick_markup(text: str) -> list[tuple[str, ...]]:
@@ -233,10 +236,12 @@ def inline_markup(text: str) -> tuple[Counter, Counter]:
 
 def _markup_of(entry: polib.POEntry, context: EntryContext) -> tuple[tuple, tuple] | None:
     """Both strings' markup when it may differ, None when the quick look finds it the same."""
+
     def compute():
         if _source_quick_markup(entry.msgid) == _quick_markup(entry.msgstr):
             return None
         return inline_markup(entry.msgid), inline_markup(entry.msgstr)
+
     return context.once("markup", entry, compute)
 
 
@@ -273,8 +278,7 @@ def markdown_block(entry: polib.POEntry, context: EntryContext) -> Iterator[str]
     """The translation would start another block (`#`, `>`, `- `, `1.`) or break a one-line block."""
     for line in entry.msgstr.split("\n"):
         match = BLOCK_START.match(line.lstrip(" "))
-        if match and not any(source.lstrip(" ").startswith(match.group())
-                             for source in entry.msgid.split("\n")):
+        if match and not any(source.lstrip(" ").startswith(match.group()) for source in entry.msgid.split("\n")):
             yield f"a line starting with {match.group().strip()!r} would change the block"
             break
     kind = entry.comment or ""
@@ -368,19 +372,20 @@ def symbols(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
         source, translation = entry.msgid.count(mark), entry.msgstr.count(mark)
         if not matches and source == translation:
             continue
-        added = sum(context.glossary.expected(match.term, context.lang).count(mark) - match.text.count(mark)
-                    for match in matches)
+        added = sum(
+            context.glossary.expected(match.term, context.lang).count(mark) - match.text.count(mark)
+            for match in matches
+        )
         if translation != source + added:
             by_glossary = f" (the glossary adds {added})" if added else ""
-            yield (f"{mark} appears {source} time(s) in the source{by_glossary}, "
-                   f"{translation} in the translation")
+            yield (f"{mark} appears {source} time(s) in the source{by_glossary}, {translation} in the translation")
 
 
 # --- Form -----------------------------------------------------------------------------------------
 
 
 def _edges(text: str) -> tuple[str, str]:
-    return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
 
 
 @_register("whitespace", "form", WARNING)
@@ -399,8 +404,19 @@ def whitespace(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
 
 
 _DECORATION = "*_\"'’”»)]⁰¹²³⁴⁵⁶⁷⁸⁹"
-_END_MARKS = {".": ".", "…": "…", "?": "?", "!": "!", ":": ":", ";": ";", ",": ",", "。": ".",
-              "？": "?", "！": "!", "：": ":"}
+_END_MARKS = {
+    ".": ".",
+    "…": "…",
+    "?": "?",
+    "!": "!",
+    ":": ":",
+    ";": ";",
+    ",": ",",
+    "。": ".",
+    "？": "?",
+    "！": "!",
+    "：": ":",
+}
 _START_MARKS = "-–—(:;.,…"
 
 
@@ -428,9 +444,13 @@ def punctuation(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """Ending punctuation (and a leading dash or bracket) as in the source."""
     source, translation = _end_mark(entry.msgid), _end_mark(entry.msgstr)
     if source != translation:
-        yield (f"ends with {translation!r} where the source ends with {source!r}" if source
-               and translation else f"ends without {source!r}" if source
-               else f"ends with {translation!r}, the source does not")
+        yield (
+            f"ends with {translation!r} where the source ends with {source!r}"
+            if source and translation
+            else f"ends without {source!r}"
+            if source
+            else f"ends with {translation!r}, the source does not"
+        )
     first, new_first = entry.msgid.lstrip()[:1], entry.msgstr.lstrip()[:1]
     if (first in _START_MARKS or new_first in _START_MARKS) and first != new_first:
         yield f"starts with {new_first!r} where the source starts with {first!r}"
@@ -448,8 +468,7 @@ def start_capital(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
 
 
 # Doubled words that are grammatical: "vous vous", "die die", "had had".
-_ALLOWED_DOUBLES = {"fr": {"vous", "nous"}, "de": {"die", "der", "das"}, "en": {"had", "that"},
-                    "nl": {"dat", "die"}}
+_ALLOWED_DOUBLES = {"fr": {"vous", "nous"}, "de": {"die", "der", "das"}, "en": {"had", "that"}, "nl": {"dat", "die"}}
 _CLOSING = ")]}\"'”’»*_.,;:!?…"
 
 
@@ -479,8 +498,7 @@ def doubled_words_check(entry: polib.POEntry, context: EntryContext) -> Iterator
 _NO_SPACE_BEFORE = {"fr": ",.)", "": ",.;:!?)"}
 _SPACE_BEFORE = {lang: re.compile(rf"[ \t]+[{marks}]") for lang, marks in _NO_SPACE_BEFORE.items()}
 # The same, found from the (rarer) punctuation side: a quick test before collecting the snippets.
-_SPACE_BEFORE_HINT = {lang: re.compile(rf"[{marks}](?<=[ \t][{marks}])")
-                      for lang, marks in _NO_SPACE_BEFORE.items()}
+_SPACE_BEFORE_HINT = {lang: re.compile(rf"[{marks}](?<=[ \t][{marks}])") for lang, marks in _NO_SPACE_BEFORE.items()}
 _NO_SPACE_AFTER = re.compile(r"[,;](?<=[^\W\d_][,;])(?=[^\W\d_])")
 _DOUBLED_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
 
@@ -492,10 +510,11 @@ def spacing_problems(text: str, lang: str) -> dict[str, list[str]]:
     return {
         "doubled space": _DOUBLED_SPACE.findall(text) if "  " in text else [],
         "space before punctuation": _SPACE_BEFORE[language].findall(text.lstrip())
-        if _SPACE_BEFORE_HINT[language].search(text) else [],
-        "no space after , or ;": _NO_SPACE_AFTER.findall(
-            _URL.sub(" ", text) if "@" in text or "://" in text else text)
-        if "," in text or ";" in text else [],
+        if _SPACE_BEFORE_HINT[language].search(text)
+        else [],
+        "no space after , or ;": _NO_SPACE_AFTER.findall(_URL.sub(" ", text) if "@" in text or "://" in text else text)
+        if "," in text or ";" in text
+        else [],
     }
 
 
@@ -595,11 +614,19 @@ def merge_conflict(entry: polib.POEntry, context: EntryContext) -> Iterator[str]
 
 # --- Catalog files --------------------------------------------------------------------------------
 
-_REQUIRED_HEADERS = ("Project-Id-Version", "Language", "MIME-Version", "Content-Type",
-                     "Content-Transfer-Encoding", "Plural-Forms")
-_HEADER_DEFAULTS = {"PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
-                    "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
-                    "Language-Team": "LANGUAGE <LL@li.org>"}
+_REQUIRED_HEADERS = (
+    "Project-Id-Version",
+    "Language",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Plural-Forms",
+)
+_HEADER_DEFAULTS = {
+    "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+    "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+    "Language-Team": "LANGUAGE <LL@li.org>",
+}
 _PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+);?\s*$")
 
 
@@ -624,8 +651,7 @@ def header(catalog: polib.POFile, context: CatalogContext) -> Iterator[tuple[int
 
 
 @_register("header-defaults", "catalog", WARNING, scope="catalog")
-def header_defaults(catalog: polib.POFile, context: CatalogContext
-                    ) -> Iterator[tuple[int | None, str]]:
+def header_defaults(catalog: polib.POFile, context: CatalogContext) -> Iterator[tuple[int | None, str]]:
     """Header fields still at their template defaults (msgfmt -c warns)."""
     for name, default in _HEADER_DEFAULTS.items():
         if catalog.metadata.get(name, "").strip() == default:
@@ -641,8 +667,7 @@ def language(catalog: polib.POFile, context: CatalogContext) -> Iterator[tuple[i
 
 
 @_register("plural-forms", "catalog", ERROR, scope="catalog")
-def plural_forms(catalog: polib.POFile, context: CatalogContext
-                 ) -> Iterator[tuple[int | None, str]]:
+def plural_forms(catalog: polib.POFile, context: CatalogContext) -> Iterator[tuple[int | None, str]]:
     """Plural-Forms is well-formed, right for the language, and matches every plural entry."""
     value = catalog.metadata.get("Plural-Forms", "").strip()
     if not value:
@@ -661,29 +686,57 @@ def plural_forms(catalog: polib.POFile, context: CatalogContext
 
 
 @_register("obsolete-entries", "completeness", WARNING, scope="catalog")
-def obsolete_entries(catalog: polib.POFile, context: CatalogContext
-                     ) -> Iterator[tuple[int | None, str]]:
+def obsolete_entries(catalog: polib.POFile, context: CatalogContext) -> Iterator[tuple[int | None, str]]:
     """Obsolete (#~) entries piling up beyond checks.max_obsolete."""
     obsolete = [entry for entry in catalog if entry.obsolete]
     if len(obsolete) > context.max_obsolete:
-        yield obsolete[0].linenum, (f"{len(obsolete)} obsolete entries (more than "
-                                    f"{context.max_obsolete}); remove those no longer useful")
+        yield (
+            obsolete[0].linenum,
+            (f"{len(obsolete)} obsolete entries (more than {context.max_obsolete}); remove those no longer useful"),
+        )
 
 
-_declare("unreadable", "catalog", ERROR, "catalog",
-         "A catalog, template or article cannot be read (not UTF-8, syntax error, duplicates).")
-_declare("catalog-outdated", "completeness", ERROR, "catalog",
-         "The catalog's strings differ from its template, or it is missing (run `transflow update`).")
-_declare("template-outdated", "completeness", ERROR, "article",
-         "The template differs from what the source article gives now (run `transflow extract`).")
-_declare("threshold", "completeness", ERROR, "catalog",
-         "Less of the catalog is translated (in strings or in words) than its threshold.")
-_declare("inconsistent-translation", "consistency", WARNING, "project",
-         "One source string has different approved translations across articles.")
-_declare("inconsistent-source", "consistency", WARNING, "project",
-         "One translation is used for different source strings.")
-_declare("glossary-file", "glossary", ERROR, "project",
-         "The glossary cannot be read (a missing glossary is a warning).")
+_declare(
+    "unreadable",
+    "catalog",
+    ERROR,
+    "catalog",
+    "A catalog, template or article cannot be read (not UTF-8, syntax error, duplicates).",
+)
+_declare(
+    "catalog-outdated",
+    "completeness",
+    ERROR,
+    "catalog",
+    "The catalog's strings differ from its template, or it is missing (run `transflow update`).",
+)
+_declare(
+    "template-outdated",
+    "completeness",
+    ERROR,
+    "article",
+    "The template differs from what the source article gives now (run `transflow extract`).",
+)
+_declare(
+    "threshold",
+    "completeness",
+    ERROR,
+    "catalog",
+    "Less of the catalog is translated (in strings or in words) than its threshold.",
+)
+_declare(
+    "inconsistent-translation",
+    "consistency",
+    WARNING,
+    "project",
+    "One source string has different approved translations across articles.",
+)
+_declare(
+    "inconsistent-source", "consistency", WARNING, "project", "One translation is used for different source strings."
+)
+_declare(
+    "glossary-file", "glossary", ERROR, "project", "The glossary cannot be read (a missing glossary is a warning)."
+)
 
 
 # --- Source articles (--source) -------------------------------------------------------------------
@@ -699,11 +752,15 @@ class SourceContext:
 
     def __post_init__(self) -> None:
         kept = [term for term in self.glossary.terms if not term.translate]
-        self.forms = sorted({form for term in kept for form in (term.source, *term.variants)},
-                            key=len, reverse=True)
-        self.words = sorted({form for term in self.glossary.terms
-                             for form in (term.source, *term.variants)
-                             if " " not in form and len(form) >= 5})
+        self.forms = sorted({form for term in kept for form in (term.source, *term.variants)}, key=len, reverse=True)
+        self.words = sorted(
+            {
+                form
+                for term in self.glossary.terms
+                for form in (term.source, *term.variants)
+                if " " not in form and len(form) >= 5
+            }
+        )
         self._pattern = re.compile("|".join(map(re.escape, self.forms))) if self.forms else None
 
     def term_runs(self, text: str) -> Iterator[tuple[str, list[re.Match], bool, bool]]:
@@ -754,13 +811,11 @@ def source_near_miss(text: str, context: SourceContext) -> Iterator[tuple[str, s
         lower = word.lower()
         if len(word) < 5 or lower in exact:
             continue
-        match = process.extractOne(word, context.words, scorer=fuzz.ratio, score_cutoff=80,
-                                   processor=str.lower)
+        match = process.extractOne(word, context.words, scorer=fuzz.ratio, score_cutoff=80, processor=str.lower)
         if match is None:
             continue
         term = match[0].lower()
-        if abs(len(term) - len(lower)) <= 2 and not (
-                lower.startswith(term) or term.startswith(lower)):
+        if abs(len(term) - len(lower)) <= 2 and not (lower.startswith(term) or term.startswith(lower)):
             yield word, f"{word!r} looks like a misspelling of the glossary term {match[0]!r}"
 
 

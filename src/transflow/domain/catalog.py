@@ -13,10 +13,10 @@ from datetime import datetime, timezone
 
 import polib
 
-from . import __version__, languages
-from .config import Config
-from .glossary import Glossary
-from .markdown import Article
+from transflow import __version__
+from transflow.domain import languages
+from transflow.domain.glossary import Glossary
+from transflow.formats.markdown import Article
 
 GENERATOR = f"transflow {__version__}"
 CREATION_DATE = "POT-Creation-Date"
@@ -30,8 +30,7 @@ def timestamp(moment: datetime | None = None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M%z")
 
 
-def source_digest(text: str, path: str, front_matter_keys: tuple[str, ...],
-                  glossary: Glossary | None) -> str:
+def source_digest(text: str, path: str, front_matter_keys: tuple[str, ...], glossary: Glossary | None) -> str:
     """Everything a template is extracted from, hashed: the same digest gives the same template.
 
     `check` compares it with the template's header, so that knowing a template is up to date does
@@ -41,8 +40,9 @@ def source_digest(text: str, path: str, front_matter_keys: tuple[str, ...],
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def build_template(article: Article, project: str, creation_date: str,
-                   glossary: Glossary | None = None, digest: str = "") -> polib.POFile:
+def build_template(
+    article: Article, project: str, creation_date: str, glossary: Glossary | None = None, digest: str = ""
+) -> polib.POFile:
     """One entry per distinct string, in order of first appearance, as xgettext would do.
 
     With a glossary, the `#.` comment also lists the terms of the entry and their required
@@ -132,8 +132,7 @@ class MergeStats:
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.fuzzy or self.obsoleted or self.revived or self.dropped
-                    or self.purged)
+        return bool(self.added or self.fuzzy or self.obsoleted or self.revived or self.dropped or self.purged)
 
 
 # GNU msgmerge proposes a fuzzy match from similarity 0.6 on (FUZZY_THRESHOLD in gettext's
@@ -149,32 +148,12 @@ class MergeOptions:
     fuzzy_threshold: float = FUZZY_THRESHOLD
     purge_obsolete: bool = False
 
-    @classmethod
-    def from_config(cls, config: Config, fuzzy: bool | None = None,
-                    purge_obsolete: bool | None = None) -> MergeOptions:
-        section = config.section("merge")
-        section.check_keys({"fuzzy", "fuzzy_threshold", "purge_obsolete"})
-        values = {}
-        for key in ("fuzzy", "purge_obsolete"):
-            value = section.get(key, getattr(cls, key))
-            if not isinstance(value, bool):
-                raise section.error(key, "must be true or false")
-            values[key] = value
-        threshold = section.get("fuzzy_threshold", FUZZY_THRESHOLD)
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (
-                0 < threshold <= 100):
-            raise section.error("fuzzy_threshold",
-                                "must be a similarity from 1 to 100 (GNU msgmerge uses 60)")
-        values["fuzzy_threshold"] = float(threshold)
-        if fuzzy is not None:
-            values["fuzzy"] = fuzzy
-        if purge_obsolete is not None:
-            values["purge_obsolete"] = purge_obsolete
-        return cls(**values)
 
-
-def merge(template: polib.POFile, old: polib.POFile, options: MergeOptions | None = None,
-          ) -> tuple[polib.POFile, MergeStats]:
+def merge(
+    template: polib.POFile,
+    old: polib.POFile,
+    options: MergeOptions | None = None,
+) -> tuple[polib.POFile, MergeStats]:
     """Bring a catalog up to date with its template, as ``msgmerge --previous`` does.
 
     Exact matches on (msgctxt, msgid) keep their translation, translator comments, flags and
@@ -213,12 +192,13 @@ def merge(template: polib.POFile, old: polib.POFile, options: MergeOptions | Non
         merged.append(entry)
     stats.added = len(unmatched)
     if options.fuzzy and unmatched:
-        from .fuzzy import FuzzyIndex  # numpy and rapidfuzz: only when there is something to match
+        from transflow.domain.fuzzy import FuzzyIndex  # numpy and rapidfuzz: only when there is something to match
 
         translated = [index for index, entry in enumerate(olds) if _translated(entry)]
         index = FuzzyIndex([olds[position].msgid for position in translated])
-        for entry, match in zip(unmatched, index.search([entry.msgid for entry in unmatched],
-                                                        options.fuzzy_threshold), strict=True):
+        for entry, match in zip(
+            unmatched, index.search([entry.msgid for entry in unmatched], options.fuzzy_threshold), strict=True
+        ):
             if match is not None:
                 position = translated[match.candidate]
                 used.add(position)
@@ -321,20 +301,32 @@ class Counts:
         return Counts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
 
     def as_tuple(self) -> tuple[int, ...]:
-        return (self.translated, self.fuzzy, self.untranslated, self.obsolete,
-                self.translated_words, self.fuzzy_words, self.untranslated_words)
+        return (
+            self.translated,
+            self.fuzzy,
+            self.untranslated,
+            self.obsolete,
+            self.translated_words,
+            self.fuzzy_words,
+            self.untranslated_words,
+        )
 
 
 def count(catalog: polib.POFile) -> Counts:
     values = dict.fromkeys(
-        ("translated", "fuzzy", "untranslated", "obsolete",
-         "translated_words", "fuzzy_words", "untranslated_words"), 0)
+        ("translated", "fuzzy", "untranslated", "obsolete", "translated_words", "fuzzy_words", "untranslated_words"), 0
+    )
     for entry in catalog:
         if entry.obsolete:
             values["obsolete"] += 1
             continue
-        state = "translated" if is_approved(entry) else "fuzzy" if (
-            entry.msgstr and "fuzzy" in entry.flags) else "untranslated"
+        state = (
+            "translated"
+            if is_approved(entry)
+            else "fuzzy"
+            if (entry.msgstr and "fuzzy" in entry.flags)
+            else "untranslated"
+        )
         values[state] += 1
         values[f"{state}_words"] += len(entry.msgid.split())
     return Counts(**values)

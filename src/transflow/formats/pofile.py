@@ -51,8 +51,8 @@ from pathlib import Path
 
 import polib
 
-from .errors import TransflowError
-from .fileio import atomic_write_text, read_text
+from transflow.errors import TransflowError
+from transflow.formats.fileio import atomic_write_text, read_text
 
 # --- UAX #14 line breaking, as libunistring 1.0 does it -------------------------------------------
 
@@ -568,9 +568,7 @@ def _read_fast(text: str) -> polib.POFile:
     return po
 
 
-def _comment(
-    line: str, entry: dict, po: polib.POFile, started: bool, target: str | tuple | None
-) -> str | None:
+def _comment(line: str, entry: dict, po: polib.POFile, started: bool, target: str | tuple | None) -> str | None:
     """Record one comment line; returns the field a following continuation line extends."""
     marker = line[:2]
     if marker in ("#:", "#,", "#.") and len(line) == 2:

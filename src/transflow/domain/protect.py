@@ -25,7 +25,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from rapidfuzz import fuzz
 
-from .glossary import Glossary, Term, Violation, occurrences
+from transflow.domain.glossary import Glossary, Term, Violation, occurrences
 
 # What we send, and every variant of it that engines are known to return.
 PLACEHOLDER = "[X{}X]"
@@ -41,9 +41,13 @@ _MARKUP: list[tuple[str, re.Pattern]] = [
     ("url", re.compile(r"\b(?:https?://|www\.|doi:)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]")),
     ("escape", re.compile(r"\\[!-/:-@\[-`{-~]|\\\n")),
     ("superscript", re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")),
-    ("quantity", re.compile(
-        r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+(?:[.,]\d+)?)?"
-        r"(?:\s?(?:%|‰|°C|mg|µg|μg|mcg|kg|g|mmol|mEq|ml|mL|dl|l|kcal|IU|IE)(?![\w]))")),
+    (
+        "quantity",
+        re.compile(
+            r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+(?:[.,]\d+)?)?"
+            r"(?:\s?(?:%|‰|°C|mg|µg|μg|mcg|kg|g|mmol|mEq|ml|mL|dl|l|kcal|IU|IE)(?![\w]))"
+        ),
+    ),
     ("emphasis", re.compile(r"(?<![\\*])\*{1,3}(?!\*)|(?<![\w\\_])_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)")),
 ]
 
@@ -109,18 +113,23 @@ def mask(source: str, glossary: Glossary, lang: str) -> Masked:
     slots: list[Slot] = []
     position = 0
     for span in protected_spans(source, glossary):
-        original = source[span.start:span.end]
+        original = source[span.start : span.end]
         restore = original
         if span.term is not None:
             restore = glossary.expected(span.term, lang) or original
             restore = _match_case(original, restore, span.term)
-        parts.append(source[position:span.start])
+        parts.append(source[position : span.start])
         parts.append(PLACEHOLDER.format(len(slots)))
-        slots.append(Slot(
-            span.kind, original, restore,
-            space_before=span.start == 0 or source[span.start - 1].isspace(),
-            space_after=span.end == len(source) or source[span.end].isspace(),
-            term=span.term))
+        slots.append(
+            Slot(
+                span.kind,
+                original,
+                restore,
+                space_before=span.start == 0 or source[span.start - 1].isspace(),
+                space_after=span.end == len(source) or source[span.end].isspace(),
+                term=span.term,
+            )
+        )
         position = span.end
     parts.append(source[position:])
     return Masked("".join(parts), tuple(slots))
@@ -152,8 +161,7 @@ def restore(masked: Masked, translated: str) -> Restored:
     seen = Counter(int(match.group(1)) for match in PLACEHOLDER_FOUND.finditer(translated))
     for number, slot in enumerate(masked.slots):
         if not seen[number]:
-            violations.append(Violation("placeholder", slot.term,
-                                        f"placeholder for {slot.original!r} missing"))
+            violations.append(Violation("placeholder", slot.term, f"placeholder for {slot.original!r} missing"))
     kept: set[int] = set()
 
     def put_back(match: re.Match) -> str:
@@ -190,14 +198,13 @@ def repair(source: str, translation: str, glossary: Glossary, lang: str) -> str:
         expected = glossary.expected(term, lang)
         if not expected or _enough(term, expected, source, translation, glossary):
             continue
-        forms = sorted({term.source, *term.variants, *term.forbidden.get(lang, ())},
-                       key=len, reverse=True)
+        forms = sorted({term.source, *term.variants, *term.forbidden.get(lang, ())}, key=len, reverse=True)
         for form in forms:
             for match in reversed(occurrences(form, translation, False, term.compound)):
-                if translation[match.start():].startswith(expected):
+                if translation[match.start() :].startswith(expected):
                     continue
                 rendering = _match_case(match.group(), expected, term)
-                translation = translation[:match.start()] + rendering + translation[match.end():]
+                translation = translation[: match.start()] + rendering + translation[match.end() :]
         while not _enough(term, expected, source, translation, glossary):
             near = _nearest(translation, forms, expected)
             if near is None:
@@ -241,8 +248,7 @@ def _repair_markup(source: str, translation: str) -> str:
         found = [span for span in protected_spans(translation) if span.kind == kind]
         if len(wanted) == len(found):
             for want, have in reversed(list(zip(wanted, found, strict=True))):
-                translation = (translation[:have.start] + source[want.start:want.end]
-                               + translation[have.end:])
+                translation = translation[: have.start] + source[want.start : want.end] + translation[have.end :]
     return translation
 
 
@@ -273,14 +279,14 @@ def check(source: str, translation: str, glossary: Glossary, lang: str) -> list[
     found = _markup_counts(translation, glossary)
     for original, count in wanted.items():
         if found[original] != count:
-            state = "missing" if not found[original] else \
-                f"present {found[original]} time(s), expected {count}"
+            state = "missing" if not found[original] else f"present {found[original]} time(s), expected {count}"
             violations.append(Violation("placeholder", None, f"protected text {original!r} {state}"))
     for original in found.keys() - wanted.keys():
         violations.append(Violation("placeholder", None, f"unexpected markup {original!r}"))
     if not violations and _inline_shape(source) != _inline_shape(translation):
-        violations.append(Violation("placeholder", None, "inline Markdown no longer pairs up "
-                                    "(emphasis or link markers moved)"))
+        violations.append(
+            Violation("placeholder", None, "inline Markdown no longer pairs up (emphasis or link markers moved)")
+        )
     return violations + glossary.verify(source, translation, lang)
 
 
@@ -296,5 +302,4 @@ def _inline_parser() -> MarkdownIt:
 
 
 def _markup_counts(text: str, glossary: Glossary) -> Counter:
-    return Counter(text[span.start:span.end] for span in protected_spans(text, glossary)
-                   if span.kind != "term")
+    return Counter(text[span.start : span.end] for span in protected_spans(text, glossary) if span.kind != "term")

@@ -21,12 +21,13 @@ import click
 import polib
 from rapidfuzz.distance import Levenshtein
 
-from . import catalog as catalogs
-from . import checks, qa
-from .config import Config
-from .errors import TransflowError
-from .glossary import Glossary, for_project, occurrences
-from .pofile import read_po, write_po
+from transflow.domain import catalog as catalogs
+from transflow.domain import checks
+from transflow.domain.glossary import Glossary, for_project, occurrences
+from transflow.errors import TransflowError
+from transflow.formats.pofile import read_po, write_po
+from transflow.stages import qa
+from transflow.stages.settings import Config
 
 KEYS = {"a": "accept", "e": "edit", "s": "skip", "b": "back", "q": "quit", "?": "help"}
 _COMPLETENESS = "completeness"
@@ -54,12 +55,12 @@ def word_diff(old: str, new: str) -> list[Change]:
     changes: list[Change] = []
     for op in Levenshtein.opcodes(before, after):
         if op.tag == "equal":
-            changes.append(Change("equal", " ".join(before[op.src_start:op.src_end])))
+            changes.append(Change("equal", " ".join(before[op.src_start : op.src_end])))
             continue
         if op.tag in ("delete", "replace"):
-            changes.append(Change("delete", " ".join(before[op.src_start:op.src_end])))
+            changes.append(Change("delete", " ".join(before[op.src_start : op.src_end])))
         if op.tag in ("insert", "replace"):
-            changes.append(Change("insert", " ".join(after[op.dest_start:op.dest_end])))
+            changes.append(Change("insert", " ".join(after[op.dest_start : op.dest_end])))
     return changes
 
 
@@ -89,8 +90,7 @@ class Finding:
     message: str
 
 
-def entry_problems(entry: polib.POEntry, context: checks.EntryContext,
-                   settings: qa.Settings) -> list[Finding]:
+def entry_problems(entry: polib.POEntry, context: checks.EntryContext, settings: qa.Settings) -> list[Finding]:
     """What `transflow check` would report on this translation once it is approved.
 
     Completeness checks are left out: that the entry is fuzzy is why it is being reviewed.
@@ -101,11 +101,18 @@ def entry_problems(entry: polib.POEntry, context: checks.EntryContext,
     ignored = qa.ignored_checks(entry)
     findings = []
     for check in checks.CHECKS.values():
-        if (check.scope != "entry" or check.function is None or check.group == _COMPLETENESS
-                or not settings.enabled(check.name) or check.name in ignored):
+        if (
+            check.scope != "entry"
+            or check.function is None
+            or check.group == _COMPLETENESS
+            or not settings.enabled(check.name)
+            or check.name in ignored
+        ):
             continue
-        findings.extend(Finding(check.name, settings.severity_of(check.name), message)
-                        for message in check.function(approved, context))
+        findings.extend(
+            Finding(check.name, settings.severity_of(check.name), message)
+            for message in check.function(approved, context)
+        )
     return findings
 
 
@@ -155,8 +162,9 @@ def queue(config: Config, articles: Iterable[str] = ()) -> list[Item]:
         for slug in slugs:
             path = config.catalog_path(lang, slug)
             if path.exists():
-                items.extend(Item(path, slug, lang, entry.msgctxt, entry.msgid)
-                             for entry in read_po(path) if waiting(entry))
+                items.extend(
+                    Item(path, slug, lang, entry.msgctxt, entry.msgid) for entry in read_po(path) if waiting(entry)
+                )
     return items
 
 
@@ -165,8 +173,9 @@ def save(item: Item, change: Callable[[polib.POEntry], None]) -> polib.POEntry:
     po = read_po(item.path)
     entry = find_entry(po, item)
     if entry is None:
-        raise TransflowError(f"the entry {item.msgid[:40]!r} is no longer in the catalog "
-                             "(was it updated meanwhile?)", item.path)
+        raise TransflowError(
+            f"the entry {item.msgid[:40]!r} is no longer in the catalog (was it updated meanwhile?)", item.path
+        )
     change(entry)
     po.metadata["PO-Revision-Date"] = catalogs.timestamp()
     write_po(item.path, po)
@@ -185,6 +194,7 @@ def approve(entry: polib.POEntry) -> None:
 def set_translation(text: str) -> Callable[[polib.POEntry], None]:
     def change(entry: polib.POEntry) -> None:
         entry.msgstr = text
+
     return change
 
 
@@ -263,8 +273,8 @@ class Session:
     def accept(self, item: Item, entry: polib.POEntry) -> bool:
         errors = [f for f in self.problems(item, entry) if f.severity == checks.ERROR]
         if errors and not click.confirm(
-                f"This translation still has {len(errors)} check error(s). Accept it anyway?",
-                default=False):
+            f"This translation still has {len(errors)} check error(s). Accept it anyway?", default=False
+        ):
             return False
         save(item, approve)
         self.tally.accepted += 1
@@ -282,21 +292,31 @@ class Session:
         return key.lower()
 
     def key_line(self) -> str:
-        return "  ".join(f"[{self.style(key, bold=True)}]{name[1:] if name[0] == key else name}"
-                         for key, name in KEYS.items() if key != "?") + "  [?]help"
+        return (
+            "  ".join(
+                f"[{self.style(key, bold=True)}]{name[1:] if name[0] == key else name}"
+                for key, name in KEYS.items()
+                if key != "?"
+            )
+            + "  [?]help"
+        )
 
     def help(self) -> None:
-        click.echo("a accept the candidate (removes the fuzzy flag)\n"
-                   "e edit it in $EDITOR (saved at once, still fuzzy; then a to accept)\n"
-                   "s skip it for now\nb back to the previous entry\n"
-                   "q quit (every decision is already saved)")
+        click.echo(
+            "a accept the candidate (removes the fuzzy flag)\n"
+            "e edit it in $EDITOR (saved at once, still fuzzy; then a to accept)\n"
+            "s skip it for now\nb back to the previous entry\n"
+            "q quit (every decision is already saved)"
+        )
 
     def show(self, item: Item, entry: polib.POEntry, position: int) -> None:
         rule = "─" * 72
         where = f"{self.config.relative(item.path)}:{entry.linenum}"
         click.echo(self.style(rule, dim=True))
-        click.echo(f"{self.style(f'[{position + 1}/{len(self.items)}]', bold=True)} "
-                   f"{item.lang}  {item.slug}  {where}  ({provenance(entry)})")
+        click.echo(
+            f"{self.style(f'[{position + 1}/{len(self.items)}]', bold=True)} "
+            f"{item.lang}  {item.slug}  {where}  ({provenance(entry)})"
+        )
         for line in filter(None, (entry.comment or "").splitlines()):
             if not line.startswith("glossary:"):
                 click.echo(self.style(f"  {line}", dim=True))
@@ -312,15 +332,13 @@ class Session:
         if terms:
             click.echo(self.style("Glossary:", bold=True))
             for term in terms:
-                mark = self.style("ok", fg="green") if term.present else self.style(
-                    "MISSING", fg="red", bold=True)
+                mark = self.style("ok", fg="green") if term.present else self.style("MISSING", fg="red", bold=True)
                 click.echo(f"  {term.source} -> {term.required}  {mark}")
         findings = self.problems(item, entry)
         click.echo(self.style("Checks:", bold=True) + ("" if findings else " no problems"))
         for finding in findings:
             colour = "red" if finding.severity == checks.ERROR else "yellow"
-            click.echo(f"  {self.style(finding.severity, fg=colour)}: {finding.check}: "
-                       f"{finding.message}")
+            click.echo(f"  {self.style(finding.severity, fg=colour)}: {finding.check}: {finding.message}")
 
     def section(self, title: str, text: str) -> None:
         click.echo(self.style(f"{title}:", bold=True))
@@ -341,16 +359,22 @@ class Session:
 def indented(text: str) -> str:
     """Wrapped to the terminal, indented, each line of the text kept (long paragraphs read)."""
     width = max(40, shutil.get_terminal_size().columns - 1)
-    return "\n".join(textwrap.fill(line, width, initial_indent="  ", subsequent_indent="  ",
-                                   break_long_words=False, break_on_hyphens=False) or "  "
-                     for line in text.split("\n"))
+    return "\n".join(
+        textwrap.fill(
+            line, width, initial_indent="  ", subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+        )
+        or "  "
+        for line in text.split("\n")
+    )
 
 
 def review(config: Config, articles: Iterable[str] = ()) -> tuple[Tally, int, int]:
     """Run the interactive review; returns the tally, the entries shown and those still waiting."""
     if not sys.stdin.isatty():
-        raise TransflowError("transflow review is interactive: run it in a terminal "
-                             "(`transflow check` lists the same entries without one)")
+        raise TransflowError(
+            "transflow review is interactive: run it in a terminal "
+            "(`transflow check` lists the same entries without one)"
+        )
     items = queue(config, articles)
     session = Session(config, items, colour=not os.environ.get("NO_COLOR"))
     tally = session.run() if items else Tally()

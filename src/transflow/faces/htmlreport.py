@@ -14,14 +14,16 @@ from pathlib import Path
 
 import polib
 
-from . import __version__, checks, languages, qa
-from . import catalog as catalogs
-from .config import Config
-from .errors import TransflowError
-from .fileio import atomic_write_text
-from .glossary import Glossary, for_project, occurrences
-from .pofile import read_po
-from .review import Finding, entry_problems
+from transflow import __version__
+from transflow.domain import catalog as catalogs
+from transflow.domain import checks, languages
+from transflow.domain.glossary import Glossary, for_project, occurrences
+from transflow.errors import TransflowError
+from transflow.faces.review import Finding, entry_problems
+from transflow.formats.fileio import atomic_write_text
+from transflow.formats.pofile import read_po
+from transflow.stages import qa
+from transflow.stages.settings import Config
 
 
 @dataclass
@@ -58,8 +60,9 @@ def _state(entry: polib.POEntry) -> str:
     return "fuzzy" if entry.msgstr else "untranslated"
 
 
-def collect(config: Config, lang: str, slugs: Iterable[str], glossary: Glossary,
-            settings: qa.Settings) -> list[ArticleReport]:
+def collect(
+    config: Config, lang: str, slugs: Iterable[str], glossary: Glossary, settings: qa.Settings
+) -> list[ArticleReport]:
     """Read each article's catalog in `lang`; an unreadable one is reported, not fatal."""
     context = checks.EntryContext(lang, glossary, settings.length_ratio)
     reports = []
@@ -78,8 +81,9 @@ def collect(config: Config, lang: str, slugs: Iterable[str], glossary: Glossary,
                 continue
             findings = entry_problems(entry, context, settings) if entry.msgstr else []
             kind = (entry.comment or "").splitlines()[0] if entry.comment else ""
-            report.rows.append(Row(entry.linenum, kind, entry.msgid, entry.msgstr, _state(entry),
-                                   findings, entry.tcomment or ""))
+            report.rows.append(
+                Row(entry.linenum, kind, entry.msgid, entry.msgstr, _state(entry), findings, entry.tcomment or "")
+            )
     return reports
 
 
@@ -93,8 +97,7 @@ def _marked(text: str, spans: list[tuple[int, int, str]]) -> str:
         if start < position:
             continue
         pieces.append(html.escape(text[position:start]))
-        pieces.append(f'<mark class="term" title="{html.escape(title)}">'
-                      f"{html.escape(text[start:end])}</mark>")
+        pieces.append(f'<mark class="term" title="{html.escape(title)}">{html.escape(text[start:end])}</mark>')
         position = end
     pieces.append(html.escape(text[position:]))
     return "".join(pieces)
@@ -110,8 +113,10 @@ def marked_pair(glossary: Glossary, msgid: str, msgstr: str, lang: str) -> tuple
             title += f" ({match.term.note})"
         source_spans.append((match.start, match.end, title))
         if required:
-            target_spans.extend((found.start(), found.end(), title)
-                                for found in occurrences(required, msgstr, match.term.case_sensitive))
+            target_spans.extend(
+                (found.start(), found.end(), title)
+                for found in occurrences(required, msgstr, match.term.case_sensitive)
+            )
     return _marked(msgid, source_spans), _marked(msgstr, target_spans)
 
 
@@ -185,10 +190,12 @@ def _percent(part: int, total: int) -> float:
 
 def _bar(counts: catalogs.Counts) -> str:
     total = counts.total
-    return (f'<div class="bar" title="{counts.translated} translated, {counts.fuzzy} fuzzy, '
-            f'{counts.untranslated} untranslated"><span class="ok" style="width:'
-            f'{_percent(counts.translated, total):.1f}%"></span><span class="fz" style="width:'
-            f'{_percent(counts.fuzzy, total):.1f}%"></span></div>')
+    return (
+        f'<div class="bar" title="{counts.translated} translated, {counts.fuzzy} fuzzy, '
+        f'{counts.untranslated} untranslated"><span class="ok" style="width:'
+        f'{_percent(counts.translated, total):.1f}%"></span><span class="fz" style="width:'
+        f'{_percent(counts.fuzzy, total):.1f}%"></span></div>'
+    )
 
 
 def _summary(reports: list[ArticleReport]) -> str:
@@ -196,18 +203,21 @@ def _summary(reports: list[ArticleReport]) -> str:
     for report in reports:
         link = f'<a href="#{html.escape(report.slug)}">{html.escape(report.slug)}</a>'
         if report.error:
-            rows.append(f'<tr><td>{link}</td><td colspan="5" class="error-box">'
-                        f"{html.escape(report.error)}</td></tr>")
+            rows.append(f'<tr><td>{link}</td><td colspan="5" class="error-box">{html.escape(report.error)}</td></tr>')
             continue
         counts = report.counts
-        rows.append(f'<tr class="article-row" data-slug="{html.escape(report.slug)}"><td>{link}'
-                    f"</td><td>{_bar(counts)}</td><td class=\"num percent\">{counts.percent:.0f}%"
-                    f'</td><td class="num">{counts.fuzzy}</td><td class="num">'
-                    f'{counts.untranslated}</td><td class="num">{report.problems}</td></tr>')
-    return ('<table class="summary"><thead><tr><th>article</th><th>progress</th>'
-            '<th class="num">translated</th><th class="num">fuzzy</th>'
-            '<th class="num">untranslated</th><th class="num">with problems</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        rows.append(
+            f'<tr class="article-row" data-slug="{html.escape(report.slug)}"><td>{link}'
+            f'</td><td>{_bar(counts)}</td><td class="num percent">{counts.percent:.0f}%'
+            f'</td><td class="num">{counts.fuzzy}</td><td class="num">'
+            f'{counts.untranslated}</td><td class="num">{report.problems}</td></tr>'
+        )
+    return (
+        '<table class="summary"><thead><tr><th>article</th><th>progress</th>'
+        '<th class="num">translated</th><th class="num">fuzzy</th>'
+        '<th class="num">untranslated</th><th class="num">with problems</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _row(row: Row, glossary: Glossary, lang: str) -> str:
@@ -219,15 +229,19 @@ def _row(row: Row, glossary: Glossary, lang: str) -> str:
         classes.append("done")
     problems = ""
     if row.findings:
-        items = "".join(f'<li class="{f.severity}">{f.severity}: {html.escape(f.check)}: '
-                        f"{html.escape(f.message)}</li>" for f in row.findings)
+        items = "".join(
+            f'<li class="{f.severity}">{f.severity}: {html.escape(f.check)}: {html.escape(f.message)}</li>'
+            for f in row.findings
+        )
         problems = f'<ul class="problems">{items}</ul>'
     if row.comment:
         problems += f'<div class="comment">{html.escape(row.comment)}</div>'
     kind = f"<br>{html.escape(row.kind)}" if row.kind else ""
-    return (f'<tr class="{" ".join(classes)}"><td class="where">:{row.line}{kind}<br>'
-            f'<span class="badge {row.state}">{row.state}</span></td>'
-            f'<td class="source">{source}</td><td class="target">{target}{problems}</td></tr>')
+    return (
+        f'<tr class="{" ".join(classes)}"><td class="where">:{row.line}{kind}<br>'
+        f'<span class="badge {row.state}">{row.state}</span></td>'
+        f'<td class="source">{source}</td><td class="target">{target}{problems}</td></tr>'
+    )
 
 
 def _article(report: ArticleReport, glossary: Glossary, lang: str, source_language: str) -> str:
@@ -237,28 +251,40 @@ def _article(report: ArticleReport, glossary: Glossary, lang: str, source_langua
         progress = ""
     else:
         rows = "".join(_row(row, glossary, lang) for row in report.rows)
-        body = (f'<table class="entries"><thead><tr><th></th>'
-                f"<th>source ({html.escape(source_language)})</th>"
-                f"<th>translation ({html.escape(lang)})</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table>")
+        body = (
+            f'<table class="entries"><thead><tr><th></th>'
+            f"<th>source ({html.escape(source_language)})</th>"
+            f"<th>translation ({html.escape(lang)})</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
         counts = report.counts
-        progress = (f'{_bar(counts)}<span class="meta">{counts.percent:.0f}% translated · '
-                    f"{counts.fuzzy} fuzzy · {counts.untranslated} untranslated · "
-                    f"{report.problems} with problems</span>")
-    return (f'<section class="article" id="{slug}"><div class="heading"><h2>{slug}</h2>'
-            f'{progress}<span class="meta">{html.escape(report.catalog)}</span></div>'
-            f"{body}</section>")
+        progress = (
+            f'{_bar(counts)}<span class="meta">{counts.percent:.0f}% translated · '
+            f"{counts.fuzzy} fuzzy · {counts.untranslated} untranslated · "
+            f"{report.problems} with problems</span>"
+        )
+    return (
+        f'<section class="article" id="{slug}"><div class="heading"><h2>{slug}</h2>'
+        f'{progress}<span class="meta">{html.escape(report.catalog)}</span></div>'
+        f"{body}</section>"
+    )
 
 
-def render(project: str, lang: str, source_language: str, reports: list[ArticleReport],
-           glossary: Glossary, generated: str) -> str:
+def render(
+    project: str, lang: str, source_language: str, reports: list[ArticleReport], glossary: Glossary, generated: str
+) -> str:
     total = sum((report.counts for report in reports), catalogs.Counts())
     title = f"{project}: {languages.name(lang)} ({lang}) translation report"
     legend = "".join(
         f'<span><i class="swatch" style="background:{colour}"></i>{label}</span>'
-        for colour, label in (("#2e7d32", "translated"), ("#f9a825", "fuzzy (needs review)"),
-                              ("#9e9e9e", "untranslated"), ("#c62828", "check problems"),
-                              ("#1565c0", "glossary term")))
+        for colour, label in (
+            ("#2e7d32", "translated"),
+            ("#f9a825", "fuzzy (needs review)"),
+            ("#9e9e9e", "untranslated"),
+            ("#c62828", "check problems"),
+            ("#1565c0", "glossary term"),
+        )
+    )
     articles = "".join(_article(report, glossary, lang, source_language) for report in reports)
     return f"""<!DOCTYPE html>
 <html lang="{html.escape(lang)}">
@@ -291,8 +317,9 @@ generated {html.escape(generated)} by transflow {__version__}</div>
 """
 
 
-def write_reports(config: Config, articles: Iterable[str] = (),
-                  output: Path | None = None) -> list[tuple[Path, list[ArticleReport]]]:
+def write_reports(
+    config: Config, articles: Iterable[str] = (), output: Path | None = None
+) -> list[tuple[Path, list[ArticleReport]]]:
     """Write `<output>/<lang>.html` for each language; default output: build/report/."""
     slugs = qa.select_articles(config, articles)
     glossary = for_project(config.glossary_file, config.languages)
@@ -303,7 +330,6 @@ def write_reports(config: Config, articles: Iterable[str] = (),
     for lang in config.languages:
         reports = collect(config, lang, slugs, glossary, settings)
         target = folder / f"{lang}.html"
-        atomic_write_text(target, render(config.project, lang, config.source_language, reports,
-                                         glossary, generated))
+        atomic_write_text(target, render(config.project, lang, config.source_language, reports, glossary, generated))
         written.append((target, reports))
     return written

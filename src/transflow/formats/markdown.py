@@ -23,7 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .errors import TransflowError
+from transflow.errors import TransflowError
 
 # libyaml's loader when PyYAML was built with it: the same results, several times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -141,9 +141,7 @@ def _normalise(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def parse_article(
-    text: str, path: str, front_matter_keys: tuple[str, ...] = ("title", "description")
-) -> Article:
+def parse_article(text: str, path: str, front_matter_keys: tuple[str, ...] = ("title", "description")) -> Article:
     """Parse an article and locate every translatable segment.
 
     Raises TransflowError for an empty article, missing front matter or invalid front matter YAML.
@@ -216,9 +214,7 @@ def _front_matter_segments(
         span = _front_matter_value_span(token, lines, key)
         if span is None or _yaml_scalar(lines[span.line][0][span.start : span.end]) != value:
             continue
-        segments.append(
-            Segment(value, f"front matter: {key}", span.line + 1, (span,), False, key)
-        )
+        segments.append(Segment(value, f"front matter: {key}", span.line + 1, (span,), False, key))
     return segments
 
 
@@ -275,9 +271,7 @@ def _container_kind(containers: list[str]) -> str:
     return "list item" if containers[-1] == "list_item_open" else "blockquote"
 
 
-def _heading_segment(
-    heading: Token, inline: Token, lines: list[tuple[str, str]]
-) -> Segment | None:
+def _heading_segment(heading: Token, inline: Token, lines: list[tuple[str, str]]) -> Segment | None:
     level = int(heading.tag[1])
     if heading.markup in ("=", "-"):
         return _flow_segment(inline, lines, f"heading {level}")
@@ -292,9 +286,7 @@ def _heading_segment(
     start = text.find(content, hashes)
     if start < 0:
         return None
-    return Segment(
-        content, f"heading {level}", index + 1, (Span(index, start, start + len(content)),), False
-    )
+    return Segment(content, f"heading {level}", index + 1, (Span(index, start, start + len(content)),), False)
 
 
 def _flow_segment(inline: Token, lines: list[tuple[str, str]], kind: str) -> Segment | None:
@@ -338,9 +330,9 @@ def _join_flow_lines(lines: list[tuple[str, str]], spans: list[Span], content: s
         backslashes = len(pieces[index]) - len(pieces[index].rstrip("\\"))
         candidates.append(len(trailing[index]) >= 2 or backslashes % 2 == 1)
     if any(candidates) and sum(candidates) != _hard_breaks(content):
-        return "\n".join(
-            piece + tail for piece, tail in zip(pieces[:-1], trailing[:-1], strict=True)
-        ) + ("\n" + pieces[-1] if len(pieces) > 1 else pieces[-1])
+        return "\n".join(piece + tail for piece, tail in zip(pieces[:-1], trailing[:-1], strict=True)) + (
+            "\n" + pieces[-1] if len(pieces) > 1 else pieces[-1]
+        )
     out = [pieces[0]]
     for index, is_hard in enumerate(candidates):
         if is_hard:
@@ -370,9 +362,7 @@ def _split_row(text: str) -> list[tuple[int, int]]:
     return parts
 
 
-def _table_row_segments(
-    row: Token, cells: list[Token], lines: list[tuple[str, str]], header: bool
-) -> list[Segment]:
+def _table_row_segments(row: Token, cells: list[Token], lines: list[tuple[str, str]], header: bool) -> list[Segment]:
     """Match the row's pipe-separated parts with the parser's cells; give up on any doubt.
 
     The part before the first pipe is either a cell or just the container prefix (when the row
@@ -399,9 +389,7 @@ def _table_row_segments(
     return segments
 
 
-def _locate_cells(
-    text: str, parts: list[tuple[int, int]], expected: list[str]
-) -> list[tuple[int, int]] | None:
+def _locate_cells(text: str, parts: list[tuple[int, int]], expected: list[str]) -> list[tuple[int, int]] | None:
     located = []
     for position, content in enumerate(expected):
         if position >= len(parts):
@@ -429,9 +417,7 @@ def _locate_cells(
 # --------------------------------------------------------------------------------------------
 
 
-def render_article(
-    article: Article, translations: Mapping[str, str], lang: str | None = None
-) -> Rendered:
+def render_article(article: Article, translations: Mapping[str, str], lang: str | None = None) -> Rendered:
     """Rebuild the article with translated segments; everything else is copied byte for byte.
 
     ``translations`` maps msgid to an approved msgstr; segments without one keep the source text.
@@ -478,9 +464,7 @@ def _needs_verification(segment: Segment, translation: str) -> bool:
     return "|" in translation or not translation.strip()
 
 
-def _find_culprit(
-    article: Article, chosen: dict[int, str], lang: str | None, source_shape: list
-) -> int:
+def _find_culprit(article: Article, chosen: dict[int, str], lang: str | None, source_shape: list) -> int:
     """Bisect the translated segments for the first one that alone breaks the structure."""
     numbers = sorted(chosen)
     low, high = 0, len(numbers)
@@ -498,7 +482,8 @@ def _find_culprit(
 def _block_shape(text: str) -> list[tuple]:
     """Blocks, and whether each inline run has content (a table cell must not become empty)."""
     return [
-        ("inline", not t.content) if t.type == "inline"
+        ("inline", not t.content)
+        if t.type == "inline"
         else (t.type, t.tag, t.nesting, t.level, t.markup, t.info, t.hidden)
         for t in _parser().parse(_normalise(text))
     ]

@@ -26,10 +26,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Protocol
 from urllib.parse import urlsplit
 
-from .config import Section
-from .errors import TransflowError
-from .glossary import Glossary
-from .protect import PLACEHOLDER_FOUND
+from transflow.domain.glossary import Glossary
+from transflow.domain.protect import PLACEHOLDER_FOUND
+from transflow.errors import TransflowError
+from transflow.stages.settings import Section
 
 if TYPE_CHECKING:
     import requests
@@ -44,8 +44,7 @@ class EngineUnavailable(Exception):
 class TransientError(Exception):
     """This request failed but the next may work: rate limited, server error, timeout, bad reply."""
 
-    def __init__(self, message: str, retry_after: float | None = None, network: bool = False,
-                 refused: bool = False):
+    def __init__(self, message: str, retry_after: float | None = None, network: bool = False, refused: bool = False):
         super().__init__(message)
         self.retry_after = retry_after
         self.network = network or refused
@@ -78,13 +77,18 @@ class EngineSettings:
         return f"{self.name} {self.url}" if self.url else self.name
 
 
-_NUMBERS = {"concurrency": (int, 1, 64), "rate_limit": (float, 0, 1000), "timeout": (float, 0.1, 600),
-            "retries": (int, 0, 20), "backoff": (float, 0, 60), "max_backoff": (float, 0, 3600),
-            "save_interval": (float, 0.1, 3600)}
+_NUMBERS = {
+    "concurrency": (int, 1, 64),
+    "rate_limit": (float, 0, 1000),
+    "timeout": (float, 0.1, 600),
+    "retries": (int, 0, 20),
+    "backoff": (float, 0, 60),
+    "max_backoff": (float, 0, 3600),
+    "save_interval": (float, 0.1, 3600),
+}
 
 
-def settings_from_config(section: Section, engine: str | None = None,
-                         url: str | None = None) -> EngineSettings:
+def settings_from_config(section: Section, engine: str | None = None, url: str | None = None) -> EngineSettings:
     """Validate `mt:` (each bad value reported at its line) and apply --engine / --engine-url."""
     section.check_keys({"engine", "url", *_NUMBERS})
     values: dict = {}
@@ -100,15 +104,17 @@ def settings_from_config(section: Section, engine: str | None = None,
         value = section.get(key)
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-                (kind is int and not isinstance(value, int)) or not low <= value <= high:
-            raise section.error(key, f"must be a{'n integer' if kind is int else ' number'} "
-                                f"from {low} to {high}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (kind is int and not isinstance(value, int))
+            or not low <= value <= high
+        ):
+            raise section.error(key, f"must be a{'n integer' if kind is int else ' number'} from {low} to {high}")
         values[key] = kind(value)
     if engine is not None:
         if engine not in ENGINES:
-            raise TransflowError(f"--engine: unknown engine {engine!r} "
-                                 f"(known: {', '.join(ENGINES)})")
+            raise TransflowError(f"--engine: unknown engine {engine!r} (known: {', '.join(ENGINES)})")
         values["name"] = engine
         if engine != name and url is None:
             values.pop("url", None)
@@ -170,11 +176,11 @@ class _Transport(threading.local):
         if response.status_code == 429:
             raise TransientError("rate limited (HTTP 429)", _retry_after(response))
         if response.status_code >= 500:
-            raise TransientError(f"server error (HTTP {response.status_code})",
-                                 _retry_after(response))
+            raise TransientError(f"server error (HTTP {response.status_code})", _retry_after(response))
         if response.status_code in (401, 403):
-            raise EngineUnavailable(f"{_host(url)} refused the request (HTTP "
-                                    f"{response.status_code}): check the API key")
+            raise EngineUnavailable(
+                f"{_host(url)} refused the request (HTTP {response.status_code}): check the API key"
+            )
         return response
 
 
@@ -208,8 +214,18 @@ def _retry_after(response: requests.Response) -> float | None:
 
 
 def _region_code(lang: str) -> str:
-    regions = {"en": "en-GB", "pt": "pt-PT", "zh": "zh-CN", "ja": "ja-JP", "ko": "ko-KR",
-               "sv": "sv-SE", "da": "da-DK", "el": "el-GR", "cs": "cs-CZ", "uk": "uk-UA"}
+    regions = {
+        "en": "en-GB",
+        "pt": "pt-PT",
+        "zh": "zh-CN",
+        "ja": "ja-JP",
+        "ko": "ko-KR",
+        "sv": "sv-SE",
+        "da": "da-DK",
+        "el": "el-GR",
+        "cs": "cs-CZ",
+        "uk": "uk-UA",
+    }
     if "_" in lang:
         return lang.replace("_", "-")
     return regions.get(lang, f"{lang}-{lang.upper()}")
@@ -234,20 +250,31 @@ class _Kind:
 _DEEP_TRANSLATOR = {
     "google": _Kind("GoogleTranslator", 4999),
     "mymemory": _Kind("MyMemoryTranslator", 499, code=_region_code),
-    "libre": _Kind("LibreTranslator", 5000, (("api_key", "LIBRE_API_KEY"),),
-                   url_parameter="custom_url", set_languages_after=True),
-    "microsoft": _Kind("MicrosoftTranslator", 10000, (("api_key", "MICROSOFT_API_KEY"),
-                                                      ("region", "MICROSOFT_REGION"))),
+    "libre": _Kind(
+        "LibreTranslator", 5000, (("api_key", "LIBRE_API_KEY"),), url_parameter="custom_url", set_languages_after=True
+    ),
+    "microsoft": _Kind(
+        "MicrosoftTranslator", 10000, (("api_key", "MICROSOFT_API_KEY"), ("region", "MICROSOFT_REGION"))
+    ),
     "yandex": _Kind("YandexTranslator", 10000, (("api_key", "YANDEX_API_KEY"),)),
     "qcri": _Kind("QcriTranslator", 5000, (("api_key", "QCRI_API_KEY"),)),
-    "papago": _Kind("PapagoTranslator", 5000, (("client_id", "PAPAGO_CLIENT_ID"),
-                                               ("secret_key", "PAPAGO_SECRET_KEY"))),
-    "baidu": _Kind("BaiduTranslator", 5000, (("appid", "BAIDU_APPID"),
-                                             ("appkey", "BAIDU_APPKEY"))),
+    "papago": _Kind("PapagoTranslator", 5000, (("client_id", "PAPAGO_CLIENT_ID"), ("secret_key", "PAPAGO_SECRET_KEY"))),
+    "baidu": _Kind("BaiduTranslator", 5000, (("appid", "BAIDU_APPID"), ("appkey", "BAIDU_APPKEY"))),
     "chatgpt": _Kind("ChatGptTranslator", 10000, (("api_key", "OPENAI_API_KEY"),)),
 }
-ENGINES = ("google", "deepl", "microsoft", "libre", "mymemory", "yandex", "qcri", "papago",
-           "baidu", "chatgpt", "pseudo")
+ENGINES = (
+    "google",
+    "deepl",
+    "microsoft",
+    "libre",
+    "mymemory",
+    "yandex",
+    "qcri",
+    "papago",
+    "baidu",
+    "chatgpt",
+    "pseudo",
+)
 _OPTIONAL_KEYS = {"MICROSOFT_REGION"}
 
 
@@ -314,14 +341,14 @@ class DeepTranslatorEngine:
             raise TransientError("empty translation")
         if _SERVICE_MESSAGE.match(result):
             # MyMemory answers quota and input errors as if they were translations.
-            raise EngineUnavailable(f"the engine answered with a message, not a translation: "
-                                    f"{result[:70]!r}")
+            raise EngineUnavailable(f"the engine answered with a message, not a translation: {result[:70]!r}")
         return result
 
 
 _SERVICE_MESSAGE = re.compile(
     r"MYMEMORY WARNING|QUERY LENGTH LIMIT EXCE|INVALID LANGUAGE PAIR|INVALID EMAIL|"
-    r"NO QUERY SPECIFIED|PLEASE SELECT TWO DISTINCT LANGUAGES|'AUTO' IS AN INVALID")
+    r"NO QUERY SPECIFIED|PLEASE SELECT TWO DISTINCT LANGUAGES|'AUTO' IS AN INVALID"
+)
 
 
 class DeeplEngine:
@@ -339,21 +366,18 @@ class DeeplEngine:
         try:
             import deepl
         except ImportError:
-            raise EngineUnavailable("deepl needs the `deepl` package: pip install "
-                                    "'transflow[deepl]'") from None
+            raise EngineUnavailable("deepl needs the `deepl` package: pip install 'transflow[deepl]'") from None
         key = os.environ.get("DEEPL_API_KEY")
         if not key:
             raise EngineUnavailable("deepl needs an API key in $DEEPL_API_KEY")
         self._deepl = deepl
-        url = settings.url or ("https://api-free.deepl.com" if key.endswith(":fx")
-                               else "https://api.deepl.com")
+        url = settings.url or ("https://api-free.deepl.com" if key.endswith(":fx") else "https://api.deepl.com")
         check_allowed(url)
         deepl.http_client.max_network_retries = 0  # our own retry policy applies
         deepl.http_client.min_connection_timeout = settings.timeout
         self._client = deepl.Translator(key, server_url=settings.url, send_platform_info=False)
         self.source = source.split("_")[0].upper()
-        self.target = {"en": "EN-GB", "pt": "PT-PT", "pt_BR": "PT-BR"}.get(
-            target, target.replace("_", "-").upper())
+        self.target = {"en": "EN-GB", "pt": "PT-PT", "pt_BR": "PT-BR"}.get(target, target.replace("_", "-").upper())
         self._glossary = self._call(lambda: self._glossary_for(glossary, target))
 
     def _glossary_for(self, glossary: Glossary, lang: str) -> str | None:
@@ -366,15 +390,20 @@ class DeeplEngine:
         with self._lock:
             if key not in self._glossaries:
                 existing = [item for item in self._client.list_glossaries() if item.name == name]
-                made = existing[0] if existing else self._client.create_glossary(
-                    name, self.source, target, entries)
+                made = existing[0] if existing else self._client.create_glossary(name, self.source, target, entries)
                 self._glossaries[key] = made.glossary_id
             return self._glossaries[key]
 
     def translate(self, text: str) -> str:
-        result = self._call(lambda: self._client.translate_text(
-            text, source_lang=self.source, target_lang=self.target, glossary=self._glossary,
-            preserve_formatting=True))
+        result = self._call(
+            lambda: self._client.translate_text(
+                text,
+                source_lang=self.source,
+                target_lang=self.target,
+                glossary=self._glossary,
+                preserve_formatting=True,
+            )
+        )
         if text.strip() and not result.text.strip():
             raise TransientError("empty translation")
         return result.text
@@ -433,15 +462,16 @@ class PseudoEngine:
         return f"⟦{''.join(pieces)}{pad}⟧"
 
 
-def open_engine(settings: EngineSettings, source: str, target: str,
-                glossary: Glossary) -> Callable[[], Engine]:
+def open_engine(settings: EngineSettings, source: str, target: str, glossary: Glossary) -> Callable[[], Engine]:
     """A factory of engines for one language pair: call it once per thread."""
+
     def make() -> Engine:
         if settings.name == "pseudo":
             return PseudoEngine(target)
         if settings.name == "deepl":
             return DeeplEngine(settings, source, target, glossary)
         return DeepTranslatorEngine(settings.name, settings, source, target)
+
     return make
 
 
@@ -478,8 +508,7 @@ class Sent:
     characters: int
 
 
-def translate_text(engine: Engine, text: str, settings: EngineSettings,
-                   limiter: RateLimiter) -> Sent:
+def translate_text(engine: Engine, text: str, settings: EngineSettings, limiter: RateLimiter) -> Sent:
     """Translate a text, in sentence-bounded pieces when it is longer than the engine's limit."""
     sent = Sent("", 0, 0)
     pieces = []
@@ -488,15 +517,14 @@ def translate_text(engine: Engine, text: str, settings: EngineSettings,
         if not core:
             pieces.append(chunk)
             continue
-        lead = chunk[:len(chunk) - len(chunk.lstrip())]
-        trail = chunk[len(chunk.rstrip()):]
+        lead = chunk[: len(chunk) - len(chunk.lstrip())]
+        trail = chunk[len(chunk.rstrip()) :]
         pieces.append(lead + _with_retries(engine, core, settings, limiter, sent) + trail)
     sent.translation = "".join(pieces)
     return sent
 
 
-def _with_retries(engine: Engine, text: str, settings: EngineSettings, limiter: RateLimiter,
-                  sent: Sent) -> str:
+def _with_retries(engine: Engine, text: str, settings: EngineSettings, limiter: RateLimiter, sent: Sent) -> str:
     # A refused connection is retried once only: offline, every extra attempt is just waiting.
     attempts = settings.retries + 1
     for attempt in range(attempts):
@@ -511,7 +539,7 @@ def _with_retries(engine: Engine, text: str, settings: EngineSettings, limiter: 
                 raise
             delay = exc.retry_after
             if delay is None:
-                delay = min(settings.max_backoff, settings.backoff * 2 ** attempt)
+                delay = min(settings.max_backoff, settings.backoff * 2**attempt)
                 delay *= random.uniform(0.5, 1.5)
             time.sleep(min(delay, settings.max_backoff * 10))
     raise AssertionError("unreachable")
@@ -528,7 +556,7 @@ def split_text(text: str, limit: int) -> list[str]:
     units: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        units.append(text[start:match.end()])
+        units.append(text[start : match.end()])
         start = match.end()
     units.append(text[start:])
     pieces: list[str] = []
