@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from transflow.errors import TransflowError
 
 # (code, file, line) -> the normalised code, or a TransflowError naming file and line.
+# A mapping's keys with their key and value nodes.
+_Fields = dict[str, tuple[yaml.Node, yaml.Node]]
+
 LanguageCheck = Callable[[object, str, "int | None"], str]
 
 _KEYS = {"term", "translate", "translations", "variants", "forbidden", "note", "case_sensitive", "compound"}
@@ -66,10 +70,10 @@ class _Loader:
         self.check_unique(terms)
         return terms
 
-    def mapping(self, node: yaml.Node, term: str | None) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    def mapping(self, node: yaml.Node, term: str | None) -> _Fields:
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, "expected a mapping of key: value", term)
-        result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        result: _Fields = {}
         for key, value in node.value:
             if key.value in result:
                 raise self.fail(key, f"key {key.value!r} is given twice", term)
@@ -95,7 +99,7 @@ class _Loader:
         missing = [code for code in self.languages if translate and code not in targets]
         if missing:
             raise self.fail(fields["translations"][0], f"no translation for {', '.join(missing)}", source)
-        variants = ()
+        variants: tuple[str, ...] = ()
         if "variants" in fields:
             variants = tuple(self.text_list(fields["variants"][1], source, "variants"))
         return Term(
@@ -130,7 +134,7 @@ class _Loader:
             raise self.fail(node, f"'{key}' must be a list of texts", term)
         return [self.text(item, term, key) for item in node.value]
 
-    def boolean(self, fields: dict, key: str, default: bool, term: str) -> bool:
+    def boolean(self, fields: _Fields, key: str, default: bool, term: str) -> bool:
         if key not in fields:
             return default
         value = self.scalar(fields[key][1], term, key)
@@ -138,11 +142,11 @@ class _Loader:
             raise self.fail(fields[key][1], f"'{key}' must be true or false", term)
         return value
 
-    def per_language(self, fields: dict, key: str, term: str, single: bool) -> dict:
+    def per_language(self, fields: _Fields, key: str, term: str, single: bool) -> dict[str, Any]:
         if key not in fields:
             return {}
         node = fields[key][1]
-        result: dict = {}
+        result: dict[str, Any] = {}
         for code, (code_node, value) in self.mapping(node, term).items():
             lang = self.check_language(code, str(self.path), code_node.start_mark.line + 1)
             result[lang] = (

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
@@ -26,6 +27,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from transflow.errors import TransflowError
 
 # libyaml's loader when PyYAML was built with it: the same results, several times faster.
+# One block token as compared before and after a translation: its type and attributes, or an inline run.
+BlockShape = tuple[object, ...]
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # One physical line: its text without the line ending, and the ending itself ("\n", "\r\n", "\r", "").
@@ -84,7 +87,7 @@ class Article:
 
     path: str
     lines: list[tuple[str, str]]
-    front_matter: dict
+    front_matter: dict[str, Any]
     segments: list[Segment]
     lang_span: Span | None = None
 
@@ -93,7 +96,7 @@ class Article:
         return "".join(content + ending for content, ending in self.lines)
 
     @cached_property
-    def shape(self) -> list[tuple]:
+    def shape(self) -> list[BlockShape]:
         """The block structure every rebuilt version must keep (computed once per article)."""
         return _block_shape(self.text)
 
@@ -164,7 +167,13 @@ def _load_yaml(text: str) -> object:
     return yaml.load(text, Loader=_YAML_LOADER)
 
 
-def _load_front_matter(token: Token, path: str) -> dict:
+def _lines(token: Token) -> tuple[int, int]:
+    """The source lines of a block token; markdown-it sets them on every block token we segment."""
+    assert token.map is not None, token.type
+    return token.map[0], token.map[1]
+
+
+def _load_front_matter(token: Token, path: str) -> dict[str, Any]:
     try:
         data = _load_yaml(token.content) if token.content.strip() else {}
     except yaml.YAMLError:
@@ -174,7 +183,7 @@ def _load_front_matter(token: Token, path: str) -> dict:
     return data
 
 
-def _explain_yaml_error(content: str, path: str) -> dict:
+def _explain_yaml_error(content: str, path: str) -> dict[str, Any]:
     """libyaml points at where it gave up; the pure-Python loader points at the culprit."""
     try:
         yaml.safe_load(content)
@@ -188,7 +197,7 @@ def _explain_yaml_error(content: str, path: str) -> dict:
 
 def _front_matter_value_span(token: Token, lines: list[tuple[str, str]], key: str) -> Span | None:
     """The span of a one-line scalar value of a top-level key, or None if it is not on one line."""
-    start, end = token.map
+    start, end = _lines(token)
     for index in range(start + 1, end - 1):
         content = lines[index][0]
         match = _FRONT_MATTER_KEY.match(content)
@@ -204,7 +213,7 @@ def _front_matter_value_span(token: Token, lines: list[tuple[str, str]], key: st
 
 
 def _front_matter_segments(
-    token: Token, lines: list[tuple[str, str]], data: dict, keys: tuple[str, ...]
+    token: Token, lines: list[tuple[str, str]], data: dict[str, Any], keys: tuple[str, ...]
 ) -> list[Segment]:
     segments = []
     for key in keys:
@@ -278,7 +287,7 @@ def _heading_segment(heading: Token, inline: Token, lines: list[tuple[str, str]]
     content = inline.content
     if not _HAS_LETTER.search(content):
         return None
-    index = inline.map[0]
+    index = _lines(inline)[0]
     text = lines[index][0]
     hashes = text.find("#")
     while hashes < len(text) and text[hashes] == "#":
@@ -296,7 +305,7 @@ def _flow_segment(inline: Token, lines: list[tuple[str, str]], kind: str) -> Seg
     runs to its end, so anchoring at the right end finds the content whatever the prefix was.
     """
     content_lines = inline.content.split("\n")
-    first, last = inline.map
+    first, last = _lines(inline)
     if len(content_lines) != last - first or not _HAS_LETTER.search(inline.content):
         return None
     spans = []
@@ -368,7 +377,7 @@ def _table_row_segments(row: Token, cells: list[Token], lines: list[tuple[str, s
     The part before the first pipe is either a cell or just the container prefix (when the row
     starts with a pipe); both readings are tried against the parser's cell contents.
     """
-    index = row.map[0]
+    index = _lines(row)[0]
     text = lines[index][0]
     parts = _split_row(text)
     if len(parts) > 1 and not text[parts[-1][0] :].strip():
@@ -464,7 +473,7 @@ def _needs_verification(segment: Segment, translation: str) -> bool:
     return "|" in translation or not translation.strip()
 
 
-def _find_culprit(article: Article, chosen: dict[int, str], lang: str | None, source_shape: list) -> int:
+def _find_culprit(article: Article, chosen: dict[int, str], lang: str | None, source_shape: list[BlockShape]) -> int:
     """Bisect the translated segments for the first one that alone breaks the structure."""
     numbers = sorted(chosen)
     low, high = 0, len(numbers)
@@ -479,7 +488,7 @@ def _find_culprit(article: Article, chosen: dict[int, str], lang: str | None, so
     return numbers[high - 1]
 
 
-def _block_shape(text: str) -> list[tuple]:
+def _block_shape(text: str) -> list[BlockShape]:
     """Blocks, and whether each inline run has content (a table cell must not become empty)."""
     return [
         ("inline", not t.content)

@@ -48,6 +48,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import polib
 
@@ -332,8 +333,8 @@ def _flag_rank(flag: str) -> int:
 
 def _first_translation(entry: polib.POEntry) -> str:
     if entry.msgid_plural and entry.msgstr_plural:
-        return entry.msgstr_plural[min(entry.msgstr_plural)]
-    return entry.msgstr
+        return str(entry.msgstr_plural[min(entry.msgstr_plural)])
+    return str(entry.msgstr)
 
 
 def _comment_lines(marker: str, text: str) -> list[str]:
@@ -497,7 +498,7 @@ def _read_fast(text: str) -> polib.POFile:
     """
     po = polib.POFile(wrapwidth=79)
     entries: list[polib.POEntry] = []
-    entry: dict = {}
+    entry: dict[str, Any] = {}
     target: str | tuple[str, int] | None = None
     started = False
     last_was_comment = False
@@ -568,7 +569,9 @@ def _read_fast(text: str) -> polib.POFile:
     return po
 
 
-def _comment(line: str, entry: dict, po: polib.POFile, started: bool, target: str | tuple | None) -> str | None:
+def _comment(
+    line: str, entry: dict[str, Any], po: polib.POFile, started: bool, target: str | tuple[str, int] | None
+) -> str | None:
     """Record one comment line; returns the field a following continuation line extends."""
     marker = line[:2]
     if marker in ("#:", "#,", "#.") and len(line) == 2:
@@ -610,7 +613,7 @@ def _comment(line: str, entry: dict, po: polib.POFile, started: bool, target: st
     raise _Unexpected
 
 
-def _entry(fields: dict) -> polib.POEntry:
+def _entry(fields: dict[str, Any]) -> polib.POEntry:
     if "msgid" not in fields or "msgstr" not in fields:
         raise _Unexpected
     return polib.POEntry(**fields)

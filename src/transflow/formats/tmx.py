@@ -39,9 +39,8 @@ def read_tmx(path: Path, source_lang: str) -> list[TmxUnit]:
         data = path.read_bytes()
     except OSError as exc:
         raise TransflowError(f"cannot read: {exc.strerror or exc}", path) from None
-    reader = _Reader(path, source_lang)
     parser = xml.parsers.expat.ParserCreate()
-    reader.parser = parser
+    reader = _Reader(path, source_lang, parser)
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     parser.CharacterDataHandler = reader.text
@@ -60,7 +59,7 @@ def read_tmx(path: Path, source_lang: str) -> list[TmxUnit]:
 class _Reader:
     path: Path
     source_lang: str
-    parser: object = None
+    parser: xml.parsers.expat.XMLParserType  # for the line of each element
     root: str | None = None
     units: list[TmxUnit] = field(default_factory=list)
     languages: set[str] = field(default_factory=set)
