@@ -23,7 +23,7 @@ are skipped, and the remaining pairs are scored in C by ``process.cpdist``/``cdi
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -240,10 +240,11 @@ def _run_starts(values: np.ndarray) -> np.ndarray:
 def _unique(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (by sorting: numpy 2's hash-based unique is slower here)."""
     values = np.sort(values)
-    return values[_run_starts(values)]
+    unique: np.ndarray = values[_run_starts(values)]
+    return unique
 
 
-def _groups(rows: np.ndarray):
+def _groups(rows: np.ndarray) -> Iterator[tuple[int, int, int]]:
     """(value, first, last) of each run of equal values in a sorted array."""
     if not len(rows):
         return

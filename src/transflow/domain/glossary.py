@@ -41,7 +41,7 @@ class Glossary:
     terms: list[Term]
     path: Path | None = None
     fingerprint: str = ""  # of the file and languages it was read for; empty for no glossary
-    _pattern: re.Pattern | None = field(default=None, repr=False, compare=False)
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
     _found: dict[str, list[TermMatch]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -63,7 +63,7 @@ class Glossary:
         known = self._found.get(source_text)
         if known is None:
             known = [
-                TermMatch(self.terms[int(match.lastgroup[1:].split("_")[0])], match.start(), match.end(), match.group())
+                TermMatch(self.terms[_term_index(match)], match.start(), match.end(), match.group())
                 for match in self._compiled().finditer(source_text)
             ]
             if len(self._found) > 10_000:
@@ -137,7 +137,7 @@ class Glossary:
             return Violation("altered-term", term, f"{label} altered: found {altered[0]!r}")
         return Violation("missing-term", term, f"{label} missing")
 
-    def _compiled(self) -> re.Pattern:
+    def _compiled(self) -> re.Pattern[str]:
         if self._pattern is None:
             alternatives = []
             for index, term in enumerate(self.terms):
@@ -170,14 +170,14 @@ def _form_regex(form: str, case_sensitive: bool, compound: bool) -> str:
     return f"{body}{right}"
 
 
-def occurrences(form: str, text: str, case_sensitive: bool, compound: bool = False) -> list[re.Match]:
+def occurrences(form: str, text: str, case_sensitive: bool, compound: bool = False) -> list[re.Match[str]]:
     """Where `form` occurs in `text` as a whole word or as part of a hyphenated compound
     (with `compound`, also at the start of a closed compound)."""
     return list(_form_pattern(form, case_sensitive, compound).finditer(text))
 
 
 @lru_cache(maxsize=4096)
-def _form_pattern(form: str, case_sensitive: bool, compound: bool) -> re.Pattern:
+def _form_pattern(form: str, case_sensitive: bool, compound: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_]){_form_regex(form, case_sensitive, compound)}")
 
 
@@ -188,7 +188,13 @@ def mask_occurrences(form: str, text: str, case_sensitive: bool, compound: bool 
     return text
 
 
-_loaded: dict[tuple, Glossary] = {}
+def _term_index(match: re.Match[str]) -> int:
+    """The term whose group matched: groups are named ``t<index>_<form>``."""
+    assert match.lastgroup is not None
+    return int(match.lastgroup[1:].split("_")[0])
+
+
+_loaded: dict[tuple[object, ...], Glossary] = {}
 
 
 def for_project(path: Path, languages_: tuple[str, ...]) -> Glossary:

@@ -25,14 +25,15 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from rapidfuzz import fuzz
 
-from transflow.domain.glossary import Glossary, Term, Violation, occurrences
+from transflow.domain.glossary import Glossary, Violation, occurrences
+from transflow.formats.glossary_file import Term
 
 # What we send, and every variant of it that engines are known to return.
 PLACEHOLDER = "[X{}X]"
 PLACEHOLDER_FOUND = re.compile(r"[\[［]\s*[Xx]\s*(\d+)\s*[Xx]\s*[\]］]")
 
 # Inline Markdown and other text kept verbatim, in order of precedence.
-_MARKUP: list[tuple[str, re.Pattern]] = [
+_MARKUP: list[tuple[str, re.Pattern[str]]] = [
     ("code", re.compile(r"(`+)[^`](?:.*?[^`])?\1(?!`)", re.DOTALL)),
     ("html", re.compile(r"</?[A-Za-z][^<>\n]*>")),
     ("entity", re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")),
@@ -164,7 +165,7 @@ def restore(masked: Masked, translated: str) -> Restored:
             violations.append(Violation("placeholder", slot.term, f"placeholder for {slot.original!r} missing"))
     kept: set[int] = set()
 
-    def put_back(match: re.Match) -> str:
+    def put_back(match: re.Match[str]) -> str:
         """The first copy of a known placeholder; engines that double one mean it once."""
         number = int(match.group(1))
         if number >= len(masked.slots) or number in kept:
@@ -301,5 +302,5 @@ def _inline_parser() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def _markup_counts(text: str, glossary: Glossary) -> Counter:
+def _markup_counts(text: str, glossary: Glossary) -> Counter[str]:
     return Counter(text[span.start : span.end] for span in protected_spans(text, glossary) if span.kind != "term")
