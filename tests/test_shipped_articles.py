@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from helpers import ROOT, copy_project, transflow
 from transflow.formats.pofile import read_po
 
