@@ -217,3 +217,14 @@ def test_command_line_overrides_the_config(tmp_path):
     assert settings_from_config(section, "pseudo").timeout == 5
     with pytest.raises(TransflowError, match="--engine: unknown engine 'bing'"):
         settings_from_config(section, "bing")
+
+
+def test_the_engine_option_help_names_every_registered_engine():
+    from click.testing import CliRunner
+
+    from transflow.faces.cli import main
+    from transflow.stages.engines import ENGINES
+
+    help_text = " ".join(CliRunner().invoke(main, ["translate", "--help"]).output.split())
+    listed = help_text.split("(overrides mt.engine):", 1)[1].split(".", 1)[0]
+    assert sorted(name.strip() for name in listed.split(",")) == sorted(ENGINES)
