@@ -9,7 +9,8 @@ import polib
 from rapidfuzz.distance import Levenshtein
 
 from transflow.domain.checks.completeness import is_machine_translated, source_changed
-from transflow.domain.glossary import Glossary, Term, occurrences
+from transflow.domain.glossary import Glossary, occurrences
+from transflow.formats.glossary_file import Term
 
 
 @dataclass(frozen=True)

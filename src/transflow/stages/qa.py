@@ -460,7 +460,7 @@ class _ArticleChecker:
                     self.add(check.name, message, where, _line_of(source, segment, snippet), segment=segment)
 
 
-def _entry_keys(template: polib.POFile) -> list[tuple]:
+def _entry_keys(template: polib.POFile) -> list[tuple[object, ...]]:
     """What `extract` decides: strings, their kinds and notes, and where they are."""
     return [
         (entry.msgctxt, entry.msgid, entry.comment, [tuple(o) for o in entry.occurrences])

@@ -32,9 +32,8 @@ ENTRY_CHECKS: tuple[EntryCheck, ...] = (
 CATALOG_CHECKS: tuple[CatalogCheck, ...] = catalog.CATALOG_CHECKS
 RUNNER_CHECKS: tuple[RunnerCheck, ...] = runner.CHECKS
 SOURCE_CHECKS: tuple[SourceCheck, ...] = source.CHECKS
-CHECKS: dict[str, Check] = {
-    check.name: check for check in (*ENTRY_CHECKS, *CATALOG_CHECKS, *RUNNER_CHECKS, *SOURCE_CHECKS)
-}
+_IN_ORDER: tuple[Check, ...] = (*ENTRY_CHECKS, *CATALOG_CHECKS, *RUNNER_CHECKS, *SOURCE_CHECKS)
+CHECKS: dict[str, Check] = {check.name: check for check in _IN_ORDER}
 
 __all__ = [
     "CATALOG_CHECKS",

@@ -51,7 +51,7 @@ def machine_translated(entry: polib.POEntry, context: EntryContext) -> Iterator[
 def fuzzy_source_changed(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """The source text changed since it was translated (fuzzy with a `#| msgid`)."""
     if _fuzzy_kind(entry) == "source-changed":
-        yield f"source text changed; it was: {shorten(entry.previous_msgid)}"
+        yield f"source text changed; it was: {shorten(entry.previous_msgid or '')}"
 
 
 def fuzzy(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
