@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 import polib
 
@@ -39,50 +39,39 @@ class SourceFunction(Protocol):
     def __call__(self, text: str, context: SourceContext, /) -> Iterator[tuple[str, str]]: ...
 
 
-def _first_line(doc: str | None) -> str:
-    return (doc or "").strip().split("\n")[0]
+_Function = TypeVar("_Function", EntryFunction, CatalogFunction, SourceFunction)
 
 
 @dataclass(frozen=True)
-class EntryCheck:
-    """Content checks judge approved entries only (what `build` publishes); completeness checks all."""
+class _FunctionCheck(Generic[_Function]):
+    """A check with its function; the function's docstring describes it in `transflow check --list`."""
 
     name: str
     group: str
     severity: str
-    function: EntryFunction
+    function: _Function
+
+    @property
+    def description(self) -> str:
+        return (self.function.__doc__ or "").strip().split("\n")[0]
+
+
+@dataclass(frozen=True)
+class EntryCheck(_FunctionCheck[EntryFunction]):
+    """Content checks judge approved entries only (what `build` publishes); completeness checks all."""
+
     approved_only: bool = True
     scope: ClassVar[str] = "entry"
 
-    @property
-    def description(self) -> str:
-        return _first_line(self.function.__doc__)
-
 
 @dataclass(frozen=True)
-class CatalogCheck:
-    name: str
-    group: str
-    severity: str
-    function: CatalogFunction
+class CatalogCheck(_FunctionCheck[CatalogFunction]):
     scope: ClassVar[str] = "catalog"
 
-    @property
-    def description(self) -> str:
-        return _first_line(self.function.__doc__)
-
 
 @dataclass(frozen=True)
-class SourceCheck:
-    name: str
-    group: str
-    severity: str
-    function: SourceFunction
+class SourceCheck(_FunctionCheck[SourceFunction]):
     scope: ClassVar[str] = "source"
-
-    @property
-    def description(self) -> str:
-        return _first_line(self.function.__doc__)
 
 
 @dataclass(frozen=True)
