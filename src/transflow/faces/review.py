@@ -25,6 +25,7 @@ from transflow.domain.checks import ERROR
 from transflow.domain.checks.completeness import source_changed
 from transflow.domain.glossary import for_project
 from transflow.domain.state import EntryState, entry_state
+from transflow.domain.text import shorten
 from transflow.errors import TransflowError
 from transflow.formats.pofile import read_po, write_po
 from transflow.stages import qa
@@ -86,7 +87,7 @@ def save(item: Item, change: Callable[[polib.POEntry], None]) -> polib.POEntry:
     entry = find_entry(po, item)
     if entry is None:
         raise TransflowError(
-            f"the entry {item.msgid[:40]!r} is no longer in the catalog (was it updated meanwhile?)", item.path
+            f"the entry {shorten(item.msgid, 40)!r} is no longer in the catalog (was it updated meanwhile?)", item.path
         )
     change(entry)
     po.metadata["PO-Revision-Date"] = catalogs.timestamp()
