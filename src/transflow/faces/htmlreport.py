@@ -26,7 +26,7 @@ from transflow.stages.settings import Config
 
 @dataclass
 class Row:
-    line: int
+    line: int | None
     kind: str
     msgid: str
     msgstr: str
@@ -102,7 +102,8 @@ def _marked(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 def marked_pair(glossary: Glossary, msgid: str, msgstr: str, lang: str) -> tuple[str, str]:
     """Source and translation as HTML, the glossary terms and their renderings marked."""
-    source_spans, target_spans = [], []
+    source_spans: list[tuple[int, int, str]] = []
+    target_spans: list[tuple[int, int, str]] = []
     for match in glossary.find(msgid):
         required = glossary.expected(match.term, lang)
         title = f"glossary: {match.term.source} -> {required or 'no rendering set'}"

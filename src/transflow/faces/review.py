@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 import polib
@@ -69,7 +70,7 @@ def find_entry(po: polib.POFile, item: Item) -> polib.POEntry | None:
 
 def queue(config: Config, articles: Iterable[str] = ()) -> list[Item]:
     """Every entry waiting for review, by language, article and position in the catalog."""
-    items = []
+    items: list[Item] = []
     slugs = qa.select_articles(config, articles)
     for lang in config.languages:
         for slug in slugs:
@@ -132,11 +133,12 @@ class Session:
         self.settings = qa.load_settings(self.config)
         self.entry_checks = qa.EntryChecks(self.settings)
 
-    def style(self, text: str, **styles) -> str:
+    def style(self, text: str, **styles: Any) -> str:
         return click.style(text, **styles) if self.colour else text
 
     def run(self) -> Tally:
-        position, history, revisit = 0, [], False
+        position, revisit = 0, False
+        history: list[int] = []
         while 0 <= position < len(self.items):
             item = self.items[position]
             entry = find_entry(read_po(item.path), item)
@@ -237,7 +239,7 @@ class Session:
         self.section("Source", entry.msgid)
         if source_changed(entry):
             click.echo(self.style("Changed since the last approval:", bold=True))
-            click.echo(indented(self.render_diff(word_diff(entry.previous_msgid, entry.msgid))))
+            click.echo(indented(self.render_diff(word_diff(entry.previous_msgid or "", entry.msgid))))
         self.section("Candidate", entry.msgstr)
         if entry.tcomment:
             for line in entry.tcomment.splitlines():
