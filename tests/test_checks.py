@@ -497,3 +497,15 @@ def test_many_articles_checked_in_parallel_give_the_same_result(tmp_path):
     assert json.loads(serial.output) == json.loads(parallel.output)
     assert json.loads(serial.output)["summary"]["catalogs"] == 45
     assert "number 7 missing" in serial.output
+
+
+def test_plural_entries_count_by_their_forms_and_are_left_to_msgfmt():
+    entry_checks = qa.EntryChecks(qa.Settings())
+    context = checks.EntryContext("en", GLOSSARY)
+    translated = polib.POEntry(msgid="a day", msgid_plural="days", msgstr_plural={0: "een dag", 1: "dagen"})
+    empty = polib.POEntry(msgid="a week", msgid_plural="weeks", msgstr_plural={0: "", 1: ""})
+    assert not qa.is_judged(translated)
+    assert list(entry_checks.messages(translated, context, frozenset(), qa.is_judged(translated))) == []
+    assert list(entry_checks.messages(empty, context, frozenset(), qa.is_judged(empty))) == [
+        ("untranslated", "not translated yet")
+    ]
