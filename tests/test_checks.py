@@ -16,6 +16,7 @@ from helpers import transflow
 from transflow.domain import catalog, checks
 from transflow.domain.glossary import Glossary
 from transflow.formats.pofile import read_po, write_po
+from transflow.stages import qa
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
 GLOSSARY = Glossary.load(FIXTURES / "glossary.yml", ("en", "de", "fr"))
@@ -23,8 +24,8 @@ ENTRY_FIXTURES = sorted((FIXTURES / "entries").glob("*.po"))
 CATALOG_CHECKS = ["header", "header-defaults", "language", "plural-forms", "obsolete-entries"]
 
 
-def _messages(check: checks.Check, entry: polib.POEntry, lang: str = "en") -> list[str]:
-    if check.approved_only and not catalog.is_approved(entry):
+def _messages(check: checks.EntryCheck, entry: polib.POEntry, lang: str = "en") -> list[str]:
+    if check.approved_only and not qa.is_judged(entry):
         return []
     return list(check.function(entry, checks.EntryContext(lang, GLOSSARY)))
 
@@ -266,6 +267,7 @@ def test_config_disables_checks_and_changes_severity(project):
         ("severity: {numbers: fatal}", "is not error or warning"),
         ("thresholds: {en: 120%}", "percentage"),
         ("colour: red", "unknown setting"),
+        ("units: mEq", "must be a list of unit symbols"),
     ],
 )
 def test_bad_check_settings_are_usage_errors_naming_the_line(project, setting, message):
@@ -273,6 +275,44 @@ def test_bad_check_settings_are_usage_errors_naming_the_line(project, setting, m
     result = transflow(project, "check")
     assert result.exit_code == 2
     assert "transflow.yml:3:" in result.output and message in result.output
+
+
+def test_a_project_adds_units_to_the_neutral_default(project):
+    dose = "Magnesium helpt bij 108-144 mg per dag.\\*"
+    translate(project, "en", changes={dose: "Magnesium helps at 108-144 IU a day.\\*"})
+    code, document = check_json(project, "--lang", "en")
+    assert code == 1
+    assert [p["message"] for p in document["problems"] if p["check"] == "numbers"] == ["unit mg missing"]
+    (project / "transflow.yml").write_text("languages: [en, de]\nchecks:\n  units: [IU]\n", encoding="utf-8")
+    document = check_json(project, "--lang", "en")[1]
+    messages = [p["message"] for p in document["problems"] if p["check"] == "numbers"]
+    assert messages == ["unit mg missing", "unit IU not in the source"]
+
+
+def test_typography_follows_the_source_and_target_languages():
+    def spacing(msgid: str, msgstr: str, lang: str, source_lang: str) -> list[str]:
+        entry = polib.POEntry(msgid=msgid, msgstr=msgstr)
+        return list(
+            checks.CHECKS["spacing"].function(entry, checks.EntryContext(lang, GLOSSARY, source_lang=source_lang))
+        )
+
+    # French puts a space before ; : ! ? -- in a French translation, and inherited from a French source
+    assert spacing("Why?", "Pourquoi ?", "fr", "en") == []
+    assert spacing("Why?", "Warum ?", "de", "en") == ["space before punctuation: ' ?'"]
+    assert spacing("Pourquoi ?", "Why ?", "en", "fr") == ["space before punctuation: ' ?'"]
+    assert spacing("Pourquoi ?", "Warum ?", "de", "en") == []
+
+    def doubled(msgid: str, msgstr: str, lang: str, source_lang: str) -> list[str]:
+        entry = polib.POEntry(msgid=msgid, msgstr=msgstr)
+        context = checks.EntryContext(lang, GLOSSARY, source_lang=source_lang)
+        return list(checks.CHECKS["doubled-words"].function(entry, context))
+
+    assert doubled("Nous nous levons.", "We get up.", "en", "fr") == []
+    assert doubled("He had had enough.", "Il en avait avait assez.", "fr", "en") == ["doubled word 'avait'"]
+
+    source = checks.SourceContext(GLOSSARY, "fr")
+    assert [m for _, m in checks.CHECKS["source-spacing"].function("Pourquoi ?", source)] == []
+    assert [m for _, m in checks.CHECKS["source-doubled-words"].function("nous nous levons", source)] == []
 
 
 def test_consistency_across_articles(project):
@@ -405,6 +445,7 @@ def test_junit_and_github_formats(project):
 def test_list_and_unknown_article(project):
     listing = transflow(project, "check", "--list").output
     assert all(name in listing for name in checks.CHECKS)
+    assert not any(word in listing for word in ("Magtein", "threona", "magnesium", "Magnesium"))
     result = transflow(project, "check", "nope")
     assert result.exit_code == 2 and "no article 'nope'" in result.output
 
@@ -456,3 +497,15 @@ def test_many_articles_checked_in_parallel_give_the_same_result(tmp_path):
     assert json.loads(serial.output) == json.loads(parallel.output)
     assert json.loads(serial.output)["summary"]["catalogs"] == 45
     assert "number 7 missing" in serial.output
+
+
+def test_plural_entries_count_by_their_forms_and_are_left_to_msgfmt():
+    entry_checks = qa.EntryChecks(qa.Settings())
+    context = checks.EntryContext("en", GLOSSARY)
+    translated = polib.POEntry(msgid="a day", msgid_plural="days", msgstr_plural={0: "een dag", 1: "dagen"})
+    empty = polib.POEntry(msgid="a week", msgid_plural="weeks", msgstr_plural={0: "", 1: ""})
+    assert not qa.is_judged(translated)
+    assert list(entry_checks.messages(translated, context, frozenset(), qa.is_judged(translated))) == []
+    assert list(entry_checks.messages(empty, context, frozenset(), qa.is_judged(empty))) == [
+        ("untranslated", "not translated yet")
+    ]

@@ -100,16 +100,6 @@ def test_lookup_exact_approved_first_then_fuzzy(project):
     memory.close()
 
 
-def test_inconsistencies_both_ways(project):
-    memory = _open(project)
-    found = {(item.kind, item.text): item for item in memory.inconsistencies("en")}
-    assert set(found) == {("translations", "Vermoeidheid"), ("sources", "Fatigue")}
-    variants = found["translations", "Vermoeidheid"].variants
-    assert {variant.text for variant in variants} == {"Fatigue", "Tiredness"}
-    assert variants[0].origins[0].startswith("translations/en/")
-    memory.close()
-
-
 def test_apply_memory_policy_and_comments(project):
     write_po(project / "translations/de/a.po", _catalog("de", (SENTENCE, "Magnesium hilft.", [])))
     catalog = _catalog(

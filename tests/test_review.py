@@ -12,7 +12,7 @@ import pexpect
 import pytest
 
 from helpers import ONE_TERM_GLOSSARY, copy_project, transflow, wait_until
-from transflow.faces.review import Change, word_diff
+from transflow.domain.candidates import Change, word_diff
 from transflow.formats.pofile import read_po, write_po
 
 SLUG = "11-tekenen-van-een-magnesiumtekort"

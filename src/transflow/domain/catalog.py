@@ -16,6 +16,7 @@ import polib
 from transflow import __version__
 from transflow.domain import languages
 from transflow.domain.glossary import Glossary
+from transflow.domain.state import EntryState, entry_state
 from transflow.formats.markdown import Article
 
 GENERATOR = f"transflow {__version__}"
@@ -129,10 +130,6 @@ class MergeStats:
     revived: int = 0
     dropped: int = 0
     purged: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.fuzzy or self.obsoleted or self.revived or self.dropped or self.purged)
 
 
 # GNU msgmerge proposes a fuzzy match from similarity 0.6 on (FUZZY_THRESHOLD in gettext's
@@ -264,12 +261,12 @@ def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
 
 
 def is_approved(entry: polib.POEntry) -> bool:
-    """Translated, reviewed and current: the only entries that are ever published."""
-    return bool(entry.msgstr) and not entry.obsolete and "fuzzy" not in entry.flags
+    return entry_state(entry) is EntryState.APPROVED
 
 
 def approved_translations(catalog: polib.POFile) -> dict[str, str]:
-    return {entry.msgid: entry.msgstr for entry in catalog if is_approved(entry)}
+    """Translations of the Markdown segments (never plural entries) that `build` may publish."""
+    return {entry.msgid: entry.msgstr for entry in catalog if is_approved(entry) and not entry.msgid_plural}
 
 
 @dataclass(frozen=True)
@@ -312,21 +309,21 @@ class Counts:
         )
 
 
+_COUNTED_AS = {
+    EntryState.APPROVED: "translated",
+    EntryState.FUZZY: "fuzzy",
+    EntryState.UNTRANSLATED: "untranslated",
+    EntryState.OBSOLETE: "obsolete",
+}
+
+
 def count(catalog: polib.POFile) -> Counts:
     values = dict.fromkeys(
         ("translated", "fuzzy", "untranslated", "obsolete", "translated_words", "fuzzy_words", "untranslated_words"), 0
     )
     for entry in catalog:
-        if entry.obsolete:
-            values["obsolete"] += 1
-            continue
-        state = (
-            "translated"
-            if is_approved(entry)
-            else "fuzzy"
-            if (entry.msgstr and "fuzzy" in entry.flags)
-            else "untranslated"
-        )
+        state = _COUNTED_AS[entry_state(entry)]
         values[state] += 1
-        values[f"{state}_words"] += len(entry.msgid.split())
+        if state != "obsolete":
+            values[f"{state}_words"] += len(entry.msgid.split())
     return Counts(**values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from transflow.errors import TransflowError
 
@@ -86,3 +87,26 @@ def name(code: str) -> str:
 def plural_forms(code: str) -> str:
     entry = LANGUAGES.get(code) or LANGUAGES[code.split("_")[0]]
     return entry[1]
+
+
+@dataclass(frozen=True)
+class Typography:
+    """How a language writes, as far as the checks need it: punctuation no space may precede, and
+    words that are doubled by its grammar ("vous vous", "die die", "had had") rather than by mistake."""
+
+    no_space_before: str = ",.;:!?)"
+    grammatical_doubles: frozenset[str] = frozenset()
+
+
+_TYPOGRAPHY = {
+    "de": Typography(grammatical_doubles=frozenset({"die", "der", "das"})),
+    "en": Typography(grammatical_doubles=frozenset({"had", "that"})),
+    "fr": Typography(no_space_before=",.)", grammatical_doubles=frozenset({"vous", "nous"})),  # a space before ;:!?
+    "nl": Typography(grammatical_doubles=frozenset({"dat", "die"})),
+}
+_PLAIN = Typography()
+
+
+def typography(code: str) -> Typography:
+    """The rules of a language code or its base language (`pt_BR` -> `pt`); plain ones otherwise."""
+    return _TYPOGRAPHY.get(code) or _TYPOGRAPHY.get(code.split("_")[0], _PLAIN)

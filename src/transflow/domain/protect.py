@@ -26,6 +26,7 @@ from markdown_it import MarkdownIt
 from rapidfuzz import fuzz
 
 from transflow.domain.glossary import Glossary, Violation, occurrences
+from transflow.domain.units import DEFAULT_UNITS, alternatives
 from transflow.formats.glossary_file import Term
 
 # What we send, and every variant of it that engines are known to return.
@@ -46,7 +47,7 @@ _MARKUP: list[tuple[str, re.Pattern[str]]] = [
         "quantity",
         re.compile(
             r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+(?:[.,]\d+)?)?"
-            r"(?:\s?(?:%|‰|°C|mg|µg|μg|mcg|kg|g|mmol|mEq|ml|mL|dl|l|kcal|IU|IE)(?![\w]))"
+            rf"(?:\s?(?:{alternatives(DEFAULT_UNITS)})(?![\w]))"
         ),
     ),
     ("emphasis", re.compile(r"(?<![\\*])\*{1,3}(?!\*)|(?<![\w\\_])_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)")),

@@ -203,7 +203,7 @@ def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, out
     click.echo(f"{report.processed} article(s) processed, {report.skipped} unchanged.")
 
 
-@main.command()
+@main.command("check")
 @_lang_option
 @click.option(
     "--source",
@@ -232,7 +232,7 @@ def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, out
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
 @click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
 @click.pass_context
-def check(
+def check_command(
     ctx: click.Context,
     langs: tuple[str, ...],
     source_checks: bool,

@@ -12,14 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
-
 from transflow import __version__
 from transflow.domain import catalog as catalogs
-from transflow.domain import checks, languages
+from transflow.domain import languages
 from transflow.domain.glossary import Glossary, for_project, occurrences
+from transflow.domain.state import EntryState, entry_state
 from transflow.errors import TransflowError
-from transflow.faces.review import Finding, entry_problems
 from transflow.formats.fileio import atomic_write_text
 from transflow.formats.pofile import read_po
 from transflow.stages import qa
@@ -28,12 +26,12 @@ from transflow.stages.settings import Config
 
 @dataclass
 class Row:
-    line: int
+    line: int | None
     kind: str
     msgid: str
     msgstr: str
     state: str  # "translated", "fuzzy" or "untranslated"
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[qa.Finding] = field(default_factory=list)
     comment: str = ""  # the translator's comment: provenance, doubts, accepted findings
 
     @property
@@ -42,7 +40,7 @@ class Row:
 
 
 @dataclass
-class ArticleReport:
+class ArticlePage:
     slug: str
     catalog: str
     counts: catalogs.Counts = field(default_factory=catalogs.Counts)
@@ -54,21 +52,19 @@ class ArticleReport:
         return sum(1 for row in self.rows if row.findings)
 
 
-def _state(entry: polib.POEntry) -> str:
-    if catalogs.is_approved(entry):
-        return "translated"
-    return "fuzzy" if entry.msgstr else "untranslated"
+_SHOWN_AS = {EntryState.APPROVED: "translated", EntryState.FUZZY: "fuzzy", EntryState.UNTRANSLATED: "untranslated"}
 
 
 def collect(
     config: Config, lang: str, slugs: Iterable[str], glossary: Glossary, settings: qa.Settings
-) -> list[ArticleReport]:
+) -> list[ArticlePage]:
     """Read each article's catalog in `lang`; an unreadable one is reported, not fatal."""
-    context = checks.EntryContext(lang, glossary, settings.length_ratio)
+    context = qa.entry_context(settings, lang, config.source_language, glossary)
+    entry_checks = qa.EntryChecks(settings)
     reports = []
     for slug in slugs:
         path = config.catalog_path(lang, slug)
-        report = ArticleReport(slug, config.relative(path))
+        report = ArticlePage(slug, config.relative(path))
         reports.append(report)
         try:
             catalog = read_po(path)
@@ -77,12 +73,13 @@ def collect(
             continue
         report.counts = catalogs.count(catalog)
         for entry in catalog:
-            if entry.obsolete:
+            state = entry_state(entry)
+            if state is EntryState.OBSOLETE:
                 continue
-            findings = entry_problems(entry, context, settings) if entry.msgstr else []
+            findings = entry_checks.of_candidate(entry, context) if state is not EntryState.UNTRANSLATED else []
             kind = (entry.comment or "").splitlines()[0] if entry.comment else ""
             report.rows.append(
-                Row(entry.linenum, kind, entry.msgid, entry.msgstr, _state(entry), findings, entry.tcomment or "")
+                Row(entry.linenum, kind, entry.msgid, entry.msgstr, _SHOWN_AS[state], findings, entry.tcomment or "")
             )
     return reports
 
@@ -105,7 +102,8 @@ def _marked(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 def marked_pair(glossary: Glossary, msgid: str, msgstr: str, lang: str) -> tuple[str, str]:
     """Source and translation as HTML, the glossary terms and their renderings marked."""
-    source_spans, target_spans = [], []
+    source_spans: list[tuple[int, int, str]] = []
+    target_spans: list[tuple[int, int, str]] = []
     for match in glossary.find(msgid):
         required = glossary.expected(match.term, lang)
         title = f"glossary: {match.term.source} -> {required or 'no rendering set'}"
@@ -198,7 +196,7 @@ def _bar(counts: catalogs.Counts) -> str:
     )
 
 
-def _summary(reports: list[ArticleReport]) -> str:
+def _summary(reports: list[ArticlePage]) -> str:
     rows = []
     for report in reports:
         link = f'<a href="#{html.escape(report.slug)}">{html.escape(report.slug)}</a>'
@@ -244,7 +242,7 @@ def _row(row: Row, glossary: Glossary, lang: str) -> str:
     )
 
 
-def _article(report: ArticleReport, glossary: Glossary, lang: str, source_language: str) -> str:
+def _article(report: ArticlePage, glossary: Glossary, lang: str, source_language: str) -> str:
     slug = html.escape(report.slug)
     if report.error:
         body = f'<p class="error-box">{html.escape(report.error)}</p>'
@@ -271,7 +269,7 @@ def _article(report: ArticleReport, glossary: Glossary, lang: str, source_langua
 
 
 def render(
-    project: str, lang: str, source_language: str, reports: list[ArticleReport], glossary: Glossary, generated: str
+    project: str, lang: str, source_language: str, reports: list[ArticlePage], glossary: Glossary, generated: str
 ) -> str:
     total = sum((report.counts for report in reports), catalogs.Counts())
     title = f"{project}: {languages.name(lang)} ({lang}) translation report"
@@ -319,7 +317,7 @@ generated {html.escape(generated)} by transflow {__version__}</div>
 
 def write_reports(
     config: Config, articles: Iterable[str] = (), output: Path | None = None
-) -> list[tuple[Path, list[ArticleReport]]]:
+) -> list[tuple[Path, list[ArticlePage]]]:
     """Write `<output>/<lang>.html` for each language; default output: build/report/."""
     slugs = qa.select_articles(config, articles)
     glossary = for_project(config.glossary_file, config.languages)

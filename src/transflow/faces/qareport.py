@@ -14,6 +14,7 @@ import click
 
 from transflow.domain.catalog import Counts
 from transflow.domain.checks import ERROR
+from transflow.domain.text import shorten
 from transflow.faces.reports import table
 from transflow.stages.qa import CatalogStats, Problem, Result
 
@@ -26,9 +27,9 @@ def _location(problem: Problem) -> str:
     return f"{problem.path}:{problem.line}" if problem.line else problem.path
 
 
-def _clip(text: str, limit: int = 200) -> str:
-    text = text.replace("\n", "\\n")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _clip(text: str) -> str:
+    """An entry's text on one report line: newlines shown as \\n."""
+    return shorten(text.replace("\n", "\\n"), 200)
 
 
 def text(result: Result, source_language: str, colour: bool = False) -> str:

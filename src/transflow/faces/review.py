@@ -8,7 +8,6 @@ loses nothing, and a rerun simply finds what is left.
 
 from __future__ import annotations
 
-import copy
 import os
 import shutil
 import sys
@@ -16,114 +15,29 @@ import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 import polib
-from rapidfuzz.distance import Levenshtein
 
 from transflow.domain import catalog as catalogs
-from transflow.domain import checks
-from transflow.domain.glossary import Glossary, for_project, occurrences
+from transflow.domain.candidates import Change, glossary_terms, provenance, word_diff
+from transflow.domain.checks import ERROR
+from transflow.domain.checks.completeness import source_changed
+from transflow.domain.glossary import for_project
+from transflow.domain.state import EntryState, entry_state
+from transflow.domain.text import shorten
 from transflow.errors import TransflowError
 from transflow.formats.pofile import read_po, write_po
 from transflow.stages import qa
 from transflow.stages.settings import Config
 
 KEYS = {"a": "accept", "e": "edit", "s": "skip", "b": "back", "q": "quit", "?": "help"}
-_COMPLETENESS = "completeness"
 
 
 def waiting(entry: polib.POEntry) -> bool:
     """Fuzzy with a candidate: what a reviewer decides on (untranslated entries go to MT first)."""
-    return "fuzzy" in entry.flags and bool(entry.msgstr) and not entry.obsolete
-
-
-# --- What the reviewer is shown ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    """One piece of a word-level diff: `op` is "equal", "delete" or "insert"."""
-
-    op: str
-    text: str
-
-
-def word_diff(old: str, new: str) -> list[Change]:
-    """What changed from `old` to `new`, word by word (rapidfuzz's opcodes, as difflib would)."""
-    before, after = old.split(), new.split()
-    changes: list[Change] = []
-    for op in Levenshtein.opcodes(before, after):
-        if op.tag == "equal":
-            changes.append(Change("equal", " ".join(before[op.src_start : op.src_end])))
-            continue
-        if op.tag in ("delete", "replace"):
-            changes.append(Change("delete", " ".join(before[op.src_start : op.src_end])))
-        if op.tag in ("insert", "replace"):
-            changes.append(Change("insert", " ".join(after[op.dest_start : op.dest_end])))
-    return changes
-
-
-@dataclass(frozen=True)
-class TermInfo:
-    source: str
-    required: str
-    present: bool
-
-
-def glossary_terms(glossary: Glossary, msgid: str, msgstr: str, lang: str) -> list[TermInfo]:
-    """The glossary terms of the source, their required rendering, and whether the text has it."""
-    terms: dict[object, TermInfo] = {}
-    for match in glossary.find(msgid):
-        if match.term in terms:
-            continue
-        required = glossary.expected(match.term, lang)
-        present = not required or bool(occurrences(required, msgstr, match.term.case_sensitive))
-        terms[match.term] = TermInfo(match.text, required or "(no rendering set)", present)
-    return list(terms.values())
-
-
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    severity: str
-    message: str
-
-
-def entry_problems(entry: polib.POEntry, context: checks.EntryContext, settings: qa.Settings) -> list[Finding]:
-    """What `transflow check` would report on this translation once it is approved.
-
-    Completeness checks are left out: that the entry is fuzzy is why it is being reviewed.
-    Checks switched off for the project or the entry (`transflow: ignore`) stay off.
-    """
-    approved = copy.copy(entry)
-    approved.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-    ignored = qa.ignored_checks(entry)
-    findings = []
-    for check in checks.CHECKS.values():
-        if (
-            check.scope != "entry"
-            or check.function is None
-            or check.group == _COMPLETENESS
-            or not settings.enabled(check.name)
-            or check.name in ignored
-        ):
-            continue
-        findings.extend(
-            Finding(check.name, settings.severity_of(check.name), message)
-            for message in check.function(approved, context)
-        )
-    return findings
-
-
-def provenance(entry: polib.POEntry) -> str:
-    if checks.source_changed(entry):
-        return "source changed since the last approval"
-    if checks.is_machine_translated(entry):
-        return "machine translation"
-    if "translation memory" in (entry.tcomment or "").lower():
-        return "translation memory suggestion"
-    return "marked fuzzy"
+    return entry_state(entry) is EntryState.FUZZY
 
 
 # --- The queue and the decisions --------------------------------------------------------------
@@ -156,7 +70,7 @@ def find_entry(po: polib.POFile, item: Item) -> polib.POEntry | None:
 
 def queue(config: Config, articles: Iterable[str] = ()) -> list[Item]:
     """Every entry waiting for review, by language, article and position in the catalog."""
-    items = []
+    items: list[Item] = []
     slugs = qa.select_articles(config, articles)
     for lang in config.languages:
         for slug in slugs:
@@ -174,7 +88,7 @@ def save(item: Item, change: Callable[[polib.POEntry], None]) -> polib.POEntry:
     entry = find_entry(po, item)
     if entry is None:
         raise TransflowError(
-            f"the entry {item.msgid[:40]!r} is no longer in the catalog (was it updated meanwhile?)", item.path
+            f"the entry {shorten(item.msgid, 40)!r} is no longer in the catalog (was it updated meanwhile?)", item.path
         )
     change(entry)
     po.metadata["PO-Revision-Date"] = catalogs.timestamp()
@@ -217,12 +131,14 @@ class Session:
     def __post_init__(self) -> None:
         self.glossary = for_project(self.config.glossary_file, self.config.languages)
         self.settings = qa.load_settings(self.config)
+        self.entry_checks = qa.EntryChecks(self.settings)
 
-    def style(self, text: str, **styles) -> str:
+    def style(self, text: str, **styles: Any) -> str:
         return click.style(text, **styles) if self.colour else text
 
     def run(self) -> Tally:
-        position, history, revisit = 0, [], False
+        position, revisit = 0, False
+        history: list[int] = []
         while 0 <= position < len(self.items):
             item = self.items[position]
             entry = find_entry(read_po(item.path), item)
@@ -271,7 +187,7 @@ class Session:
                 click.echo(f"Unknown key {key!r} (? for help).")
 
     def accept(self, item: Item, entry: polib.POEntry) -> bool:
-        errors = [f for f in self.problems(item, entry) if f.severity == checks.ERROR]
+        errors = [f for f in self.problems(item, entry) if f.severity == ERROR]
         if errors and not click.confirm(
             f"This translation still has {len(errors)} check error(s). Accept it anyway?", default=False
         ):
@@ -281,9 +197,9 @@ class Session:
         click.echo(self.style("Accepted.", fg="green"))
         return True
 
-    def problems(self, item: Item, entry: polib.POEntry) -> list[Finding]:
-        context = checks.EntryContext(item.lang, self.glossary, self.settings.length_ratio)
-        return entry_problems(entry, context, self.settings)
+    def problems(self, item: Item, entry: polib.POEntry) -> list[qa.Finding]:
+        context = qa.entry_context(self.settings, item.lang, self.config.source_language, self.glossary)
+        return self.entry_checks.of_candidate(entry, context)
 
     def ask(self) -> str:
         click.echo(self.key_line() + " ", nl=False)
@@ -321,9 +237,9 @@ class Session:
             if not line.startswith("glossary:"):
                 click.echo(self.style(f"  {line}", dim=True))
         self.section("Source", entry.msgid)
-        if checks.source_changed(entry):
+        if source_changed(entry):
             click.echo(self.style("Changed since the last approval:", bold=True))
-            click.echo(indented(self.render_diff(word_diff(entry.previous_msgid, entry.msgid))))
+            click.echo(indented(self.render_diff(word_diff(entry.previous_msgid or "", entry.msgid))))
         self.section("Candidate", entry.msgstr)
         if entry.tcomment:
             for line in entry.tcomment.splitlines():
@@ -337,7 +253,7 @@ class Session:
         findings = self.problems(item, entry)
         click.echo(self.style("Checks:", bold=True) + ("" if findings else " no problems"))
         for finding in findings:
-            colour = "red" if finding.severity == checks.ERROR else "yellow"
+            colour = "red" if finding.severity == ERROR else "yellow"
             click.echo(f"  {self.style(finding.severity, fg=colour)}: {finding.check}: {finding.message}")
 
     def section(self, title: str, text: str) -> None:

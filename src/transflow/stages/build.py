@@ -8,6 +8,7 @@ from pathlib import Path
 import polib
 
 from transflow.domain.catalog import Counts, approved_translations, count
+from transflow.domain.text import shorten
 from transflow.formats.fileio import atomic_write_text, read_text
 from transflow.formats.markdown import render_article
 from transflow.stages.settings import Config
@@ -46,15 +47,10 @@ def build_article(config: Config, source: Source, lang: str, catalog: polib.POFi
     lines = {entry.msgid: entry.linenum for entry in catalog if not entry.obsolete}
     where = config.relative(catalog_path)
     refused = [
-        f"{where}:{lines.get(r.msgid, 1)}: translation of {_short(r.msgid)} not used: {r.reason}"
+        f"{where}:{lines.get(r.msgid, 1)}: translation of {shorten(r.msgid, 50, one_line=True)!r} not used: {r.reason}"
         for r in rendered.refused
     ]
     if output.exists() and read_text(output) == rendered.text:
         return BuildResult(source.slug, lang, output, UNCHANGED, counts, refused=refused)
     atomic_write_text(output, rendered.text)
     return BuildResult(source.slug, lang, output, WRITTEN, counts, refused=refused)
-
-
-def _short(text: str, width: int = 50) -> str:
-    one_line = " ".join(text.split())
-    return repr(one_line if len(one_line) <= width else one_line[: width - 1] + "…")

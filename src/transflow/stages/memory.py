@@ -27,6 +27,7 @@ import polib
 
 from transflow.domain.catalog import is_approved
 from transflow.domain.fuzzy import FuzzyIndex
+from transflow.domain.state import EntryState, entry_state
 from transflow.errors import TransflowError
 from transflow.formats.pofile import read_po
 from transflow.formats.tmx import TmxUnit, read_tmx, same_language, write_tmx
@@ -56,22 +57,6 @@ class Suggestion:
     source: str  # the source text (msgid) the translation belongs to
     origin: str  # where it came from, e.g. "translations/en/x.po:123" or "tmx:agency.tmx:12"
     approved: bool  # True for an exact match of a translation approved in the same language
-
-
-@dataclass(frozen=True)
-class Variant:
-    text: str
-    origins: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Inconsistency:
-    """One source approved with several translations, or one translation of several sources."""
-
-    lang: str
-    kind: str  # "translations" (``text`` is the source) or "sources" (``text`` is the translation)
-    text: str
-    variants: tuple[Variant, ...]  # most used first
 
 
 @dataclass(frozen=True)
@@ -291,25 +276,6 @@ class TranslationMemory:
             grouped[source, target].append(_origin(file, line))
         return [(source, target, origins) for (source, target), origins in grouped.items()]
 
-    def inconsistencies(self, lang: str) -> list[Inconsistency]:
-        """Sources approved with different translations, translations shared by sources."""
-        by_source: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        by_target: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for source, target, origins in self.units(lang):
-            by_source[source][target].extend(origins)
-            by_target[target][source].extend(origins)
-        found = []
-        for kind, groups in (("translations", by_source), ("sources", by_target)):
-            for text, variants in groups.items():
-                if len(variants) > 1:
-                    ranked = sorted(variants.items(), key=lambda item: (-len(item[1]), item[0]))
-                    found.append(
-                        Inconsistency(
-                            lang, kind, text, tuple(Variant(variant, tuple(origins)) for variant, origins in ranked)
-                        )
-                    )
-        return found
-
 
 def _origin(file: str, line: int | None) -> str:
     name = f"tmx:{Path(file).name}" if file.endswith(".tmx") else file
@@ -376,11 +342,7 @@ def apply_memory(catalog: polib.POFile, lang: str, memory: TranslationMemory, co
     todo = [
         entry
         for entry in catalog
-        if not entry.obsolete
-        and "fuzzy" not in entry.flags
-        and not entry.msgstr
-        and not any(entry.msgstr_plural.values())
-        and not entry.msgid_plural
+        if entry_state(entry) is EntryState.UNTRANSLATED and "fuzzy" not in entry.flags and not entry.msgid_plural
     ]
     fill = MemoryFill()
     if not todo:

@@ -9,20 +9,36 @@ Poedit shows and edits and msgmerge keeps, unlike custom flags).
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 import polib
 
 from transflow.domain import catalog as catalogs
-from transflow.domain import checks as registry
-from transflow.domain.checks import CHECKS, ERROR, SEVERITIES, CatalogContext, EntryContext, SourceContext, shorten
+from transflow.domain.checks import (
+    CATALOG_CHECKS,
+    CHECKS,
+    ENTRY_CHECKS,
+    ERROR,
+    SEVERITIES,
+    SOURCE_CHECKS,
+    CatalogContext,
+    Check,
+    EntryContext,
+    SourceContext,
+)
 from transflow.domain.glossary import Glossary, for_project
+from transflow.domain.state import EntryState, entry_state
+from transflow.domain.text import shorten
+from transflow.domain.units import DEFAULT_UNITS
 from transflow.errors import TransflowError
 from transflow.formats.fileio import read_text
 from transflow.formats.markdown import Segment
@@ -31,7 +47,7 @@ from transflow.stages.settings import Config
 from transflow.stages.sources import Source, discover, load
 
 _IGNORE = re.compile(r"^\s*transflow:\s*ignore\s+(.+?)\s*$", re.MULTILINE)
-_SETTINGS = {"disable", "severity", "thresholds", "count", "max_obsolete", "length_ratio"}
+_SETTINGS = {"disable", "severity", "thresholds", "count", "max_obsolete", "length_ratio", "units"}
 _COUNTS = {"strings": ("strings",), "words": ("words",), "both": ("strings", "words")}
 
 
@@ -59,6 +75,7 @@ class Settings:
     count: tuple[str, ...] = ("strings", "words")
     max_obsolete: int = 20
     length_ratio: tuple[float, float] = (0.5, 2.0)
+    units: tuple[str, ...] = DEFAULT_UNITS  # the default and the project's own
 
     def enabled(self, name: str) -> bool:
         return name not in self.disabled
@@ -106,6 +123,9 @@ def load_settings(config: Config) -> Settings:
         or ratio[0] > ratio[1]
     ):
         raise section.error("length_ratio", "must be [lowest, highest], e.g. [0.5, 2.0]")
+    units = section.get("units", [])
+    if not isinstance(units, list) or not all(isinstance(unit, str) and unit.strip() for unit in units):
+        raise section.error("units", "must be a list of unit symbols to add to the default ones, e.g. [mEq, IU]")
     return Settings(
         disabled=frozenset(names("disable")),
         severity=dict(severity),
@@ -113,6 +133,7 @@ def load_settings(config: Config) -> Settings:
         count=_COUNTS[count],
         max_obsolete=max_obsolete,
         length_ratio=(float(ratio[0]), float(ratio[1])),
+        units=(*DEFAULT_UNITS, *(unit.strip() for unit in units)),
     )
 
 
@@ -187,8 +208,83 @@ def read_stats(config: Config, slugs: list[str]) -> list[CatalogStats]:
     return rows
 
 
-class _Run:
-    """One `transflow check`: the state shared by the per-file steps."""
+@dataclass(frozen=True)
+class Finding:
+    """What a check says about one entry, at the severity the project gives it."""
+
+    check: str
+    severity: str
+    message: str
+
+
+class EntryChecks:
+    """The entry checks a project runs, in order, with its `checks.disable` applied.
+
+    Content checks judge the entries `is_judged` picks; completeness checks judge every entry.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        enabled = [check for check in ENTRY_CHECKS if settings.enabled(check.name)]
+        # (name, function) pairs: the hot loop of a run
+        self.of_judged = [(check.name, check.function) for check in enabled]
+        self.of_others = [(check.name, check.function) for check in enabled if not check.approved_only]
+        self.of_content = [(check.name, check.function) for check in enabled if check.approved_only]
+
+    def messages(
+        self, entry: polib.POEntry, context: EntryContext, ignored: frozenset[str], judged: bool
+    ) -> Iterator[tuple[str, str]]:
+        """(check, message) for an entry, skipping checks its comment switches off; content checks
+        only if it is `judged` (see `is_judged`)."""
+        for name, function in self.of_judged if judged else self.of_others:
+            if ignored and name in ignored:
+                continue
+            for message in function(entry, context):
+                yield name, message
+
+    def of_candidate(self, entry: polib.POEntry, context: EntryContext) -> list[Finding]:
+        """What `transflow check` would report on this translation once it is approved.
+
+        Completeness checks are left out: that the entry waits for a person is known. Checks
+        switched off for the project or the entry (`transflow: ignore`) stay off.
+        """
+        if entry.msgid_plural:
+            return []
+        approved = copy.copy(entry)
+        approved.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+        ignored = ignored_checks(entry)
+        return [
+            Finding(name, self.settings.severity_of(name), message)
+            for name, function in self.of_content
+            if name not in ignored
+            for message in function(approved, context)
+        ]
+
+
+def is_judged(entry: polib.POEntry) -> bool:
+    """Approved entries are what `build` publishes; content checks and consistency compare their
+    msgid and msgstr, so plural entries are left to msgfmt."""
+    return entry_state(entry) is EntryState.APPROVED and not entry.msgid_plural
+
+
+def entry_context(settings: Settings, lang: str, source_lang: str, glossary: Glossary) -> EntryContext:
+    """What entry checks of one language need from the project."""
+    return EntryContext(lang, glossary, settings.length_ratio, source_lang, settings.units)
+
+
+class ApprovedTranslation(NamedTuple):
+    """One approved entry, as the consistency checks across catalogs compare them."""
+
+    lang: str
+    msgid: str
+    msgstr: str
+    where: str
+    line: int | None
+    ignored: frozenset[str]
+
+
+class _ArticleChecker:
+    """Checking some articles in one process: the state shared by the per-file steps."""
 
     def __init__(self, config: Config, settings: Settings, fail_under: float | None, glossary: Glossary):
         self.config = config
@@ -196,11 +292,8 @@ class _Run:
         self.fail_under = fail_under
         self.result = Result()
         self.glossary = glossary
-        entry_checks = [check for check in CHECKS.values() if check.scope == "entry" and settings.enabled(check.name)]
-        # (name, function) pairs, for approved entries and for the others: the hot loop of a run
-        self.checks_of_approved = [(check.name, check.function) for check in entry_checks]
-        self.checks_of_others = [(check.name, check.function) for check in entry_checks if not check.approved_only]
-        self.translations: list[tuple[str, str, str, str, int | None, frozenset[str]]] = []
+        self.entry_checks = EntryChecks(settings)
+        self.translations: list[ApprovedTranslation] = []
 
     def add(
         self,
@@ -251,8 +344,8 @@ class _Run:
         counts = catalogs.count(catalog)
         self.result.stats.append(CatalogStats(slug, lang, where, counts))
         context = CatalogContext(lang, self.settings.max_obsolete)
-        for check in CHECKS.values():
-            if check.scope == "catalog" and check.function and self.settings.enabled(check.name):
+        for check in CATALOG_CHECKS:
+            if self.settings.enabled(check.name):
                 for line, message in check.function(catalog, context):
                     self.add(check.name, message, where, line, lang=lang)
         if template is not None:
@@ -296,20 +389,19 @@ class _Run:
                 )
 
     def _entries(self, catalog: polib.POFile, where: str, lang: str) -> None:
-        context = EntryContext(lang, self.glossary, self.settings.length_ratio)
+        context = entry_context(self.settings, lang, self.config.source_language, self.glossary)
         for entry in catalog:
             if entry.obsolete:
                 continue
             self.result.entries += 1
             ignored = ignored_checks(entry)
-            approved = catalogs.is_approved(entry)
-            for name, function in self.checks_of_approved if approved else self.checks_of_others:
-                if ignored and name in ignored:
-                    continue
-                for message in function(entry, context):
-                    self.add(name, message, where, entry.linenum, lang=lang, entry=entry)
-            if approved:
-                self.translations.append((lang, entry.msgid, entry.msgstr, where, entry.linenum, ignored))
+            judged = is_judged(entry)
+            for name, message in self.entry_checks.messages(entry, context, ignored, judged):
+                self.add(name, message, where, entry.linenum, lang=lang, entry=entry)
+            if judged:
+                self.translations.append(
+                    ApprovedTranslation(lang, entry.msgid, entry.msgstr, where, entry.linenum, ignored)
+                )
 
     def template(self, slug: str, source_path: Path | None, source: Source | None = None) -> polib.POFile | None:
         """The article's template, flagged if extracting the source again would change it.
@@ -359,16 +451,16 @@ class _Run:
         return source if source.slug == slug else None
 
     def source_checks(self, source: Source) -> None:
-        context = SourceContext(self.glossary)
+        context = SourceContext(self.glossary, self.config.source_language)
         where = self.config.relative(source.path)
-        checks = [check for check in CHECKS.values() if check.scope == "source" and self.settings.enabled(check.name)]
+        checks = [check for check in SOURCE_CHECKS if self.settings.enabled(check.name)]
         for segment in source.article.segments:
             for check in checks:
                 for snippet, message in check.function(segment.msgid, context):
                     self.add(check.name, message, where, _line_of(source, segment, snippet), segment=segment)
 
 
-def _entry_keys(template: polib.POFile) -> list[tuple]:
+def _entry_keys(template: polib.POFile) -> list[tuple[object, ...]]:
     """What `extract` decides: strings, their kinds and notes, and where they are."""
     return [
         (entry.msgctxt, entry.msgid, entry.comment, [tuple(o) for o in entry.occurrences])
@@ -412,8 +504,8 @@ class _Job:
 _CHUNK = 20  # articles per task: big enough to make the hand-over cheap
 
 
-def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]) -> tuple[Result, list[tuple]]:
-    run = _Run(job.config, job.settings, job.fail_under, job.glossary)
+def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]) -> tuple[Result, list[ApprovedTranslation]]:
+    run = _ArticleChecker(job.config, job.settings, job.fail_under, job.glossary)
     for slug, path in articles:
         source = None
         if path is not None and job.source_checks:
@@ -465,7 +557,7 @@ def check_project(
             parts = list(pool.map(_check_articles, repeat(job), chunks))
     else:
         parts = [_check_articles(job, chunk) for chunk in chunks]
-    translations: list[tuple] = []
+    translations: list[ApprovedTranslation] = []
     for part, found in parts:
         result.problems += part.problems
         result.stats += part.stats
@@ -494,58 +586,59 @@ def _glossary(config: Config, settings: Settings, result: Result) -> Glossary:
     return Glossary.empty()
 
 
-def consistency(translations: list[tuple], settings: Settings) -> list[Problem]:
+def consistency(translations: list[ApprovedTranslation], settings: Settings) -> list[Problem]:
     """One source string translated differently, one translation for different sources."""
     return [
-        *_disagreements(translations, 1, 2, "inconsistent-translation", "translated as", settings),
-        *_disagreements(translations, 2, 1, "inconsistent-source", "the translation of", settings),
+        *_disagreements(translations, "msgid", "msgstr", "inconsistent-translation", "translated as", settings),
+        *_disagreements(translations, "msgstr", "msgid", "inconsistent-source", "the translation of", settings),
     ]
 
 
 def _disagreements(
-    translations: list[tuple], key: int, choice: int, name: str, relation: str, settings: Settings
+    translations: list[ApprovedTranslation], key: str, choice: str, name: str, relation: str, settings: Settings
 ) -> list[Problem]:
-    """Items sharing (language, item[key]) but not item[choice]: every one that differs from the
+    """Translations sharing (language, `key`) but not `choice`: every one that differs from the
     most common choice names where that choice is.
 
     Nearly all groups have one item, so they are found first and only the rest is sorted out.
     """
     if not settings.enabled(name):
         return []
-    groups: dict[tuple[str, str], list[tuple]] = {}
+    key_of, choice_of = attrgetter(key), attrgetter(choice)
+    groups: dict[tuple[str, str], list[ApprovedTranslation]] = {}
     for item in translations:
-        groups.setdefault((item[0], item[key]), []).append(item)
+        groups.setdefault((item.lang, key_of(item)), []).append(item)
     problems = []
     for items in groups.values():
         if len(items) < 2:
             continue
-        variants: dict[str, list[tuple]] = {}
+        variants: dict[str, list[ApprovedTranslation]] = {}
         for item in items:
-            variants.setdefault(item[choice], []).append(item)
+            variants.setdefault(choice_of(item), []).append(item)
         if len(variants) < 2:
             continue
         ranked = sorted(variants.items(), key=lambda kv: -len(kv[1]))
         common, places = ranked[0]
         first = places[0]
         for _choice, others in ranked[1:]:
-            for lang, msgid, msgstr, where, line, ignored in others:
-                if name not in ignored:
+            for other in others:
+                if name not in other.ignored:
                     problems.append(
                         Problem(
                             name,
                             settings.severity_of(name),
-                            f"elsewhere {relation} {shorten(common, 60)!r} ({first[3]}:{first[4]}, "
+                            f"elsewhere {relation} {shorten(common, 60)!r} ({first.where}:{first.line}, "
                             f"{len(places)} time(s))",
-                            where,
-                            line,
-                            lang,
-                            msgid,
-                            msgstr,
+                            other.where,
+                            other.line,
+                            other.lang,
+                            other.msgid,
+                            other.msgstr,
                         )
                     )
     return problems
 
 
-def describe() -> list[registry.Check]:
+def describe() -> list[Check]:
     """The registered checks in their documented order, for `transflow check --list`."""
     return list(CHECKS.values())

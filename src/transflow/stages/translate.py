@@ -28,6 +28,8 @@ from transflow.domain import glossary as glossaries
 from transflow.domain.catalog import REVISION_DATE, timestamp
 from transflow.domain.glossary import Glossary, Violation
 from transflow.domain.protect import Masked, check, mask, repair, restore
+from transflow.domain.state import EntryState, entry_state
+from transflow.domain.text import shorten
 from transflow.errors import TransflowError
 from transflow.formats.fileio import atomic_write_text, read_text
 from transflow.formats.pofile import format_po, parse_po
@@ -187,7 +189,7 @@ class _Catalog:
         """Fills may have gone to entries of an earlier reading of the file; put them in this one."""
         for entry in self.po:
             done = self.fills.get((entry.msgctxt, entry.msgid))
-            if done and _untranslated(entry):
+            if done and entry_state(entry) is EntryState.UNTRANSLATED:
                 _put(entry, *done)
 
 
@@ -196,10 +198,6 @@ def _put(entry: polib.POEntry, msgstr: str, fuzzy: bool, comment: str) -> None:
     if fuzzy and "fuzzy" not in entry.flags:
         entry.flags.insert(0, "fuzzy")
     entry.tcomment = "\n".join(filter(None, [entry.tcomment, comment]))
-
-
-def _untranslated(entry: polib.POEntry) -> bool:
-    return not entry.obsolete and not entry.msgstr and not any(entry.msgstr_plural.values())
 
 
 def _same_newlines(msgid: str, text: str) -> str:
@@ -257,12 +255,12 @@ def translate(
     waiting: dict[tuple[str, str], list[_Waiting]] = {}
     for catalog in catalogs:
         for entry in catalog.po:
-            if _untranslated(entry):
+            if entry_state(entry) is EntryState.UNTRANSLATED:
                 masked = mask(entry.msgid, glossary, catalog.lang)
                 waiting.setdefault((catalog.lang, masked.text), []).append(_Waiting(catalog, entry, masked))
     cache = MachineCache(config.state_dir / CACHE_NAME)
     try:
-        run = _Run(config, settings, glossary, cache, report, progress)
+        run = _TranslationRun(config, settings, glossary, cache, report, progress)
         if dry_run:
             run.plan(waiting)
             return report
@@ -289,7 +287,7 @@ def _fill_from_memory(config: Config, catalogs: list[_Catalog], report: Translat
         memory.close()
 
 
-class _Run:
+class _TranslationRun:
     """One pass of machine translation: jobs, workers, cache, and putting results in place."""
 
     def __init__(
@@ -461,7 +459,7 @@ class _Run:
             if exc.network:
                 self._unreachable(str(exc), workers)
             else:
-                self.report.errors.append(f"{key[0]}: {exc} (for {_preview(key[1])})")
+                self.report.errors.append(f"{key[0]}: {exc} (for {shorten(key[1], 40)!r})")
             return None
         self.report.requests += sent.requests
         self.report.characters += sent.characters
@@ -471,10 +469,6 @@ class _Run:
         if self.report.unreachable is None:
             self.report.unreachable = f"engine {self.settings.identity} unreachable: {reason}"
         workers.stop.set()
-
-
-def _preview(text: str) -> str:
-    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 class _Stopped(Exception):
