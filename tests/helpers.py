@@ -22,8 +22,10 @@ terms:
 """
 
 
-def copy_project(target: Path, with_translations: bool = False) -> Path:
-    """The shipped project (sources, config, glossary), optionally with its catalogs."""
+def copy_project(target: Path, with_translations: bool = False, untranslated: tuple[str, ...] = ()) -> Path:
+    """The shipped project (sources, config, glossary), optionally with its catalogs; those of the
+    `untranslated` languages are made afresh by `transflow update`, for tests that need work left to do
+    whatever translations ship."""
     project = target / "project"
     project.mkdir()
     for name in ("transflow.yml", "glossary.yml"):
@@ -31,6 +33,11 @@ def copy_project(target: Path, with_translations: bool = False) -> Path:
     shutil.copytree(ROOT / "source", project / "source")
     if with_translations:
         shutil.copytree(ROOT / "translations", project / "translations")
+        for lang in untranslated:
+            for path in (project / "translations" / lang).glob("*.po"):
+                path.unlink()
+            result = transflow(project, "update", "--lang", lang)
+            assert result.exit_code == 0, result.output
     return project
 
 

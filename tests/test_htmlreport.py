@@ -21,7 +21,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 @pytest.fixture
 def page(tmp_path: Path) -> Path:
     """German report of a project with one approved, one fuzzy and one faulty entry."""
-    project = copy_project(tmp_path, with_translations=True)
+    project = copy_project(tmp_path, with_translations=True, untranslated=("de",))
     (project / "glossary.yml").write_text(ONE_TERM_GLOSSARY)
     path = project / "translations" / "de" / f"{SLUG}.po"
     po = read_po(path)
