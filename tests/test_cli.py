@@ -174,6 +174,28 @@ def test_incremental_run_skips_unchanged_articles(project):
 
 
 @pytest.mark.parametrize(
+    ("old", "new", "processed"),
+    [
+        ("languages: [en, de, fr]\n", "languages: [en, de, fr]\nmerge:\n  fuzzy_threshold: 70\n", 3),
+        ("languages: [en, de, fr]\n", "languages: [en, de, fr]\ntm:\n  exact: fuzzy\n", 3),
+        ("  engine: google", "  engine: pseudo", 3),
+        ("  timeout: 20", "  timeout: 30", 0),
+        ("    en: 100%", "    en: 90%", 0),
+    ],
+)
+def test_run_reprocesses_every_article_when_a_setting_that_shapes_outputs_changes(project, old, new, processed):
+    """`run`'s state keys on the settings that change what it writes, and on no other."""
+    assert transflow(project, "run", "--threshold", "0").exit_code == 0
+    config = project / "transflow.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = transflow(project, "run", "--threshold", "0")
+    assert result.exit_code == 0, result.output
+    assert f"{processed} article(s) processed, {3 - processed} unchanged" in result.output
+
+
+@pytest.mark.parametrize(
     ("setup", "expected"),
     [
         (lambda p: shutil.rmtree(p / "source"), "source: source folder not found"),

@@ -20,10 +20,10 @@ from transflow.stages.engines import (
     TransientError,
     glossary_entries,
     open_engine,
-    settings_from_config,
     split_text,
     translate_text,
 )
+from transflow.stages.settings import settings_from_config
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Magnesium is een essentieel mineraal. Het tekort is niet zeldzaam."

@@ -28,8 +28,7 @@ from urllib.parse import urlsplit
 
 from transflow.domain.glossary import Glossary
 from transflow.domain.protect import PLACEHOLDER_FOUND
-from transflow.errors import TransflowError
-from transflow.stages.settings import Section
+from transflow.stages.settings import EngineSettings
 
 if TYPE_CHECKING:
     import requests
@@ -55,79 +54,6 @@ class Engine(Protocol):
     limit: int
 
     def translate(self, text: str) -> str: ...
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    """The `mt:` section of transflow.yml, after command-line overrides."""
-
-    name: str = "google"
-    url: str | None = None
-    concurrency: int = 4
-    rate_limit: float = 0.0
-    timeout: float = 20.0
-    retries: int = 4
-    backoff: float = 0.5
-    max_backoff: float = 30.0
-    save_interval: float = 5.0
-
-    @property
-    def identity(self) -> str:
-        """Names the engine in cache keys and translator comments (a URL, never a key)."""
-        return f"{self.name} {self.url}" if self.url else self.name
-
-
-_NUMBERS = {
-    "concurrency": (int, 1, 64),
-    "rate_limit": (float, 0, 1000),
-    "timeout": (float, 0.1, 600),
-    "retries": (int, 0, 20),
-    "backoff": (float, 0, 60),
-    "max_backoff": (float, 0, 3600),
-    "save_interval": (float, 0.1, 3600),
-}
-
-
-def settings_from_config(section: Section, engine: str | None = None, url: str | None = None) -> EngineSettings:
-    """Validate `mt:` (each bad value reported at its line) and apply --engine / --engine-url."""
-    section.check_keys({"engine", "url", *_NUMBERS})
-    values: dict = {}
-    name = section.get("engine", "google")
-    if not isinstance(name, str) or name not in ENGINES:
-        raise section.error("engine", f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
-    values["name"] = name
-    if section.get("url") is not None:
-        if not isinstance(section.get("url"), str) or not _is_url(section.get("url")):
-            raise section.error("url", "must be an http(s) URL, e.g. http://localhost:5000/")
-        values["url"] = section.get("url")
-    for key, (kind, low, high) in _NUMBERS.items():
-        value = section.get(key)
-        if value is None:
-            continue
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or (kind is int and not isinstance(value, int))
-            or not low <= value <= high
-        ):
-            raise section.error(key, f"must be a{'n integer' if kind is int else ' number'} from {low} to {high}")
-        values[key] = kind(value)
-    if engine is not None:
-        if engine not in ENGINES:
-            raise TransflowError(f"--engine: unknown engine {engine!r} (known: {', '.join(ENGINES)})")
-        values["name"] = engine
-        if engine != name and url is None:
-            values.pop("url", None)
-    if url is not None:
-        if not _is_url(url):
-            raise TransflowError(f"--engine-url: not an http(s) URL: {url!r}")
-        values["url"] = url
-    return EngineSettings(**values)
-
-
-def _is_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -262,19 +188,6 @@ _DEEP_TRANSLATOR = {
     "baidu": _Kind("BaiduTranslator", 5000, (("appid", "BAIDU_APPID"), ("appkey", "BAIDU_APPKEY"))),
     "chatgpt": _Kind("ChatGptTranslator", 10000, (("api_key", "OPENAI_API_KEY"),)),
 }
-ENGINES = (
-    "google",
-    "deepl",
-    "microsoft",
-    "libre",
-    "mymemory",
-    "yandex",
-    "qcri",
-    "papago",
-    "baidu",
-    "chatgpt",
-    "pseudo",
-)
 _OPTIONAL_KEYS = {"MICROSOFT_REGION"}
 
 

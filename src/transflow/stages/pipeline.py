@@ -7,7 +7,6 @@ article whose source, template, catalogs and outputs are all as it left them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -26,14 +25,14 @@ from transflow.errors import TransflowError
 from transflow.formats.fileio import atomic_write_text
 from transflow.formats.pofile import format_po, read_po, write_po
 from transflow.stages.build import BuildResult, build_article
-from transflow.stages.settings import Config, merge_options
+from transflow.stages.settings import Config
 from transflow.stages.sources import Source, check_unique, discover, load
 
 if TYPE_CHECKING:
-    from transflow.stages.engines import EngineSettings
+    from transflow.stages.settings import EngineSettings
     from transflow.stages.translate import Progress, TranslateReport
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass
@@ -102,7 +101,7 @@ def update(
         stats = MergeStats(added=len(catalog))
         return UpdateResult(slug, lang, path, True, True, stats, catalog)
     old = read_po(path)
-    merged, stats = catalogs.merge(template, old, options or merge_options(config))
+    merged, stats = catalogs.merge(template, old, options or config.merge)
     written = write_po(path, merged)
     return UpdateResult(slug, lang, path, False, written, stats, merged)
 
@@ -135,6 +134,12 @@ class RunReport:
     translation: TranslateReport | None = None
     messages: list[str] = field(default_factory=list)
 
+    @property
+    def exit_code(self) -> int:
+        """0 once everything was processed: an article below its threshold or an unreachable
+        engine is reported, not a failure (bad input stops the run with a TransflowError)."""
+        return 0
+
 
 def run(
     config: Config,
@@ -150,7 +155,7 @@ def run(
     anything. An unreachable engine is only reported (`report.translation.unreachable`).
     """
     state = _load_state(config)
-    fingerprint = _config_fingerprint(config)
+    fingerprint = [config.fingerprint(), _signature(config.glossary_file)]
     known = state.get("articles", {}) if state.get("config") == fingerprint else {}
     fresh: dict[str, dict] = {}
     report = RunReport()
@@ -243,24 +248,6 @@ def _signature(path: Path) -> list[int] | None:
     except FileNotFoundError:
         return None
     return [status.st_mtime_ns, status.st_size]
-
-
-def _config_fingerprint(config: Config) -> str:
-    """Settings that change what the stages produce; a change re-processes every article."""
-    from transflow import __version__
-
-    relevant = [
-        __version__,
-        config.project,
-        config.languages,
-        config.front_matter_keys,
-        config.threshold,
-        sorted(config.thresholds.items()),
-        str(config.translations_dir),
-        str(config.build_dir),
-        _signature(config.glossary_file),
-    ]
-    return hashlib.sha256(json.dumps(relevant, default=str).encode()).hexdigest()[:16]
 
 
 def _state_path(config: Config) -> Path:

@@ -8,7 +8,6 @@ Poedit shows and edits and msgmerge keeps, unlike custom flags).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from collections.abc import Iterable
@@ -21,18 +20,18 @@ import polib
 
 from transflow.domain import catalog as catalogs
 from transflow.domain import checks as registry
-from transflow.domain.checks import CHECKS, ERROR, SEVERITIES, CatalogContext, EntryContext, SourceContext, shorten
+from transflow.domain.checks import CHECKS, ERROR, CatalogContext, EntryContext, SourceContext, shorten
 from transflow.domain.glossary import Glossary, for_project
 from transflow.errors import TransflowError
 from transflow.formats.fileio import read_text
 from transflow.formats.markdown import Segment
 from transflow.formats.pofile import read_po
+from transflow.stages.settings import CheckSettings as Settings
 from transflow.stages.settings import Config
+from transflow.stages.settings import check_settings as load_settings
 from transflow.stages.sources import Source, discover, load
 
 _IGNORE = re.compile(r"^\s*transflow:\s*ignore\s+(.+?)\s*$", re.MULTILINE)
-_SETTINGS = {"disable", "severity", "thresholds", "count", "max_obsolete", "length_ratio"}
-_COUNTS = {"strings": ("strings",), "words": ("words",), "both": ("strings", "words")}
 
 
 @dataclass(frozen=True)
@@ -47,82 +46,6 @@ class Problem:
     lang: str | None = None
     msgid: str | None = None
     msgstr: str | None = None
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The `checks:` section of transflow.yml, validated."""
-
-    disabled: frozenset[str] = frozenset()
-    severity: dict[str, str] = field(default_factory=dict)
-    thresholds: dict[str, float] = field(default_factory=dict)
-    count: tuple[str, ...] = ("strings", "words")
-    max_obsolete: int = 20
-    length_ratio: tuple[float, float] = (0.5, 2.0)
-
-    def enabled(self, name: str) -> bool:
-        return name not in self.disabled
-
-    def severity_of(self, name: str) -> str:
-        return self.severity.get(name, CHECKS[name].severity)
-
-
-def load_settings(config: Config) -> Settings:
-    section = config.section("checks")
-    section.check_keys(_SETTINGS)
-
-    def names(key: str) -> list[str]:
-        value = section.get(key, [])
-        value = [value] if isinstance(value, str) else value
-        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-            raise section.error(key, "must be a list of check names")
-        unknown = [name for name in value if name not in CHECKS]
-        if unknown:
-            raise section.error(key, f"unknown check {unknown[0]!r} (see `transflow check --list`)")
-        return value
-
-    severity = section.get("severity", {})
-    if not isinstance(severity, dict):
-        raise section.error("severity", "must map check names to error or warning")
-    for name, level in severity.items():
-        if name not in CHECKS:
-            raise section.error("severity", f"unknown check {name!r}")
-        if level not in SEVERITIES:
-            raise section.error("severity", f"{name}: {level!r} is not error or warning")
-    thresholds = section.get("thresholds", {})
-    if not isinstance(thresholds, dict):
-        raise section.error("thresholds", "must map language codes to percentages (en: 100%)")
-    count = section.get("count", "both")
-    if count not in _COUNTS:
-        raise section.error("count", "must be strings, words or both")
-    max_obsolete = section.get("max_obsolete", 20)
-    if isinstance(max_obsolete, bool) or not isinstance(max_obsolete, int) or max_obsolete < 0:
-        raise section.error("max_obsolete", "must be a whole number, 0 or more")
-    ratio = section.get("length_ratio", [0.5, 2.0])
-    if (
-        not isinstance(ratio, list)
-        or len(ratio) != 2
-        or not all(isinstance(x, (int, float)) and x > 0 for x in ratio)
-        or ratio[0] > ratio[1]
-    ):
-        raise section.error("length_ratio", "must be [lowest, highest], e.g. [0.5, 2.0]")
-    return Settings(
-        disabled=frozenset(names("disable")),
-        severity=dict(severity),
-        thresholds={str(lang): _percent(section, lang, value) for lang, value in thresholds.items()},
-        count=_COUNTS[count],
-        max_obsolete=max_obsolete,
-        length_ratio=(float(ratio[0]), float(ratio[1])),
-    )
-
-
-def _percent(section, lang: str, value: object) -> float:
-    if isinstance(value, str) and value.strip().endswith("%"):
-        with contextlib.suppress(ValueError):
-            value = float(value.strip()[:-1])
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-        raise section.error("thresholds", f"{lang}: {value!r} is not a percentage from 0 to 100")
-    return float(value)
 
 
 @dataclass

@@ -32,7 +32,6 @@ from transflow.errors import TransflowError
 from transflow.formats.fileio import atomic_write_text, read_text
 from transflow.formats.pofile import format_po, parse_po
 from transflow.stages.engines import (
-    EngineSettings,
     EngineUnavailable,
     RateLimiter,
     TransientError,
@@ -40,7 +39,7 @@ from transflow.stages.engines import (
     translate_text,
 )
 from transflow.stages.memory import TranslationMemory, apply_memory
-from transflow.stages.settings import Config
+from transflow.stages.settings import Config, EngineSettings
 
 CACHE_NAME = "mt-cache.sqlite3"
 
@@ -281,7 +280,7 @@ def _fill_from_memory(config: Config, catalogs: list[_Catalog], report: Translat
     memory = TranslationMemory.open(config)
     try:
         for catalog in catalogs:
-            fill = apply_memory(catalog.po, catalog.lang, memory, config)
+            fill = apply_memory(catalog.po, catalog.lang, memory)
             report.memory_filled += fill.filled
             for entry, note in fill.entries:
                 catalog.remember(entry, note)
