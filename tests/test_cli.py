@@ -162,6 +162,20 @@ def test_refused_translation_is_named_with_its_catalog_line(project):
     assert "\n## Referenties\n" in built
 
 
+def test_refused_translation_in_a_run_is_named_with_its_catalog_line(project):
+    """`run` builds from the catalog it merged in memory, yet names the line in the file."""
+    transflow(project, "run", "--threshold", "0")
+    slug = "tekenen-en-symptomen-van-magnesiumtekort"
+    path = project / "translations/en" / f"{slug}.po"
+    catalog = polib.pofile(str(path))
+    catalog.find("Referenties").msgstr = "   "
+    catalog.save()
+    result = transflow(project, "run", "--threshold", "0")
+    assert result.exit_code == 0
+    line = polib.pofile(str(path)).find("Referenties").linenum
+    assert f"warning: translations/en/{slug}.po:{line}: translation of 'Referenties' not used: " in result.output
+
+
 def test_incremental_run_skips_unchanged_articles(project):
     transflow(project, "run", "--threshold", "0")
     result = transflow(project, "run", "--threshold", "0")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -68,6 +68,8 @@ class TranslateReport:
     unreachable: str | None = None
     errors: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    # Every catalog of the stage as it ends, with its text on disk, for a `run` to build from.
+    catalogs: dict[Path, tuple[str, polib.POFile]] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -143,13 +145,15 @@ class _Catalog:
 
     lang: str
     path: Path
-    text: str
-    po: polib.POFile = field(init=False)
+    text: str  # the file as last read or written
+    po: polib.POFile
     fills: dict[tuple[str | None, str], tuple[str, bool, str]] = field(default_factory=dict)
     dirty: bool = False
 
-    def __post_init__(self) -> None:
-        self.po = parse_po(self.text, self.path)
+    @classmethod
+    def read(cls, lang: str, path: Path) -> _Catalog:
+        text = read_text(path)
+        return cls(lang, path, text, parse_po(text, path))
 
     def fill(self, entry: polib.POEntry, text: str, comment: str) -> None:
         """Machine output: always fuzzy, with its provenance."""
@@ -246,12 +250,21 @@ def translate(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    held: Mapping[Path, tuple[str, polib.POFile]] | None = None,
 ) -> TranslateReport:
-    """TM first, then machine translation with glossary enforcement, for every catalog."""
+    """TM first, then machine translation with glossary enforcement, for every catalog.
+
+    ``held`` are catalogs the caller has in memory, by path, with the text of their file: they
+    are filled without being read again (`report.catalogs` has them as the stage leaves them).
+    """
     progress = progress or Progress()
     report = TranslateReport(settings.identity, dry_run=dry_run)
     glossary = glossaries.for_project(config.glossary_file, config.languages)
-    catalogs = [_Catalog(lang, path, read_text(path)) for lang, path in catalogs_to_translate(config, articles)]
+    held = held or {}
+    catalogs = [
+        _Catalog(lang, path, *held[path]) if path in held else _Catalog.read(lang, path)
+        for lang, path in catalogs_to_translate(config, articles)
+    ]
     _fill_from_memory(config, catalogs, report)
     waiting: dict[tuple[str, str], list[_Waiting]] = {}
     for catalog in catalogs:
@@ -271,6 +284,7 @@ def translate(
             for catalog in catalogs:
                 if catalog.save():
                     report.written.append(catalog.path)
+                report.catalogs[catalog.path] = (catalog.text, catalog.po)
     finally:
         cache.close()
     return report
