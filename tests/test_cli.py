@@ -144,36 +144,24 @@ def test_build_uses_approved_translations_only(project):
     assert "TEKENEN EN SYMPTOMEN VAN MAGNESIUMTEKORT" in built
 
 
-def test_refused_translation_is_named_with_its_catalog_line(project):
+@pytest.mark.parametrize("command", [("build", "--lang", "en"), ("run",)])
+def test_refused_translation_is_named_with_its_catalog_line(project, command):
+    """`run` builds from the catalog it merged in memory, yet names the line in the file too."""
     transflow(project, "run", "--threshold", "0")
     slug = "tekenen-en-symptomen-van-magnesiumtekort"
     path = project / "translations/en" / f"{slug}.po"
     catalog = polib.pofile(str(path))
     catalog.find("Referenties").msgstr = "   "
     catalog.save()
-    line = polib.pofile(str(path)).find("Referenties").linenum
-    result = transflow(project, "build", "--lang", "en", "--threshold", "0")
+    result = transflow(project, *command, "--threshold", "0")
     assert result.exit_code == 0
+    line = polib.pofile(str(path)).find("Referenties").linenum
     assert (
         f"warning: translations/en/{slug}.po:{line}: translation of 'Referenties' not used: "
         "the translation is empty after removing line breaks"
     ) in result.output
     built = (project / "build/en" / f"{slug}.md").read_text(encoding="utf-8")
     assert "\n## Referenties\n" in built
-
-
-def test_refused_translation_in_a_run_is_named_with_its_catalog_line(project):
-    """`run` builds from the catalog it merged in memory, yet names the line in the file."""
-    transflow(project, "run", "--threshold", "0")
-    slug = "tekenen-en-symptomen-van-magnesiumtekort"
-    path = project / "translations/en" / f"{slug}.po"
-    catalog = polib.pofile(str(path))
-    catalog.find("Referenties").msgstr = "   "
-    catalog.save()
-    result = transflow(project, "run", "--threshold", "0")
-    assert result.exit_code == 0
-    line = polib.pofile(str(path)).find("Referenties").linenum
-    assert f"warning: translations/en/{slug}.po:{line}: translation of 'Referenties' not used: " in result.output
 
 
 def test_incremental_run_skips_unchanged_articles(project):
