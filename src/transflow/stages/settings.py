@@ -47,6 +47,7 @@ DEFAULT_THRESHOLD = 80.0
 # paragraph edited) is mostly a different statement sharing a phrase; CAT tools pre-translate
 # from about 70-75%. 75 keeps suggestions a translator would start from rather than delete.
 TM_THRESHOLD = 75.0
+# The names `mt.engine` accepts; stages/engines.py knows how to open each.
 ENGINES = (
     "google",
     "deepl",
