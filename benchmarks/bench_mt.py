@@ -95,7 +95,7 @@ def baseline(server: MTServer, texts: list[str]) -> float:
 
 def transflow_run(server: MTServer, texts: list[str], concurrency: int) -> tuple[float, object, object]:
     from transflow.stages import settings as config_module
-    from transflow.stages.engines import EngineSettings
+    from transflow.stages.settings import EngineSettings
     from transflow.stages.translate import translate
 
     project = make_project(texts)

@@ -17,6 +17,7 @@ from transflow.domain import catalog, checks
 from transflow.domain.glossary import Glossary
 from transflow.formats.pofile import read_po, write_po
 from transflow.stages import qa
+from transflow.stages.settings import CheckSettings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
 GLOSSARY = Glossary.load(FIXTURES / "glossary.yml", ("en", "de", "fr"))
@@ -500,7 +501,7 @@ def test_many_articles_checked_in_parallel_give_the_same_result(tmp_path):
 
 
 def test_plural_entries_count_by_their_forms_and_are_left_to_msgfmt():
-    entry_checks = qa.EntryChecks(qa.Settings())
+    entry_checks = qa.EntryChecks(CheckSettings())
     context = checks.EntryContext("en", GLOSSARY)
     translated = polib.POEntry(msgid="a day", msgid_plural="days", msgstr_plural={0: "een dag", 1: "dagen"})
     empty = polib.POEntry(msgid="a week", msgid_plural="weeks", msgstr_plural={0: "", 1: ""})

@@ -144,16 +144,18 @@ def test_build_uses_approved_translations_only(project):
     assert "TEKENEN EN SYMPTOMEN VAN MAGNESIUMTEKORT" in built
 
 
-def test_refused_translation_is_named_with_its_catalog_line(project):
+@pytest.mark.parametrize("command", [("build", "--lang", "en"), ("run",)])
+def test_refused_translation_is_named_with_its_catalog_line(project, command):
+    """`run` builds from the catalog it merged in memory, yet names the line in the file too."""
     transflow(project, "run", "--threshold", "0")
     slug = "tekenen-en-symptomen-van-magnesiumtekort"
     path = project / "translations/en" / f"{slug}.po"
     catalog = polib.pofile(str(path))
     catalog.find("Referenties").msgstr = "   "
     catalog.save()
-    line = polib.pofile(str(path)).find("Referenties").linenum
-    result = transflow(project, "build", "--lang", "en", "--threshold", "0")
+    result = transflow(project, *command, "--threshold", "0")
     assert result.exit_code == 0
+    line = polib.pofile(str(path)).find("Referenties").linenum
     assert (
         f"warning: translations/en/{slug}.po:{line}: translation of 'Referenties' not used: "
         "the translation is empty after removing line breaks"
@@ -171,6 +173,28 @@ def test_incremental_run_skips_unchanged_articles(project):
     source.write_text(source.read_text(encoding="utf-8") + "\nNieuwe slotalinea.\n", encoding="utf-8")
     result = transflow(project, "run", "--threshold", "0")
     assert "1 article(s) processed, 2 unchanged" in result.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "processed"),
+    [
+        ("languages: [en, de, fr]\n", "languages: [en, de, fr]\nmerge:\n  fuzzy_threshold: 70\n", 3),
+        ("languages: [en, de, fr]\n", "languages: [en, de, fr]\ntm:\n  exact: fuzzy\n", 3),
+        ("  engine: google", "  engine: pseudo", 3),
+        ("  timeout: 20", "  timeout: 30", 0),
+        ("    en: 100%", "    en: 90%", 0),
+    ],
+)
+def test_run_reprocesses_every_article_when_a_setting_that_shapes_outputs_changes(project, old, new, processed):
+    """`run`'s state keys on the settings that change what it writes, and on no other."""
+    assert transflow(project, "run", "--threshold", "0").exit_code == 0
+    config = project / "transflow.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = transflow(project, "run", "--threshold", "0")
+    assert result.exit_code == 0, result.output
+    assert f"{processed} article(s) processed, {3 - processed} unchanged" in result.output
 
 
 @pytest.mark.parametrize(

@@ -13,17 +13,16 @@ from transflow.domain.glossary import Glossary
 from transflow.errors import TransflowError
 from transflow.stages import settings as config_module
 from transflow.stages.engines import (
-    EngineSettings,
     EngineUnavailable,
     PseudoEngine,
     RateLimiter,
     TransientError,
     glossary_entries,
     open_engine,
-    settings_from_config,
     split_text,
     translate_text,
 )
+from transflow.stages.settings import EngineSettings, settings_from_config
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Magnesium is een essentieel mineraal. Het tekort is niet zeldzaam."

@@ -35,11 +35,25 @@ def _rank(module: str) -> int:
     return RANKS[parts[1]] if len(parts) > 1 else 0
 
 
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node, but those under `if TYPE_CHECKING:`: an import only type checkers run makes no cycle."""
+    nodes: list[ast.AST] = []
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        nodes.append(node)
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            pending.extend(node.orelse)
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return nodes
+
+
 def _imports(module: str, path: Path) -> set[str]:
-    """The transflow modules `module` imports, at the top or inside functions."""
+    """The transflow modules `module` imports when it runs, at the top or inside functions."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):

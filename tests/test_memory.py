@@ -11,7 +11,7 @@ from helpers import copy_project, transflow
 from transflow.errors import TransflowError
 from transflow.formats.pofile import read_po, write_po
 from transflow.stages import settings as config_module
-from transflow.stages.memory import MemorySettings, TranslationMemory, apply_memory
+from transflow.stages.memory import TranslationMemory, apply_memory
 
 SENTENCE = "Magnesium helpt de spieren te ontspannen na een lange dag."
 SIMILAR = "Magnesium helpt de spieren te ontspannen na een heel lange dag."
@@ -111,7 +111,7 @@ def test_apply_memory_policy_and_comments(project):
         ("Onbekend", "", []),
     )
     memory = _open(project)
-    fill = apply_memory(catalog, "en", memory, config_module.load(project))
+    fill = apply_memory(catalog, "en", memory)
     assert (fill.approved, fill.exact_fuzzy, fill.fuzzy, fill.filled) == (1, 0, 1, 2)
     exact, similar, translated, fuzzy, unknown = catalog
     assert exact.msgstr == "Magnesium helps muscles relax after a long day."
@@ -130,7 +130,7 @@ def test_exact_matches_can_be_left_fuzzy(project):
     )
     catalog = _catalog("en", (SENTENCE, "", []), (SIMILAR, "", []))
     memory = _open(project)
-    fill = apply_memory(catalog, "en", memory, config_module.load(project))
+    fill = apply_memory(catalog, "en", memory)
     assert (fill.exact_fuzzy, fill.fuzzy) == (1, 0)
     assert "fuzzy" in catalog[0].flags and catalog[1].msgstr == ""
     memory.close()
@@ -139,7 +139,7 @@ def test_exact_matches_can_be_left_fuzzy(project):
 def test_bad_tm_settings_name_the_line(project):
     (project / "transflow.yml").write_text("languages: [en]\ntm:\n  exact: always\n", encoding="utf-8")
     with pytest.raises(TransflowError, match=r"transflow.yml:3: tm.exact: must be 'approve'"):
-        MemorySettings.from_config(config_module.load(project))
+        config_module.load(project).tm  # noqa: B018 (parsed on first use)
 
 
 def test_corrupt_database_is_rebuilt_with_a_notice(project):

@@ -84,7 +84,7 @@ def test_import_of_a_cat_tool_memory(project, tmp_path):
     assert found["Referenties"].approved
     catalog = polib.POFile()
     catalog.append(polib.POEntry(msgid="Magnesium en **slaap**", msgstr=""))
-    fill = apply_memory(catalog, "en", memory, config)
+    fill = apply_memory(catalog, "en", memory)
     assert (fill.exact_fuzzy, catalog[0].msgstr) == (1, "Magnesium and **sleep**")
     assert "fuzzy" in catalog[0].flags
     assert catalog[0].tcomment.startswith("translation memory: exact match from tmx:agency.tmx")
@@ -100,7 +100,7 @@ def test_imported_units_can_be_approved_by_setting(project, tmp_path):
     catalog.append(polib.POEntry(msgid="Magnesium en **slaap**", msgstr=""))
     config = config_module.load(project)
     memory = TranslationMemory.open(config)
-    assert apply_memory(catalog, "en", memory, config).approved == 1
+    assert apply_memory(catalog, "en", memory).approved == 1
     memory.close()
 
 

@@ -316,13 +316,18 @@ def test_an_interrupted_run_resumes_without_sending_twice(project, tmp_path, sto
         assert slow.requests <= total + in_flight
 
 
-def test_a_catalog_saved_by_a_translator_meanwhile_keeps_their_work(project):
+@pytest.mark.parametrize("command", ["translate", "run"])
+def test_a_catalog_saved_by_a_translator_meanwhile_keeps_their_work(project, command):
+    """`run` fills the catalogs it holds in memory, yet keeps a translator's save just the same."""
     path = project / "translations/de/11-tekenen-van-een-magnesiumtekort.po"
     with MTServer(latency=0.01) as slow:
         slow.hold(after=5)  # the run waits for its 6th request until the translator has saved
-        add_settings(project, "mt:\n  concurrency: 1\n  save_interval: 0.1\n")
+        add_settings(project, f"mt:\n  engine: libre\n  url: {slow.url}\n  concurrency: 1\n  save_interval: 0.1\n")
+        arguments = (
+            engine(slow, "--lang", "de") if command == "translate" else ["run", "--lang", "de", "--threshold", "0"]
+        )
         results = []
-        runner = threading.Thread(target=lambda: results.append(transflow(project, *engine(slow, "--lang", "de"))))
+        runner = threading.Thread(target=lambda: results.append(transflow(project, *arguments)))
         runner.start()
         wait_until(lambda: slow.held == 1)
         wait_until(lambda: unchanged_for(path, 0.3))  # its last periodic save is done
@@ -336,6 +341,9 @@ def test_a_catalog_saved_by_a_translator_meanwhile_keeps_their_work(project):
     after = {entry.msgid: entry.msgstr for entry in read_po(path)}
     assert after[target.msgid] == "Vom Übersetzer, während der Lauf lief"
     assert all(after.values())
+    if command == "run":  # built from the catalog as saved, with the translator's work
+        built = project / "build/de/11-tekenen-van-een-magnesiumtekort.md"
+        assert "Vom Übersetzer, während der Lauf lief" in built.read_text(encoding="utf-8")
 
 
 def test_a_save_that_keeps_size_and_mtime_is_still_noticed(project):

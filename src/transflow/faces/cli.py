@@ -182,11 +182,10 @@ def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, out
     unreachable translation engine are reported, not failures), 2 on bad input.
     """
     from transflow.faces.reports import summary_table
-    from transflow.stages.engines import settings_from_config
     from transflow.stages.pipeline import run as run_pipeline
 
     config = _config(ctx, langs, threshold, output)
-    machine = settings_from_config(config.section("mt")) if "mt" in config.sections else None
+    machine = config.mt if "mt" in config.sections else None
 
     def progress(items):
         with click.progressbar(
@@ -201,6 +200,7 @@ def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, out
     for line in _translation_summary(report.translation):
         click.echo(line)
     click.echo(f"{report.processed} article(s) processed, {report.skipped} unchanged.")
+    ctx.exit(report.exit_code)
 
 
 @main.command("check")
@@ -367,7 +367,7 @@ def translate(
     Machine output is marked fuzzy for review, with the glossary enforced. Exit status 1 when
     the engine was unreachable or some entries could not be translated.
     """
-    from transflow.stages.engines import settings_from_config
+    from transflow.stages.settings import settings_from_config
     from transflow.stages.translate import translate as translate_catalogs
 
     config = _config(ctx, langs)

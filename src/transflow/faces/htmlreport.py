@@ -21,7 +21,7 @@ from transflow.errors import TransflowError
 from transflow.formats.fileio import atomic_write_text
 from transflow.formats.pofile import read_po
 from transflow.stages import qa
-from transflow.stages.settings import Config
+from transflow.stages.settings import CheckSettings, Config
 
 
 @dataclass
@@ -56,7 +56,7 @@ _SHOWN_AS = {EntryState.APPROVED: "translated", EntryState.FUZZY: "fuzzy", Entry
 
 
 def collect(
-    config: Config, lang: str, slugs: Iterable[str], glossary: Glossary, settings: qa.Settings
+    config: Config, lang: str, slugs: Iterable[str], glossary: Glossary, settings: CheckSettings
 ) -> list[ArticlePage]:
     """Read each article's catalog in `lang`; an unreadable one is reported, not fatal."""
     context = qa.entry_context(settings, lang, config.source_language, glossary)
@@ -321,7 +321,7 @@ def write_reports(
     """Write `<output>/<lang>.html` for each language; default output: build/report/."""
     slugs = qa.select_articles(config, articles)
     glossary = for_project(config.glossary_file, config.languages)
-    settings = qa.load_settings(config)
+    settings = config.checks
     folder = output or config.build_dir / "report"
     generated = catalogs.timestamp()
     written = []

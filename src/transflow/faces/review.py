@@ -130,7 +130,7 @@ class Session:
 
     def __post_init__(self) -> None:
         self.glossary = for_project(self.config.glossary_file, self.config.languages)
-        self.settings = qa.load_settings(self.config)
+        self.settings = self.config.checks
         self.entry_checks = qa.EntryChecks(self.settings)
 
     def style(self, text: str, **styles: Any) -> str:

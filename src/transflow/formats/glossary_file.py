@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from transflow.errors import TransflowError
+from transflow.formats.yamlfile import compose, plain
 
 # (code, file, line) -> the normalised code, or a TransflowError naming file and line.
 # A mapping's keys with their key and value nodes.
@@ -117,7 +118,7 @@ class _Loader:
     def scalar(self, node: yaml.Node, term: str | None, key: str) -> object:
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, f"'{key}' must be a single value", term)
-        return yaml.safe_load(yaml.serialize(node))
+        return plain(node)
 
     def text(self, node: yaml.Node, term: str | None, key: str) -> str:
         value = self.scalar(node, term, key)
@@ -174,11 +175,4 @@ class _Loader:
 
 def parse(text: str, path: Path, languages_: tuple[str, ...], check_language: LanguageCheck) -> list[Term]:
     """The terms of a glossary file's text; with `languages_`, translated terms need them all."""
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TransflowError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None
-        ) from None
-    return _Loader(path, languages_, check_language).terms(node)
+    return _Loader(path, languages_, check_language).terms(compose(text, path))

@@ -11,6 +11,7 @@ from transflow.domain.catalog import Counts, approved_translations, count
 from transflow.domain.text import shorten
 from transflow.formats.fileio import atomic_write_text, read_text
 from transflow.formats.markdown import render_article
+from transflow.formats.pofile import read_po
 from transflow.stages.settings import Config
 from transflow.stages.sources import Source
 
@@ -44,8 +45,8 @@ def build_article(config: Config, source: Source, lang: str, catalog: polib.POFi
             reason += " (removed the old output)"
         return BuildResult(source.slug, lang, output, SKIPPED, counts, reason)
     rendered = render_article(source.article, approved_translations(catalog), lang)
-    lines = {entry.msgid: entry.linenum for entry in catalog if not entry.obsolete}
     where = config.relative(catalog_path)
+    lines = _lines(catalog, catalog_path) if rendered.refused else {}
     refused = [
         f"{where}:{lines.get(r.msgid, 1)}: translation of {shorten(r.msgid, 50, one_line=True)!r} not used: {r.reason}"
         for r in rendered.refused
@@ -54,3 +55,11 @@ def build_article(config: Config, source: Source, lang: str, catalog: polib.POFi
         return BuildResult(source.slug, lang, output, UNCHANGED, counts, refused=refused)
     atomic_write_text(output, rendered.text)
     return BuildResult(source.slug, lang, output, WRITTEN, counts, refused=refused)
+
+
+def _lines(catalog: polib.POFile, catalog_path: Path) -> dict[str, int]:
+    """Each entry's line in the file; a catalog made in memory (by `run`) has none, so its file,
+    written just before, is read for them."""
+    if any(entry.linenum is None for entry in catalog):
+        catalog = read_po(catalog_path)
+    return {entry.msgid: entry.linenum for entry in catalog if not entry.obsolete}

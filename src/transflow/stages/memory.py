@@ -36,10 +36,6 @@ from transflow.stages.settings import Config
 DATABASE = "tm.sqlite"
 IMPORTED_DIR = "memory"  # translations/memory/*.tmx
 SCHEMA_VERSION = 1
-# Across articles a 60% match (msgmerge's bar within one catalog, where it is usually the same
-# paragraph edited) is mostly a different statement sharing a phrase; CAT tools pre-translate
-# from about 70-75%. 75 keeps suggestions a translator would start from rather than delete.
-TM_THRESHOLD = 75.0
 COMMENT = "translation memory"
 _SCHEMA = """
 CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL);
@@ -57,34 +53,6 @@ class Suggestion:
     source: str  # the source text (msgid) the translation belongs to
     origin: str  # where it came from, e.g. "translations/en/x.po:123" or "tmx:agency.tmx:12"
     approved: bool  # True for an exact match of a translation approved in the same language
-
-
-@dataclass(frozen=True)
-class MemorySettings:
-    """The ``tm:`` section of transflow.yml."""
-
-    exact: str = "approve"  # exact match of a translation approved here: approve | fuzzy
-    imported: str = "fuzzy"  # exact match found only in an imported TMX: approve | fuzzy
-    fuzzy: bool = True
-    fuzzy_threshold: float = TM_THRESHOLD
-
-    @classmethod
-    def from_config(cls, config: Config) -> MemorySettings:
-        section = config.section("tm")
-        section.check_keys({"exact", "imported", "fuzzy", "fuzzy_threshold"})
-        values: dict[str, object] = {}
-        for key in ("exact", "imported"):
-            value = section.get(key, getattr(cls, key))
-            if value not in ("approve", "fuzzy"):
-                raise section.error(key, "must be 'approve' or 'fuzzy'")
-            values[key] = value
-        fuzzy = section.get("fuzzy", True)
-        if not isinstance(fuzzy, bool):
-            raise section.error("fuzzy", "must be true or false")
-        threshold = section.get("fuzzy_threshold", TM_THRESHOLD)
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (0 < threshold < 100):
-            raise section.error("fuzzy_threshold", "must be a similarity from 1 to 99")
-        return cls(fuzzy=fuzzy, fuzzy_threshold=float(threshold), **values)
 
 
 @dataclass
@@ -119,7 +87,7 @@ class TranslationMemory:
         self.connection = connection
         self.config = config
         self.notify = notify
-        self.settings = MemorySettings.from_config(config)
+        self.settings = config.tm
         self._indexes: dict[str, tuple[FuzzyIndex, list[str]]] = {}
 
     @classmethod
@@ -334,11 +302,11 @@ def _header_line(path: Path) -> int | None:
     return None
 
 
-def apply_memory(catalog: polib.POFile, lang: str, memory: TranslationMemory, config: Config) -> MemoryFill:
+def apply_memory(catalog: polib.POFile, lang: str, memory: TranslationMemory) -> MemoryFill:
     """Fill untranslated entries of one catalog from the TM (never touches translated or fuzzy
     entries). Where a translation came from goes in a translator comment, which msgmerge and
     PO editors keep (a custom flag would be dropped)."""
-    settings = MemorySettings.from_config(config)
+    settings = memory.settings
     todo = [
         entry
         for entry in catalog

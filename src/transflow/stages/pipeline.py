@@ -2,12 +2,12 @@
 
 Each stage function takes parsed sources and returns plain results; the CLI prints them.
 `run` remembers the size and modification time of every file it read or wrote, and skips an
-article whose source, template, catalogs and outputs are all as it left them.
+article whose source, template, catalogs and outputs are all as it left them. It hands each
+stage's result to the next in memory: the catalogs are parsed once, when they are merged.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -23,17 +23,17 @@ from transflow.domain import catalog as catalogs
 from transflow.domain import glossary as glossaries
 from transflow.domain.catalog import Counts, MergeStats
 from transflow.errors import TransflowError
-from transflow.formats.fileio import atomic_write_text
-from transflow.formats.pofile import format_po, read_po, write_po
+from transflow.formats.fileio import atomic_write_text, read_text
+from transflow.formats.pofile import format_po, parse_po, read_po, write_po
 from transflow.stages.build import BuildResult, build_article
-from transflow.stages.settings import Config, merge_options
+from transflow.stages.settings import Config
 from transflow.stages.sources import Source, check_unique, discover, load
 
 if TYPE_CHECKING:
-    from transflow.stages.engines import EngineSettings
+    from transflow.stages.settings import EngineSettings
     from transflow.stages.translate import Progress, TranslateReport
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass
@@ -53,6 +53,7 @@ class UpdateResult:
     written: bool
     stats: MergeStats
     catalog: polib.POFile
+    text: str  # the catalog's file as it is now
 
 
 def extract(config: Config, source: Source) -> TemplateResult:
@@ -93,18 +94,22 @@ def update(
 ) -> UpdateResult:
     """Create the catalog from the template, or merge the template into the existing one.
 
-    ``options`` default to the ``merge:`` settings of transflow.yml.
+    ``options`` default to the ``merge:`` settings of transflow.yml. The file is written only
+    when its text changes, so its mtime only moves when its content does.
     """
     path = config.catalog_path(lang, slug)
     if not path.exists():
         catalog = catalogs.new_catalog(template, lang, config.project, catalogs.timestamp())
-        write_po(path, catalog)
-        stats = MergeStats(added=len(catalog))
-        return UpdateResult(slug, lang, path, True, True, stats, catalog)
-    old = read_po(path)
-    merged, stats = catalogs.merge(template, old, options or merge_options(config))
-    written = write_po(path, merged)
-    return UpdateResult(slug, lang, path, False, written, stats, merged)
+        text = format_po(catalog)
+        atomic_write_text(path, text)
+        return UpdateResult(slug, lang, path, True, True, MergeStats(added=len(catalog)), catalog, text)
+    old_text = read_text(path)
+    merged, stats = catalogs.merge(template, parse_po(old_text, path), options or config.merge)
+    text = format_po(merged)
+    written = text != old_text
+    if written:
+        atomic_write_text(path, text)
+    return UpdateResult(slug, lang, path, False, written, stats, merged, text)
 
 
 def build(config: Config, source: Source, lang: str, catalog_path: Path) -> BuildResult:
@@ -135,6 +140,12 @@ class RunReport:
     translation: TranslateReport | None = None
     messages: list[str] = field(default_factory=list)
 
+    @property
+    def exit_code(self) -> int:
+        """0 once everything was processed: an article below its threshold or an unreachable
+        engine is reported, not a failure (bad input stops the run with a TransflowError)."""
+        return 0
+
 
 def run(
     config: Config,
@@ -150,7 +161,7 @@ def run(
     anything. An unreachable engine is only reported (`report.translation.unreachable`).
     """
     state = _load_state(config)
-    fingerprint = _config_fingerprint(config)
+    fingerprint = [config.fingerprint(), _signature(config.glossary_file)]
     known = state.get("articles", {}) if state.get("config") == fingerprint else {}
     fresh: dict[str, dict] = {}
     report = RunReport()
@@ -164,15 +175,17 @@ def run(
         else:
             pending.append(load(config, path))
     _check_slugs(config, pending, {key: entry["slug"] for key, entry in fresh.items()})
+    held: dict[Path, tuple[str, polib.POFile]] = {}
     for source in pending:
-        _prepare(config, source)
+        held.update(_prepare(config, source))
     incomplete: set[str] = set()
     retry = [key for key, remembered in fresh.items() if remembered.get("mt_incomplete")]
     if machine is not None and (pending or retry):
         from transflow.stages.translate import translate  # the engines and the TM load only when needed
 
         slugs = [source.slug for source in pending] + [fresh[key]["slug"] for key in retry]
-        report.translation = translate(config, machine, slugs, progress=machine_progress)
+        report.translation = translate(config, machine, slugs, progress=machine_progress, held=held)
+        held.update(report.translation.catalogs)
         if not report.translation.ok:
             incomplete = set(slugs)
         for key in retry:
@@ -183,7 +196,7 @@ def run(
                 del fresh[key]
                 report.skipped -= 1
     for source in progress(pending):
-        entry = _build_all(config, source, report)
+        entry = _build_all(config, source, report, held)
         entry["mt_incomplete"] = source.slug in incomplete
         fresh[config.relative(source.path)] = entry
         report.processed += 1
@@ -208,18 +221,23 @@ def _check_slugs(config: Config, pending: list[Source], unchanged: dict[str, str
             raise TransflowError(f"slug {source.slug!r} is already used by {other}", config.relative(source.path))
 
 
-def _prepare(config: Config, source: Source) -> None:
+def _prepare(config: Config, source: Source) -> dict[Path, tuple[str, polib.POFile]]:
+    """The article's catalogs, updated and written, with their text, for the stages after."""
     template = extract(config, source)
+    held = {}
     for lang in config.languages:
-        update(config, source.slug, template.template, lang)
+        updated = update(config, source.slug, template.template, lang)
+        held[updated.path] = (updated.text, updated.catalog)
+    return held
 
 
-def _build_all(config: Config, source: Source, report: RunReport) -> dict:
+def _build_all(config: Config, source: Source, report: RunReport, held: dict[Path, tuple[str, polib.POFile]]) -> dict:
     entry: dict = {"slug": source.slug, "files": {}, "languages": {}}
     watched = [source.path, config.template_path(source.slug)]
     for lang in config.languages:
         path = config.catalog_path(lang, source.slug)
-        built = build_article(config, source, lang, read_po(path), path)
+        catalog = held.pop(path)[1] if path in held else read_po(path)
+        built = build_article(config, source, lang, catalog, path)
         report.messages.extend(built.refused)
         entry["languages"][lang] = {
             "counts": list(built.counts.as_tuple()),
@@ -243,24 +261,6 @@ def _signature(path: Path) -> list[int] | None:
     except FileNotFoundError:
         return None
     return [status.st_mtime_ns, status.st_size]
-
-
-def _config_fingerprint(config: Config) -> str:
-    """Settings that change what the stages produce; a change re-processes every article."""
-    from transflow import __version__
-
-    relevant = [
-        __version__,
-        config.project,
-        config.languages,
-        config.front_matter_keys,
-        config.threshold,
-        sorted(config.thresholds.items()),
-        str(config.translations_dir),
-        str(config.build_dir),
-        _signature(config.glossary_file),
-    ]
-    return hashlib.sha256(json.dumps(relevant, default=str).encode()).hexdigest()[:16]
 
 
 def _state_path(config: Config) -> Path:

@@ -8,7 +8,6 @@ Poedit shows and edits and msgmerge keeps, unlike custom flags).
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import os
 import re
@@ -28,7 +27,6 @@ from transflow.domain.checks import (
     CHECKS,
     ENTRY_CHECKS,
     ERROR,
-    SEVERITIES,
     SOURCE_CHECKS,
     CatalogContext,
     Check,
@@ -38,17 +36,14 @@ from transflow.domain.checks import (
 from transflow.domain.glossary import Glossary, for_project
 from transflow.domain.state import EntryState, entry_state
 from transflow.domain.text import shorten
-from transflow.domain.units import DEFAULT_UNITS
 from transflow.errors import TransflowError
 from transflow.formats.fileio import read_text
 from transflow.formats.markdown import Segment
 from transflow.formats.pofile import read_po
-from transflow.stages.settings import Config
+from transflow.stages.settings import CheckSettings, Config
 from transflow.stages.sources import Source, discover, load
 
 _IGNORE = re.compile(r"^\s*transflow:\s*ignore\s+(.+?)\s*$", re.MULTILINE)
-_SETTINGS = {"disable", "severity", "thresholds", "count", "max_obsolete", "length_ratio", "units"}
-_COUNTS = {"strings": ("strings",), "words": ("words",), "both": ("strings", "words")}
 
 
 @dataclass(frozen=True)
@@ -63,87 +58,6 @@ class Problem:
     lang: str | None = None
     msgid: str | None = None
     msgstr: str | None = None
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The `checks:` section of transflow.yml, validated."""
-
-    disabled: frozenset[str] = frozenset()
-    severity: dict[str, str] = field(default_factory=dict)
-    thresholds: dict[str, float] = field(default_factory=dict)
-    count: tuple[str, ...] = ("strings", "words")
-    max_obsolete: int = 20
-    length_ratio: tuple[float, float] = (0.5, 2.0)
-    units: tuple[str, ...] = DEFAULT_UNITS  # the default and the project's own
-
-    def enabled(self, name: str) -> bool:
-        return name not in self.disabled
-
-    def severity_of(self, name: str) -> str:
-        return self.severity.get(name, CHECKS[name].severity)
-
-
-def load_settings(config: Config) -> Settings:
-    section = config.section("checks")
-    section.check_keys(_SETTINGS)
-
-    def names(key: str) -> list[str]:
-        value = section.get(key, [])
-        value = [value] if isinstance(value, str) else value
-        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-            raise section.error(key, "must be a list of check names")
-        unknown = [name for name in value if name not in CHECKS]
-        if unknown:
-            raise section.error(key, f"unknown check {unknown[0]!r} (see `transflow check --list`)")
-        return value
-
-    severity = section.get("severity", {})
-    if not isinstance(severity, dict):
-        raise section.error("severity", "must map check names to error or warning")
-    for name, level in severity.items():
-        if name not in CHECKS:
-            raise section.error("severity", f"unknown check {name!r}")
-        if level not in SEVERITIES:
-            raise section.error("severity", f"{name}: {level!r} is not error or warning")
-    thresholds = section.get("thresholds", {})
-    if not isinstance(thresholds, dict):
-        raise section.error("thresholds", "must map language codes to percentages (en: 100%)")
-    count = section.get("count", "both")
-    if count not in _COUNTS:
-        raise section.error("count", "must be strings, words or both")
-    max_obsolete = section.get("max_obsolete", 20)
-    if isinstance(max_obsolete, bool) or not isinstance(max_obsolete, int) or max_obsolete < 0:
-        raise section.error("max_obsolete", "must be a whole number, 0 or more")
-    ratio = section.get("length_ratio", [0.5, 2.0])
-    if (
-        not isinstance(ratio, list)
-        or len(ratio) != 2
-        or not all(isinstance(x, (int, float)) and x > 0 for x in ratio)
-        or ratio[0] > ratio[1]
-    ):
-        raise section.error("length_ratio", "must be [lowest, highest], e.g. [0.5, 2.0]")
-    units = section.get("units", [])
-    if not isinstance(units, list) or not all(isinstance(unit, str) and unit.strip() for unit in units):
-        raise section.error("units", "must be a list of unit symbols to add to the default ones, e.g. [mEq, IU]")
-    return Settings(
-        disabled=frozenset(names("disable")),
-        severity=dict(severity),
-        thresholds={str(lang): _percent(section, lang, value) for lang, value in thresholds.items()},
-        count=_COUNTS[count],
-        max_obsolete=max_obsolete,
-        length_ratio=(float(ratio[0]), float(ratio[1])),
-        units=(*DEFAULT_UNITS, *(unit.strip() for unit in units)),
-    )
-
-
-def _percent(section, lang: str, value: object) -> float:
-    if isinstance(value, str) and value.strip().endswith("%"):
-        with contextlib.suppress(ValueError):
-            value = float(value.strip()[:-1])
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-        raise section.error("thresholds", f"{lang}: {value!r} is not a percentage from 0 to 100")
-    return float(value)
 
 
 @dataclass
@@ -223,7 +137,7 @@ class EntryChecks:
     Content checks judge the entries `is_judged` picks; completeness checks judge every entry.
     """
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: CheckSettings):
         self.settings = settings
         enabled = [check for check in ENTRY_CHECKS if settings.enabled(check.name)]
         # (name, function) pairs: the hot loop of a run
@@ -267,7 +181,7 @@ def is_judged(entry: polib.POEntry) -> bool:
     return entry_state(entry) is EntryState.APPROVED and not entry.msgid_plural
 
 
-def entry_context(settings: Settings, lang: str, source_lang: str, glossary: Glossary) -> EntryContext:
+def entry_context(settings: CheckSettings, lang: str, source_lang: str, glossary: Glossary) -> EntryContext:
     """What entry checks of one language need from the project."""
     return EntryContext(lang, glossary, settings.length_ratio, source_lang, settings.units)
 
@@ -286,7 +200,7 @@ class ApprovedTranslation(NamedTuple):
 class _ArticleChecker:
     """Checking some articles in one process: the state shared by the per-file steps."""
 
-    def __init__(self, config: Config, settings: Settings, fail_under: float | None, glossary: Glossary):
+    def __init__(self, config: Config, settings: CheckSettings, fail_under: float | None, glossary: Glossary):
         self.config = config
         self.settings = settings
         self.fail_under = fail_under
@@ -495,7 +409,7 @@ class _Job:
     """What checking some articles needs; picklable, so that articles are checked in parallel."""
 
     config: Config
-    settings: Settings
+    settings: CheckSettings
     fail_under: float | None
     glossary: Glossary
     source_checks: bool
@@ -533,7 +447,7 @@ def check_project(
 
     Articles are checked by `jobs` processes (default: one per CPU) when there are many.
     """
-    settings = load_settings(config)
+    settings = config.checks
     result = Result()
     glossary = _glossary(config, settings, result)
     slugs = select_articles(config, articles)
@@ -569,7 +483,7 @@ def check_project(
     return result
 
 
-def _glossary(config: Config, settings: Settings, result: Result) -> Glossary:
+def _glossary(config: Config, settings: CheckSettings, result: Result) -> Glossary:
     """The project's glossary; a missing one is a warning, a malformed one an error at its line."""
     path = config.glossary_file
     where = config.relative(path)
@@ -586,7 +500,7 @@ def _glossary(config: Config, settings: Settings, result: Result) -> Glossary:
     return Glossary.empty()
 
 
-def consistency(translations: list[ApprovedTranslation], settings: Settings) -> list[Problem]:
+def consistency(translations: list[ApprovedTranslation], settings: CheckSettings) -> list[Problem]:
     """One source string translated differently, one translation for different sources."""
     return [
         *_disagreements(translations, "msgid", "msgstr", "inconsistent-translation", "translated as", settings),
@@ -595,7 +509,7 @@ def consistency(translations: list[ApprovedTranslation], settings: Settings) -> 
 
 
 def _disagreements(
-    translations: list[ApprovedTranslation], key: str, choice: str, name: str, relation: str, settings: Settings
+    translations: list[ApprovedTranslation], key: str, choice: str, name: str, relation: str, settings: CheckSettings
 ) -> list[Problem]:
     """Translations sharing (language, `key`) but not `choice`: every one that differs from the
     most common choice names where that choice is.

@@ -1,33 +1,170 @@
-"""transflow.yml -> Config. Every validation error names the file and the line of the bad value."""
+"""transflow.yml -> Config: the one place where every setting is defined, validated and documented.
+
+The schema, every key optional (defaults in the dataclasses below; `_KEYS` lists the keys accepted):
+
+    project                           Config.project: Project-Id-Version of the catalogs
+    source_language, languages        Config.source_language, Config.languages
+    paths: source, translations,      Config.source_dir, translations_dir, build_dir, glossary_file,
+           build, glossary, state       state_dir, relative to the project root
+    extract: front_matter_keys        ExtractSettings
+    build: threshold, thresholds      BuildSettings
+    merge: ...                        MergeOptions (defined in domain/catalog, parsed here)
+    tm: ...                           MemorySettings
+    mt: ...                           EngineSettings
+    checks: ...                       CheckSettings
+
+The top level, paths, extract and build are validated when the file is loaded. merge, tm, mt and
+checks are validated when a command first uses them (`config.merge`, `.tm`, `.mt`, `.checks`), once
+per command, so a command fails only on the settings it reads. Every error names the file and the
+line of the bad value.
+"""
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field, replace
+import hashlib
+import json
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import yaml
 
 from transflow.domain import languages
 from transflow.domain.catalog import FUZZY_THRESHOLD, MergeOptions
+from transflow.domain.units import DEFAULT_UNITS
 from transflow.errors import TransflowError
 from transflow.formats.fileio import read_text
+from transflow.formats.yamlfile import compose, plain
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 CONFIG_NAME = "transflow.yml"
 DEFAULT_THRESHOLD = 80.0
+# Across articles a 60% match (msgmerge's bar within one catalog, where it is usually the same
+# paragraph edited) is mostly a different statement sharing a phrase; CAT tools pre-translate
+# from about 70-75%. 75 keeps suggestions a translator would start from rather than delete.
+TM_THRESHOLD = 75.0
+# mt: numeric settings -> (type, lowest, highest)
+_ENGINE_NUMBERS = {
+    "concurrency": (int, 1, 64),
+    "rate_limit": (float, 0, 1000),
+    "timeout": (float, 0.1, 600),
+    "retries": (int, 0, 20),
+    "backoff": (float, 0, 60),
+    "max_backoff": (float, 0, 3600),
+    "save_interval": (float, 0.1, 3600),
+}
+_COUNTS = {"strings": ("strings",), "words": ("words",), "both": ("strings", "words")}
 
 # Known keys per section; anything else is a typo we report rather than ignore.
-_SCHEMA: dict[str, set[str]] = {
+_KEYS: dict[str, set[str]] = {
     "": {"project", "source_language", "languages", "paths", "extract", "build", *("merge", "tm", "mt", "checks")},
     "paths": {"source", "translations", "build", "glossary", "state"},
     "extract": {"front_matter_keys"},
     "build": {"threshold", "thresholds"},
+    "merge": {"fuzzy", "fuzzy_threshold", "purge_obsolete"},
+    "tm": {"exact", "imported", "fuzzy", "fuzzy_threshold"},
+    "mt": {"engine", "url", *_ENGINE_NUMBERS},
+    "checks": {"disable", "severity", "thresholds", "count", "max_obsolete", "length_ratio", "units"},
 }
+_PATHS = {
+    "source": "source_dir",
+    "translations": "translations_dir",
+    "build": "build_dir",
+    "glossary": "glossary_file",
+    "state": "state_dir",
+}
+# Marks a field that changes no output (where state is kept, how fast the engine is asked), so
+# that `Config.fingerprint` leaves it out; every other field counts.
+_NO_OUTPUT = {"output": False}
+
+
+# ----------------------------------------------------------------------------------------------
+# The settings of each stage
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    """``extract:``: which front-matter keys are translatable."""
+
+    front_matter_keys: tuple[str, ...] = ("title", "description")
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """``build:``: how much of an article must be translated before it is published (percent)."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    thresholds: dict[str, float] = field(default_factory=dict)  # per language, over `threshold`
+
+    def threshold_for(self, lang: str) -> float:
+        return self.thresholds.get(lang, self.threshold)
+
+
+@dataclass(frozen=True)
+class MemorySettings:
+    """``tm:``: how translation-memory matches fill a catalog."""
+
+    exact: str = "approve"  # exact match of a translation approved here: approve | fuzzy
+    imported: str = "fuzzy"  # exact match found only in an imported TMX: approve | fuzzy
+    fuzzy: bool = True  # insert similar matches, as fuzzy
+    fuzzy_threshold: float = TM_THRESHOLD  # similarity 1-99
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """``mt:``, after command-line overrides: which engine, and how hard to push it."""
+
+    name: str = "google"  # the `engine` key
+    url: str | None = None  # the engine's server (libre) or another endpoint with the same API
+    concurrency: int = field(default=4, metadata=_NO_OUTPUT)  # requests in flight
+    rate_limit: float = field(default=0.0, metadata=_NO_OUTPUT)  # requests per second; 0: no limit
+    timeout: float = field(default=20.0, metadata=_NO_OUTPUT)  # seconds per request
+    retries: int = field(default=4, metadata=_NO_OUTPUT)  # after the first attempt
+    backoff: float = field(default=0.5, metadata=_NO_OUTPUT)  # first retry delay, doubled each time
+    max_backoff: float = field(default=30.0, metadata=_NO_OUTPUT)
+    save_interval: float = field(default=5.0, metadata=_NO_OUTPUT)  # seconds between catalog saves
+
+    @property
+    def identity(self) -> str:
+        """Names the engine in cache keys and translator comments (a URL, never a key)."""
+        return f"{self.name} {self.url}" if self.url else self.name
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """``checks:``: which checks run, how severe they are, and the CI gate's thresholds."""
+
+    disabled: frozenset[str] = frozenset()  # the `disable` key
+    severity: dict[str, str] = field(default_factory=dict)  # check -> error | warning
+    thresholds: dict[str, float] = field(default_factory=dict)  # language -> percent translated
+    count: tuple[str, ...] = ("strings", "words")  # the `count` key: strings, words or both
+    max_obsolete: int = 20
+    length_ratio: tuple[float, float] = (0.5, 2.0)
+    units: tuple[str, ...] = DEFAULT_UNITS  # the default units and the project's own (the `units` key adds)
+
+    def enabled(self, name: str) -> bool:
+        return name not in self.disabled
+
+    def severity_of(self, name: str) -> str:
+        from transflow.domain.checks import CHECKS  # the registry loads only for commands that check
+
+        return self.severity.get(name, CHECKS[name].severity)
+
+
+# ----------------------------------------------------------------------------------------------
+# The whole file
+# ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Section:
-    """A stage's raw settings with the line of each key, so the stage can report bad values."""
+    """A stage's raw settings with the line of each key, so its parser can report bad values."""
 
     name: str
     values: dict[str, object]
@@ -41,7 +178,8 @@ class Section:
         """An error about one setting, pointing at its line in transflow.yml."""
         return TransflowError(f"{self.name}.{key}: {message}", self.file or CONFIG_NAME, self.lines.get(key))
 
-    def check_keys(self, allowed: set[str]) -> None:
+    def check_keys(self) -> None:
+        allowed = _KEYS[self.name]
         for key in self.values:
             if key not in allowed:
                 expected = ", ".join(sorted(allowed))
@@ -52,7 +190,7 @@ class Section:
 class Config:
     """Project settings with every path resolved against the project root."""
 
-    root: Path
+    root: Path = field(metadata=_NO_OUTPUT)
     project: str = "transflow"
     source_language: str = "nl"
     languages: tuple[str, ...] = ("en", "de", "fr")
@@ -60,16 +198,51 @@ class Config:
     translations_dir: Path = Path("translations")
     build_dir: Path = Path("build")
     glossary_file: Path = Path("glossary.yml")
-    state_dir: Path = Path(".transflow")
-    front_matter_keys: tuple[str, ...] = ("title", "description")
-    threshold: float = DEFAULT_THRESHOLD
-    thresholds: dict[str, float] = field(default_factory=dict)
-    file: Path | None = None
-    sections: dict[str, Section] = field(default_factory=dict)
+    state_dir: Path = field(default=Path(".transflow"), metadata=_NO_OUTPUT)
+    extract: ExtractSettings = ExtractSettings()
+    build: BuildSettings = BuildSettings()
+    file: Path | None = field(default=None, metadata=_NO_OUTPUT)
+    # merge, tm, mt, checks as written, parsed on first use by the properties below
+    sections: dict[str, Section] = field(default_factory=dict, metadata=_NO_OUTPUT)
 
     def section(self, name: str) -> Section:
-        """Settings of a stage that validates its own keys (merge, tm, mt, checks)."""
+        """The raw settings of a stage parsed on first use (merge, tm, mt, checks)."""
         return self.sections.get(name) or Section(name, {}, {}, self.file)
+
+    @cached_property
+    def merge(self) -> MergeOptions:
+        return _merge_options(self.section("merge"))
+
+    @cached_property
+    def tm(self) -> MemorySettings:
+        return _memory_settings(self.section("tm"))
+
+    @cached_property
+    def mt(self) -> EngineSettings:
+        return settings_from_config(self.section("mt"))
+
+    @cached_property
+    def checks(self) -> CheckSettings:
+        return _check_settings(self.section("checks"))
+
+    def fingerprint(self) -> str:
+        """What the outputs of extract, update, translate and build depend on.
+
+        Derived from the fields of the settings, so a new setting counts unless marked
+        `_NO_OUTPUT`. `checks:` is left out: it changes what `check` reports, no file.
+        """
+        from transflow import __version__
+
+        stages = {name: _outputs(getattr(self, name)) for name in ("merge", "tm", "mt")}
+        data = [__version__, _outputs(self), stages]
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+    @property
+    def front_matter_keys(self) -> tuple[str, ...]:
+        return self.extract.front_matter_keys
+
+    def threshold_for(self, lang: str) -> float:
+        return self.build.threshold_for(lang)
 
     @property
     def templates_dir(self) -> Path:
@@ -83,9 +256,6 @@ class Config:
 
     def output_path(self, lang: str, slug: str) -> Path:
         return self.build_dir / lang / f"{slug}.md"
-
-    def threshold_for(self, lang: str) -> float:
-        return self.thresholds.get(lang, self.threshold)
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and `#:` references: relative to the project."""
@@ -105,11 +275,29 @@ class Config:
         if languages_:
             changes["languages"] = tuple(languages.check(code, "--lang") for code in languages_)
         if threshold is not None:
-            changes["threshold"] = threshold
-            changes["thresholds"] = {}
+            changes["build"] = BuildSettings(threshold)
         if build_dir is not None:
             changes["build_dir"] = build_dir.resolve()
         return replace(self, **changes)
+
+
+def _outputs(settings: object) -> dict[str, object]:
+    """The fields of a settings object that change outputs, as JSON-ready values."""
+    return {
+        item.name: _plain(getattr(settings, item.name))
+        for item in fields(settings)  # type: ignore[arg-type]
+        if item.metadata.get("output", True)
+    }
+
+
+def _plain(value: object) -> object:
+    if is_dataclass(value):
+        return _outputs(value)
+    if isinstance(value, (frozenset, set)):
+        return sorted(value)
+    if isinstance(value, Path):
+        return str(value)
+    return value
 
 
 def load(root: Path, config_file: Path | None = None) -> Config:
@@ -126,25 +314,11 @@ def load(root: Path, config_file: Path | None = None) -> Config:
 
 
 def _resolve_paths(config: Config) -> Config:
-    root = config.root
-    return replace(
-        config,
-        source_dir=root / config.source_dir,
-        translations_dir=root / config.translations_dir,
-        build_dir=root / config.build_dir,
-        glossary_file=root / config.glossary_file,
-        state_dir=root / config.state_dir,
-    )
+    return replace(config, **{name: config.root / getattr(config, name) for name in _PATHS.values()})
 
 
 def _from_yaml(root: Path, path: Path) -> Config:
-    text = read_text(path)
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise TransflowError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, line) from None
+    node = compose(read_text(path), path)
     if node is None:
         return Config(root=root, file=path)
     reader = _Reader(path)
@@ -158,34 +332,13 @@ def _from_yaml(root: Path, path: Path) -> Config:
         values["languages"] = reader.language_list(top["languages"])
     if "paths" in top:
         paths = reader.mapping(top["paths"], "paths")
-        names = {
-            "source": "source_dir",
-            "translations": "translations_dir",
-            "build": "build_dir",
-            "glossary": "glossary_file",
-            "state": "state_dir",
-        }
-        for key, attribute in names.items():
+        for key, attribute in _PATHS.items():
             if key in paths:
                 values[attribute] = Path(reader.string(paths[key], f"paths.{key}"))
     if "extract" in top:
-        extract = reader.mapping(top["extract"], "extract")
-        if "front_matter_keys" in extract:
-            values["front_matter_keys"] = tuple(
-                reader.string_list(extract["front_matter_keys"], "extract.front_matter_keys")
-            )
+        values["extract"] = _extract_settings(reader, reader.mapping(top["extract"], "extract"))
     if "build" in top:
-        build = reader.mapping(top["build"], "build")
-        if "threshold" in build:
-            values["threshold"] = reader.percent(build["threshold"], "build.threshold")
-        if "thresholds" in build:
-            per_language = reader.mapping(build["thresholds"], None)
-            values["thresholds"] = {
-                languages.check(code, str(path), per_language[code].start_mark.line + 1): reader.percent(
-                    value, f"build.thresholds.{code}"
-                )
-                for code, value in per_language.items()
-            }
+        values["build"] = _build_settings(reader, reader.mapping(top["build"], "build"))
     values["sections"] = {
         name: reader.section(top[name], name) for name in ("merge", "tm", "mt", "checks") if name in top
     }
@@ -198,6 +351,42 @@ def _from_yaml(root: Path, path: Path) -> Config:
             line,
         )
     return config
+
+
+def _extract_settings(reader: _Reader, extract: dict[str, yaml.Node]) -> ExtractSettings:
+    if "front_matter_keys" not in extract:
+        return ExtractSettings()
+    return ExtractSettings(tuple(reader.string_list(extract["front_matter_keys"], "extract.front_matter_keys")))
+
+
+def _build_settings(reader: _Reader, build: dict[str, yaml.Node]) -> BuildSettings:
+    values: dict = {}
+    if "threshold" in build:
+        values["threshold"] = reader.percent(build["threshold"], "build.threshold")
+    if "thresholds" in build:
+        per_language = reader.mapping(build["thresholds"], None)
+        values["thresholds"] = {
+            languages.check(code, str(reader.path), value.start_mark.line + 1): reader.percent(
+                value, f"build.thresholds.{code}"
+            )
+            for code, value in per_language.items()
+        }
+    return BuildSettings(**values)
+
+
+def parse_percent(value: object) -> float | None:
+    """A percentage from 0 to 100, written as a number or with a % sign; None if it is not one."""
+    value = _without_percent_sign(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+        return None
+    return float(value)
+
+
+def _without_percent_sign(value: object) -> object:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        with contextlib.suppress(ValueError):
+            return float(value.strip()[:-1])
+    return value
 
 
 class _Reader:
@@ -213,7 +402,7 @@ class _Reader:
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, f"'{section or 'this'}' must be a mapping of key: value")
         result: dict[str, yaml.Node] = {}
-        allowed = _SCHEMA.get(section) if section is not None else None
+        allowed = _KEYS.get(section) if section is not None else None
         for key_node, value_node in node.value:
             key = key_node.value
             if allowed is not None and key not in allowed:
@@ -227,14 +416,14 @@ class _Reader:
 
     def section(self, node: yaml.Node, name: str) -> Section:
         nodes = self.mapping(node, None)
-        values = {key: yaml.safe_load(yaml.serialize(value)) for key, value in nodes.items()}
+        values = {key: plain(value) for key, value in nodes.items()}
         lines = {key: value.start_mark.line + 1 for key, value in nodes.items()}
         return Section(name, values, lines, self.path)
 
     def scalar(self, node: yaml.Node, name: str) -> object:
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, f"'{name}' must be a single value")
-        return yaml.safe_load(yaml.serialize(node))
+        return plain(node)
 
     def string(self, node: yaml.Node, name: str) -> str:
         value = self.scalar(node, name)
@@ -259,31 +448,168 @@ class _Reader:
         return codes
 
     def percent(self, node: yaml.Node, name: str) -> float:
-        value = self.scalar(node, name)
-        if isinstance(value, str) and value.strip().endswith("%"):
-            with contextlib.suppress(ValueError):
-                value = float(value.strip()[:-1])
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+        value = parse_percent(self.scalar(node, name))
+        if value is None:
             raise self.fail(node, f"'{name}' must be a percentage from 0 to 100")
-        return float(value)
+        return value
+
+
+# ----------------------------------------------------------------------------------------------
+# The sections parsed on first use
+# ----------------------------------------------------------------------------------------------
+
+
+def _boolean(section: Section, key: str, default: bool) -> bool:
+    value = section.get(key, default)
+    if not isinstance(value, bool):
+        raise section.error(key, "must be true or false")
+    return value
+
+
+def _similarity(section: Section, key: str, default: float, accept: Callable[[float], bool], message: str) -> float:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not accept(value):
+        raise section.error(key, message)
+    return float(value)
+
+
+def _merge_options(section: Section) -> MergeOptions:
+    section.check_keys()
+    fuzzy = _boolean(section, "fuzzy", MergeOptions.fuzzy)
+    purge_obsolete = _boolean(section, "purge_obsolete", MergeOptions.purge_obsolete)
+    threshold = _similarity(
+        section,
+        "fuzzy_threshold",
+        FUZZY_THRESHOLD,
+        lambda value: 0 < value <= 100,
+        "must be a similarity from 1 to 100 (GNU msgmerge uses 60)",
+    )
+    return MergeOptions(fuzzy=fuzzy, fuzzy_threshold=threshold, purge_obsolete=purge_obsolete)
 
 
 def merge_options(config: Config, fuzzy: bool | None = None, purge_obsolete: bool | None = None) -> MergeOptions:
     """The ``merge:`` section, with the command line's overrides."""
-    section = config.section("merge")
-    section.check_keys({"fuzzy", "fuzzy_threshold", "purge_obsolete"})
-    values: dict[str, object] = {}
-    for key in ("fuzzy", "purge_obsolete"):
-        value = section.get(key, getattr(MergeOptions, key))
-        if not isinstance(value, bool):
-            raise section.error(key, "must be true or false")
-        values[key] = value
-    threshold = section.get("fuzzy_threshold", FUZZY_THRESHOLD)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (0 < threshold <= 100):
-        raise section.error("fuzzy_threshold", "must be a similarity from 1 to 100 (GNU msgmerge uses 60)")
-    values["fuzzy_threshold"] = float(threshold)
-    if fuzzy is not None:
-        values["fuzzy"] = fuzzy
-    if purge_obsolete is not None:
-        values["purge_obsolete"] = purge_obsolete
-    return MergeOptions(**values)  # type: ignore[arg-type]
+    overrides = {"fuzzy": fuzzy, "purge_obsolete": purge_obsolete}
+    return replace(config.merge, **{key: value for key, value in overrides.items() if value is not None})
+
+
+def _memory_settings(section: Section) -> MemorySettings:
+    section.check_keys()
+    policies = {}
+    for key in ("exact", "imported"):
+        value = section.get(key, getattr(MemorySettings, key))
+        if value not in ("approve", "fuzzy"):
+            raise section.error(key, "must be 'approve' or 'fuzzy'")
+        policies[key] = str(value)
+    fuzzy = _boolean(section, "fuzzy", MemorySettings.fuzzy)
+    # A similarity of 100 is an exact match, which `exact` and `imported` decide.
+    threshold = _similarity(
+        section, "fuzzy_threshold", TM_THRESHOLD, lambda value: 0 < value < 100, "must be a similarity from 1 to 99"
+    )
+    return MemorySettings(fuzzy=fuzzy, fuzzy_threshold=threshold, **policies)
+
+
+def settings_from_config(section: Section, engine: str | None = None, url: str | None = None) -> EngineSettings:
+    """Validate `mt:` (each bad value reported at its line) and apply --engine / --engine-url."""
+    from transflow.stages.engines.registry import ENGINES  # the engines load only for commands that translate
+
+    section.check_keys()
+    values: dict = {}
+    name = section.get("engine", "google")
+    if not isinstance(name, str) or name not in ENGINES:
+        raise section.error("engine", f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
+    values["name"] = name
+    if section.get("url") is not None:
+        url_value = section.get("url")
+        if not isinstance(url_value, str) or not _is_url(url_value):
+            raise section.error("url", "must be an http(s) URL, e.g. http://localhost:5000/")
+        values["url"] = url_value
+    for key, (kind, low, high) in _ENGINE_NUMBERS.items():
+        value = section.get(key)
+        if value is None:
+            continue
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (kind is int and not isinstance(value, int))
+            or not low <= value <= high
+        ):
+            raise section.error(key, f"must be a{'n integer' if kind is int else ' number'} from {low} to {high}")
+        values[key] = kind(value)
+    if engine is not None:
+        if engine not in ENGINES:
+            raise TransflowError(f"--engine: unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+        values["name"] = engine
+        if engine != name and url is None:
+            values.pop("url", None)
+    if url is not None:
+        if not _is_url(url):
+            raise TransflowError(f"--engine-url: not an http(s) URL: {url!r}")
+        values["url"] = url
+    return EngineSettings(**values)
+
+
+def _is_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _check_settings(section: Section) -> CheckSettings:
+    from transflow.domain.checks import CHECKS, SEVERITIES  # the registry loads only for commands that check
+
+    section.check_keys()
+
+    def names(key: str) -> list[str]:
+        value = section.get(key, [])
+        value = [value] if isinstance(value, str) else value
+        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+            raise section.error(key, "must be a list of check names")
+        unknown = [name for name in value if name not in CHECKS]
+        if unknown:
+            raise section.error(key, f"unknown check {unknown[0]!r} (see `transflow check --list`)")
+        return value
+
+    severity = section.get("severity", {})
+    if not isinstance(severity, dict):
+        raise section.error("severity", "must map check names to error or warning")
+    for name, level in severity.items():
+        if name not in CHECKS:
+            raise section.error("severity", f"unknown check {name!r}")
+        if level not in SEVERITIES:
+            raise section.error("severity", f"{name}: {level!r} is not error or warning")
+    thresholds = section.get("thresholds", {})
+    if not isinstance(thresholds, dict):
+        raise section.error("thresholds", "must map language codes to percentages (en: 100%)")
+    count = section.get("count", "both")
+    if count not in _COUNTS:
+        raise section.error("count", "must be strings, words or both")
+    max_obsolete = section.get("max_obsolete", 20)
+    if isinstance(max_obsolete, bool) or not isinstance(max_obsolete, int) or max_obsolete < 0:
+        raise section.error("max_obsolete", "must be a whole number, 0 or more")
+    ratio = section.get("length_ratio", [0.5, 2.0])
+    if (
+        not isinstance(ratio, list)
+        or len(ratio) != 2
+        or not all(isinstance(x, (int, float)) and x > 0 for x in ratio)
+        or ratio[0] > ratio[1]
+    ):
+        raise section.error("length_ratio", "must be [lowest, highest], e.g. [0.5, 2.0]")
+    units = section.get("units", [])
+    if not isinstance(units, list) or not all(isinstance(unit, str) and unit.strip() for unit in units):
+        raise section.error("units", "must be a list of unit symbols to add to the default ones, e.g. [mEq, IU]")
+    return CheckSettings(
+        disabled=frozenset(names("disable")),
+        severity=dict(severity),
+        thresholds={str(lang): _threshold(section, str(lang), value) for lang, value in thresholds.items()},
+        count=_COUNTS[count],
+        max_obsolete=max_obsolete,
+        length_ratio=(float(ratio[0]), float(ratio[1])),
+        units=(*DEFAULT_UNITS, *(unit.strip() for unit in units)),
+    )
+
+
+def _threshold(section: Section, lang: str, value: object) -> float:
+    percent = parse_percent(value)
+    if percent is None:
+        raise section.error("thresholds", f"{lang}: {_without_percent_sign(value)!r} is not a percentage from 0 to 100")
+    return percent

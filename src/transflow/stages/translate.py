@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -34,7 +34,6 @@ from transflow.errors import TransflowError
 from transflow.formats.fileio import atomic_write_text, read_text
 from transflow.formats.pofile import format_po, parse_po
 from transflow.stages.engines import (
-    EngineSettings,
     EngineUnavailable,
     RateLimiter,
     TransientError,
@@ -42,7 +41,7 @@ from transflow.stages.engines import (
     translate_text,
 )
 from transflow.stages.memory import TranslationMemory, apply_memory
-from transflow.stages.settings import Config
+from transflow.stages.settings import Config, EngineSettings
 
 CACHE_NAME = "mt-cache.sqlite3"
 
@@ -71,6 +70,8 @@ class TranslateReport:
     unreachable: str | None = None
     errors: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    # Every catalog of the stage as it ends, with its text on disk, for a `run` to build from.
+    catalogs: dict[Path, tuple[str, polib.POFile]] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -146,13 +147,15 @@ class _Catalog:
 
     lang: str
     path: Path
-    text: str
-    po: polib.POFile = field(init=False)
+    text: str  # the file as last read or written
+    po: polib.POFile
     fills: dict[tuple[str | None, str], tuple[str, bool, str]] = field(default_factory=dict)
     dirty: bool = False
 
-    def __post_init__(self) -> None:
-        self.po = parse_po(self.text, self.path)
+    @classmethod
+    def read(cls, lang: str, path: Path) -> _Catalog:
+        text = read_text(path)
+        return cls(lang, path, text, parse_po(text, path))
 
     def fill(self, entry: polib.POEntry, text: str, comment: str) -> None:
         """Machine output: always fuzzy, with its provenance."""
@@ -245,12 +248,21 @@ def translate(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    held: Mapping[Path, tuple[str, polib.POFile]] | None = None,
 ) -> TranslateReport:
-    """TM first, then machine translation with glossary enforcement, for every catalog."""
+    """TM first, then machine translation with glossary enforcement, for every catalog.
+
+    ``held`` are catalogs the caller has in memory, by path, with the text of their file: they
+    are filled without being read again (`report.catalogs` has them as the stage leaves them).
+    """
     progress = progress or Progress()
     report = TranslateReport(settings.identity, dry_run=dry_run)
     glossary = glossaries.for_project(config.glossary_file, config.languages)
-    catalogs = [_Catalog(lang, path, read_text(path)) for lang, path in catalogs_to_translate(config, articles)]
+    held = held or {}
+    catalogs = [
+        _Catalog(lang, path, *held[path]) if path in held else _Catalog.read(lang, path)
+        for lang, path in catalogs_to_translate(config, articles)
+    ]
     _fill_from_memory(config, catalogs, report)
     waiting: dict[tuple[str, str], list[_Waiting]] = {}
     for catalog in catalogs:
@@ -270,6 +282,7 @@ def translate(
             for catalog in catalogs:
                 if catalog.save():
                     report.written.append(catalog.path)
+                report.catalogs[catalog.path] = (catalog.text, catalog.po)
     finally:
         cache.close()
     return report
@@ -279,7 +292,7 @@ def _fill_from_memory(config: Config, catalogs: list[_Catalog], report: Translat
     memory = TranslationMemory.open(config)
     try:
         for catalog in catalogs:
-            fill = apply_memory(catalog.po, catalog.lang, memory, config)
+            fill = apply_memory(catalog.po, catalog.lang, memory)
             report.memory_filled += fill.filled
             for entry, note in fill.entries:
                 catalog.remember(entry, note)

@@ -9,7 +9,6 @@ written anywhere: errors about a key name the variable, never the value.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -44,23 +43,3 @@ def check_allowed(url: str) -> None:
 
 def host(url: str) -> str:
     return urlsplit(url).hostname or url
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    """The `mt:` section of transflow.yml, after command-line overrides."""
-
-    name: str = "google"
-    url: str | None = None
-    concurrency: int = 4
-    rate_limit: float = 0.0
-    timeout: float = 20.0
-    retries: int = 4
-    backoff: float = 0.5
-    max_backoff: float = 30.0
-    save_interval: float = 5.0
-
-    @property
-    def identity(self) -> str:
-        """Names the engine in cache keys and translator comments (a URL, never a key)."""
-        return f"{self.name} {self.url}" if self.url else self.name

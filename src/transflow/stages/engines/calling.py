@@ -12,8 +12,12 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from transflow.stages.engines.base import Engine, EngineSettings, TransientError
+from transflow.stages.engines.base import Engine, TransientError
+
+if TYPE_CHECKING:
+    from transflow.stages.settings import EngineSettings
 
 
 class RateLimiter:

@@ -6,10 +6,13 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from transflow.domain.glossary import Glossary
-from transflow.stages.engines.base import EngineSettings, EngineUnavailable, TransientError, check_allowed
+from transflow.stages.engines.base import EngineUnavailable, TransientError, check_allowed
+
+if TYPE_CHECKING:
+    from transflow.domain.glossary import Glossary
+    from transflow.stages.settings import EngineSettings
 
 
 class DeeplEngine:

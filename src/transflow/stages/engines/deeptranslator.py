@@ -6,9 +6,13 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from transflow.stages.engines.base import EngineSettings, EngineUnavailable, TransientError
+from transflow.stages.engines.base import EngineUnavailable, TransientError
 from transflow.stages.engines.deep_translator_compat import point_at, use_transport
+
+if TYPE_CHECKING:
+    from transflow.stages.settings import EngineSettings
 
 
 def _region_code(lang: str) -> str:

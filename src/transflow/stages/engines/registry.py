@@ -7,15 +7,19 @@ validated against this table (the `--engine` help lists the names too; a test ke
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
-from transflow.domain.glossary import Glossary
-from transflow.stages.engines.base import Engine, EngineSettings
+from transflow.stages.engines.base import Engine
 from transflow.stages.engines.deepl_engine import DeeplEngine
 from transflow.stages.engines.deeptranslator import KINDS, DeepTranslatorEngine
 from transflow.stages.engines.pseudo import PseudoEngine
 
+if TYPE_CHECKING:
+    from transflow.domain.glossary import Glossary
+    from transflow.stages.settings import EngineSettings
+
 # (settings, source language, target language, glossary) -> a new engine, for one thread.
-EngineMaker = Callable[[EngineSettings, str, str, Glossary], Engine]
+EngineMaker: TypeAlias = "Callable[[EngineSettings, str, str, Glossary], Engine]"
 
 
 def _deep_translator(name: str) -> EngineMaker:
