@@ -9,7 +9,7 @@ written anywhere: errors about a key name the variable, never the value.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -47,6 +47,21 @@ def host(url: str) -> str:
 
 
 @dataclass(frozen=True)
+class LlmSettings:
+    """The `mt:` keys of the language-model engine (`llm`); the other engines ignore them."""
+
+    model: str = ""
+    api_key_env: str = "OPENAI_API_KEY"
+    temperature: float = 0.0
+    max_tokens: int = 4096
+    tokens_per_minute: int = 0  # 0: no limit
+    context: int = 2  # neighbouring source segments shown on each side of a segment
+    batch_size: int = 20  # segments of one article per request
+    prices: tuple[float, float] | None = None  # USD per million input and output tokens, for `model`
+    style: tuple[tuple[str, str, str], ...] = ()  # the project's style guide: (aspect, language or "", rule)
+
+
+@dataclass(frozen=True)
 class EngineSettings:
     """The `mt:` section of transflow.yml, after command-line overrides."""
 
@@ -59,8 +74,9 @@ class EngineSettings:
     backoff: float = 0.5
     max_backoff: float = 30.0
     save_interval: float = 5.0
+    llm: LlmSettings = field(default_factory=LlmSettings)
 
     @property
     def identity(self) -> str:
-        """Names the engine in cache keys and translator comments (a URL, never a key)."""
-        return f"{self.name} {self.url}" if self.url else self.name
+        """Names the engine in cache keys and translator comments (a URL and a model, never a key)."""
+        return " ".join(filter(None, [self.name, self.llm.model if self.name == "llm" else "", self.url]))
