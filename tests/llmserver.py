@@ -4,7 +4,7 @@
 translate, or the violations of a repair round), translates each segment with mtserver's
 deterministic fake, writes each glossary term listed in the request as its required rendering, and
 answers in the structured format asked for. Every request body and its headers are kept
-(`requests`, `headers`), so tests can assert what the model was told.
+(`requests`, `headers` with lower-case names), so tests can assert what the model was told.
 
 Faults, `inject(fault, times)` for the next requests: "drop" (the last segment left out),
 "reorder" (segments reversed), "invalid-json", "length" (cut off, `finish_reason: length`), "extra"
@@ -106,9 +106,7 @@ class LLMServer:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": body["model"],
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}
-            ],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}],
             "usage": {
                 "prompt_tokens": prompt,
                 "completion_tokens": len(content) // 4,
@@ -150,7 +148,9 @@ class LLMServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 if self.path.rstrip("/") == "/v1/chat/completions":
-                    status, headers, payload = server.answer(body, dict(self.headers.items()))
+                    status, headers, payload = server.answer(
+                        body, {name.lower(): value for name, value in self.headers.items()}
+                    )
                 else:
                     status, headers, payload = 404, {}, b'{"error": {"message": "not found"}}'
                 try:
