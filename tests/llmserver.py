@@ -15,6 +15,7 @@ the term's rendering is written `wrong`, and in a repair round right again when 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -40,6 +41,7 @@ class LLMServer:
         self.arrived: list[float] = []
         self.prompt_tokens = 0
         self.completion_tokens = 0
+        self.answered = 0  # replies written: requests minus answered are in flight
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -144,6 +146,10 @@ class LLMServer:
             def log_message(self, *args: object) -> None:
                 pass
 
+            def handle(self) -> None:
+                with contextlib.suppress(ConnectionResetError):  # a client killed mid-request (kill -9)
+                    super().handle()
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
@@ -154,6 +160,8 @@ class LLMServer:
                 else:
                     status, headers, payload = 404, {}, b'{"error": {"message": "not found"}}'
                 try:
+                    with server._lock:
+                        server.answered += 1
                     self.send_response(status)
                     for name, value in headers.items():
                         self.send_header(name, value)
