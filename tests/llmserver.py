@@ -10,7 +10,8 @@ Faults, `inject(fault, times)` for the next requests: "drop" (the last segment l
 "reorder" (segments reversed), "invalid-json", "length" (cut off, `finish_reason: length`), "extra"
 (an id not asked for), "429" (with Retry-After), "500". `misrender(rendering, wrong, repaired)`:
 the term's rendering is written `wrong`, and in a repair round right again when `repaired`.
-`latency` seconds before every reply.
+`latency` seconds before every reply; `hold(after)`: requests after the first `after` wait until
+`release()`, so a test can kill a run while it certainly has requests in flight.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class LLMServer:
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.answered = 0  # replies written: requests minus answered are in flight
+        self.held = 0
+        self._hold_after: int | None = None
+        self._released = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -55,6 +59,14 @@ class LLMServer:
         with self._lock:
             self.faults.extend([fault] * times)
 
+    def hold(self, after: int) -> None:
+        """Requests after the first `after` wait until `release()`."""
+        self._hold_after = after
+        self._released.clear()
+
+    def release(self) -> None:
+        self._released.set()
+
     def misrender(self, rendering: str, wrong: str, repaired: bool) -> None:
         self.wrong[rendering] = (wrong, repaired)
 
@@ -63,6 +75,7 @@ class LLMServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
         self._server.shutdown()
         self._server.server_close()
 
@@ -72,6 +85,12 @@ class LLMServer:
             self.headers.append(headers)
             self.arrived.append(time.monotonic())
             fault = self.faults.popleft() if self.faults else None
+            held = self._hold_after is not None and len(self.requests) > self._hold_after
+            self.held += held
+        if held:
+            self._released.wait()
+            with self._lock:
+                self.held -= 1
         if self.latency:
             time.sleep(self.latency)
         if fault == "429":

@@ -7,10 +7,13 @@ import json
 import math
 import re
 import shutil
+import signal
+import subprocess
+import sys
 
 import pytest
 
-from helpers import ONE_TERM_GLOSSARY, ROOT, copy_project, transflow
+from helpers import ONE_TERM_GLOSSARY, ROOT, copy_project, transflow, wait_until
 from llmserver import LLMServer
 from test_translate import add_settings, live
 from transflow.domain.glossary import Glossary
@@ -18,7 +21,8 @@ from transflow.domain.protect import mask
 from transflow.errors import TransflowError
 from transflow.formats.pofile import read_po
 from transflow.stages import settings as config_module
-from transflow.stages.engines import settings_from_config
+from transflow.stages.engines import EngineSettings, LlmSettings, settings_from_config
+from transflow.stages.engines.llm import LlmEngine
 
 pytest.importorskip("openai")
 
@@ -253,6 +257,42 @@ def test_a_rerun_sends_nothing_and_a_glossary_change_resends_only_what_it_touche
     for entry in live(catalog(project)):
         if with_term(mask(entry.msgid, NO_TERMS, "de").text):
             assert "Mg-Mangel" in entry.msgstr
+
+
+def test_a_run_killed_with_sigkill_resends_only_the_batches_in_flight(project):
+    (project / "glossary.yml").unlink()  # no repair rounds: each request is one whole batch
+    with LLMServer() as server:
+        configure(project, server, "  save_interval: 0.2\n", concurrency=2, batch_size=4)
+        server.hold(after=6)
+        command = [sys.executable, "-c", "from transflow.faces.cli import main; main()", "--project", str(project)]
+        child = subprocess.Popen(
+            [*command, "translate", "--lang", "de", ARTICLE], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        # Two workers: the 7th and 8th requests are sent only once 6 replies are in the cache.
+        wait_until(lambda: server.held == 2 or child.poll() is not None)
+        child.kill()
+        assert child.wait() == -signal.SIGKILL
+        answered, in_flight = segments(server.requests[:6]), segments(server.requests[6:8])
+        server.release()
+        resumed_from = len(server.requests)
+        assert translate(project).exit_code == 0
+        resent = segments(server.requests[resumed_from:])
+    assert in_flight <= resent and not resent & answered
+    assert all(entry.msgstr and "fuzzy" in entry.flags for entry in live(catalog(project)))
+
+
+def segments(requests: list[dict]) -> set[str]:
+    return {segment["text"] for request in requests for segment in asked(request)["segments"]}
+
+
+def test_one_text_without_an_article_around_it(server):
+    settings = EngineSettings(name="llm", url=server.url, llm=LlmSettings(model="test-model"))
+    engine = LlmEngine(settings, "nl", "de", Glossary.empty())
+    assert engine.translate("Een [X0X] tekst over magnesium") == "A [X0X] tekst over magnesium"
+    assert asked(server.requests[0]) == {
+        "article": "",
+        "segments": [{"id": "s1", "kind": "text", "text": "Een [X0X] tekst over magnesium"}],
+    }
 
 
 def test_the_key_comes_from_the_named_environment_variable_only(project, server, monkeypatch):
