@@ -81,7 +81,7 @@ def timed_run(project: Path):
 
 
 def sent(server: LLMServer) -> tuple[int, int]:
-    return len(server.requests), server.prompt_tokens + server.completion_tokens
+    return len(server.received), server.prompt_tokens + server.completion_tokens
 
 
 def per_segment(server: LLMServer, texts: list[str], concurrency: int) -> float:
@@ -98,24 +98,24 @@ def killed_and_resumed(server: LLMServer, texts: list[str], args: argparse.Names
     The resumed run batches what is left afresh, so its requests mix segments that were in flight
     with segments never sent: segments, not requests, are compared."""
     project = make_project(texts, server, args.batch_size, args.concurrency)
-    before, answered = len(server.requests), server.answered
+    before, answered = len(server.received), server.answered
     batches = len(texts) // args.batch_size
     child = subprocess.Popen(
         [sys.executable, "-c", "from transflow.faces.cli import main; main()", "--project", str(project), "translate"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    while len(server.requests) - before < batches // 2:
+    while len(server.received) - before < batches // 2:
         time.sleep(0.005)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     with server._lock:
-        in_flight = server.requests[before + server.answered - answered :]
-        killed = server.requests[before:]
+        in_flight = server.received[before + server.answered - answered :]
+        killed = server.received[before:]
     time.sleep(args.latency * 2)  # let the replies nobody reads go out
-    resumed_from = len(server.requests)
+    resumed_from = len(server.received)
     timed_run(project)
-    resumed = server.requests[resumed_from:]
+    resumed = server.received[resumed_from:]
 
     in_flight_texts = _segments(in_flight)
     again = _segments(resumed) & _segments(killed)

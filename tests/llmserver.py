@@ -4,7 +4,7 @@
 translate, or the violations of a repair round), translates each segment with mtserver's
 deterministic fake, writes each glossary term listed in the request as its required rendering, and
 answers in the structured format asked for. Every request body and its headers are kept
-(`requests`, `headers` with lower-case names), so tests can assert what the model was told.
+(`received`, `headers` with lower-case names), so tests can assert what the model was told.
 
 Faults, `inject(fault, times)` for the next requests: "drop" (the last segment left out),
 "reorder" (segments reversed), "invalid-json", "length" (cut off, `finish_reason: length`), "extra"
@@ -19,78 +19,44 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import socket
-import threading
 import time
-from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from mtserver import fake_translate
+from mtserver import MTServer, fake_translate
 
 
-class LLMServer:
-    """Start with `with LLMServer() as server:`; `server.url` is the base URL (ending in /v1)."""
+class LLMServer(MTServer):
+    """Start with `with LLMServer() as server:`; `server.url` is the base URL (ending in /v1).
+
+    Faults, latency, `hold` and the server's life are MTServer's; `received` and `headers` are the
+    request bodies and headers, in order of arrival."""
 
     def __init__(self, latency: float = 0.0, retry_after: float = 0.2):
-        self.latency = latency
-        self.retry_after = retry_after
-        self.faults: deque[str] = deque()
+        super().__init__(latency=latency, retry_after=retry_after)
         self.wrong: dict[str, tuple[str, bool]] = {}
-        self.requests: list[dict[str, Any]] = []
+        self.received: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.arrived: list[float] = []
         self.prompt_tokens = 0
         self.completion_tokens = 0
-        self.answered = 0  # replies written: requests minus answered are in flight
-        self.held = 0
-        self._hold_after: int | None = None
-        self._released = threading.Event()
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+        self.answered = 0  # replies written: received minus answered are in flight
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
-    def inject(self, fault: str, times: int = 1) -> None:
-        with self._lock:
-            self.faults.extend([fault] * times)
-
-    def hold(self, after: int) -> None:
-        """Requests after the first `after` wait until `release()`."""
-        self._hold_after = after
-        self._released.clear()
-
-    def release(self) -> None:
-        self._released.set()
-
     def misrender(self, rendering: str, wrong: str, repaired: bool) -> None:
         self.wrong[rendering] = (wrong, repaired)
 
-    def __enter__(self) -> LLMServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def answer(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    def complete(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for one chat-completions request."""
         with self._lock:
-            self.requests.append(body)
+            self.received.append(body)
             self.headers.append(headers)
             self.arrived.append(time.monotonic())
             fault = self.faults.popleft() if self.faults else None
-            held = self._hold_after is not None and len(self.requests) > self._hold_after
-            self.held += held
-        if held:
-            self._released.wait()
-            with self._lock:
-                self.held -= 1
+        self._wait_if_held()
         if self.latency:
             time.sleep(self.latency)
         if fault == "429":
@@ -123,7 +89,7 @@ class LLMServer:
             self.prompt_tokens += prompt
             self.completion_tokens += len(content) // 4
         reply = {
-            "id": f"chatcmpl-{len(self.requests)}",
+            "id": f"chatcmpl-{len(self.received)}",
             "object": "chat.completion",
             "created": int(time.time()),
             "model": body["model"],
@@ -154,17 +120,9 @@ class LLMServer:
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
+        base = super()._handler()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def setup(self) -> None:
-                super().setup()
-                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(base):
             def handle(self) -> None:
                 with contextlib.suppress(ConnectionResetError):  # a client killed mid-request (kill -9)
                     super().handle()
@@ -172,23 +130,13 @@ class LLMServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
-                if self.path.rstrip("/") == "/v1/chat/completions":
-                    status, headers, payload = server.answer(
-                        body, {name.lower(): value for name, value in self.headers.items()}
-                    )
-                else:
-                    status, headers, payload = 404, {}, b'{"error": {"message": "not found"}}'
-                try:
-                    with server._lock:
-                        server.answered += 1
-                    self.send_response(status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                if self.path.rstrip("/") != "/v1/chat/completions":
+                    self._reply(404, {}, b'{"error": {"message": "not found"}}')
+                    return
+                sent = {name.lower(): value for name, value in self.headers.items()}
+                status, headers, payload = server.complete(body, sent)
+                with server._lock:
+                    server.answered += 1
+                self._reply(status, headers, payload)
 
         return Handler

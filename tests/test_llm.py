@@ -67,11 +67,11 @@ def asked(request: dict) -> dict:
 
 
 def first_rounds(server) -> list[dict]:
-    return [request for request in server.requests if "violations" not in request["messages"][-1]["content"]]
+    return [request for request in server.received if "violations" not in request["messages"][-1]["content"]]
 
 
 def repair_rounds(server) -> list[dict]:
-    return [request for request in server.requests if "violations" in request["messages"][-1]["content"]]
+    return [request for request in server.received if "violations" in request["messages"][-1]["content"]]
 
 
 def distinct_waiting(project) -> list[str]:
@@ -156,7 +156,7 @@ def test_a_single_segment_with_a_broken_reply_is_retried_as_it_is(project, serve
     configure(project, server, concurrency=1, batch_size=1)
     server.inject("invalid-json", 2)
     assert translate(project).exit_code == 0
-    first, second, third = (asked(request)["segments"] for request in server.requests[:3])
+    first, second, third = (asked(request)["segments"] for request in server.received[:3])
     assert first == second == third and len(first) == 1
     assert all(entry.msgstr for entry in live(catalog(project)))
 
@@ -208,7 +208,7 @@ def test_rate_limit_replies_are_retried_after_the_time_the_server_asks(project, 
     assert translate(project).exit_code == 0
     gaps = [later - earlier for earlier, later in zip(server.arrived[:2], server.arrived[1:3], strict=True)]
     assert all(gap >= server.retry_after * 0.95 for gap in gaps), gaps
-    assert asked(server.requests[0]) == asked(server.requests[2])
+    assert asked(server.received[0]) == asked(server.received[2])
     assert all(entry.msgstr for entry in live(catalog(project)))
 
 
@@ -219,7 +219,7 @@ def test_dry_run_estimates_tokens_and_cost_and_sends_nothing(project, server):
     before = (project / "translations/de" / f"{ARTICLE}.po").read_bytes()
     result = translate(project, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert server.requests == []
+    assert server.received == []
     assert (project / "translations/de" / f"{ARTICLE}.po").read_bytes() == before
     found = re.search(
         r"de: (\d+) segment\(s\), \d+ characters would be sent to llm test-model \S+ "
@@ -243,11 +243,11 @@ def test_a_rerun_sends_nothing_and_a_glossary_change_resends_only_what_it_touche
 
     def reset() -> None:
         shutil.copy(ROOT / "translations/de" / f"{ARTICLE}.po", project / "translations/de" / f"{ARTICLE}.po")
-        server.requests.clear()
+        server.received.clear()
 
     reset()
     again = translate(project)
-    assert server.requests == [] and "0 request(s)" in again.output
+    assert server.received == [] and "0 request(s)" in again.output
     glossary = project / "glossary.yml"
     glossary.write_text(glossary.read_text(encoding="utf-8").replace("de: Magnesiummangel", "de: Mg-Mangel"))
     reset()
@@ -272,11 +272,11 @@ def test_a_run_killed_with_sigkill_resends_only_the_batches_in_flight(project):
         wait_until(lambda: server.held == 2 or child.poll() is not None)
         child.kill()
         assert child.wait() == -signal.SIGKILL
-        answered, in_flight = segments(server.requests[:6]), segments(server.requests[6:8])
+        answered, in_flight = segments(server.received[:6]), segments(server.received[6:8])
         server.release()
-        resumed_from = len(server.requests)
+        resumed_from = len(server.received)
         assert translate(project).exit_code == 0
-        resent = segments(server.requests[resumed_from:])
+        resent = segments(server.received[resumed_from:])
     assert in_flight <= resent and not resent & answered
     assert all(entry.msgstr and "fuzzy" in entry.flags for entry in live(catalog(project)))
 
@@ -289,7 +289,7 @@ def test_one_text_without_an_article_around_it(server):
     settings = EngineSettings(name="llm", url=server.url, llm=LlmSettings(model="test-model"))
     engine = LlmEngine(settings, "nl", "de", Glossary.empty())
     assert engine.translate("Een [X0X] tekst over magnesium") == "A [X0X] tekst over magnesium"
-    assert asked(server.requests[0]) == {
+    assert asked(server.received[0]) == {
         "article": "",
         "segments": [{"id": "s1", "kind": "text", "text": "Een [X0X] tekst over magnesium"}],
     }
