@@ -259,25 +259,31 @@ def test_a_rerun_sends_nothing_and_a_glossary_change_resends_only_what_it_touche
             assert "Mg-Mangel" in entry.msgstr
 
 
-def test_a_run_killed_with_sigkill_resends_only_the_batches_in_flight(project):
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_an_interrupted_run_resends_at_most_the_batches_in_flight(project, stop):
     (project / "glossary.yml").unlink()  # no repair rounds: each request is one whole batch
     with LLMServer() as server:
         configure(project, server, "  save_interval: 0.2\n", concurrency=2, batch_size=4)
         server.hold(after=6)
-        command = [sys.executable, "-c", "from transflow.faces.cli import main; main()", "--project", str(project)]
-        child = subprocess.Popen(
-            [*command, "translate", "--lang", "de", ARTICLE], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        # Ctrl-C as in a terminal, even where the test itself runs with SIGINT ignored.
+        start = (
+            "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "from transflow.faces.cli import main; main()"
         )
+        command = [sys.executable, "-c", start, "--project", str(project), "translate", "--lang", "de", ARTICLE]
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # Two workers: the 7th and 8th requests are sent only once 6 replies are in the cache.
         wait_until(lambda: server.held == 2 or child.poll() is not None)
-        child.kill()
-        assert child.wait() == -signal.SIGKILL
-        answered, in_flight = segments(server.received[:6]), segments(server.received[6:8])
+        child.send_signal(stop)
         server.release()
+        assert child.wait() == (130 if stop == signal.SIGINT else -signal.SIGKILL)
+        answered, in_flight = segments(server.received[:6]), segments(server.received[6:8])
         resumed_from = len(server.received)
         assert translate(project).exit_code == 0
         resent = segments(server.received[resumed_from:])
-    assert in_flight <= resent and not resent & answered
+    assert not resent & answered
+    # kill -9 loses the replies in flight; Ctrl-C waits for them and keeps them.
+    assert in_flight <= resent if stop == signal.SIGKILL else not resent & in_flight
     assert all(entry.msgstr and "fuzzy" in entry.flags for entry in live(catalog(project)))
 
 

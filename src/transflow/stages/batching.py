@@ -13,7 +13,7 @@ with its violations, as for every engine.
 Results are cached per segment under the engine, model, prompt version and style guide, and the
 glossary terms of that segment only, so a glossary change re-translates just the segments it
 touches. Requests run `concurrency` at a time; each batch is cached as it arrives, so a killed run
-loses only the batches in flight.
+loses only the batches in flight (Ctrl-C waits for those and keeps them).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Protocol, cast
 
@@ -169,6 +169,14 @@ class Batcher:
                 if time.monotonic() - last_save >= self.settings.save_interval:
                     save()
                     last_save = time.monotonic()
+        except KeyboardInterrupt:
+            # Ctrl-C: nothing new is sent; the batches in flight (each request has a timeout) are
+            # waited for and kept. A second Ctrl-C stops at once.
+            workers.stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            for future, (lang, batch, jobs) in running.items():
+                self._receive(future, lang, batch, jobs, accept, tally)
+            raise
         finally:
             workers.stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
@@ -181,7 +189,7 @@ class Batcher:
     ) -> None:
         try:
             done = future.result()
-        except _Stopped:
+        except (_Stopped, CancelledError):
             tally.left += sum(len(job.entries) for job in jobs.values())
             return
         except (EngineUnavailable, TransientError) as exc:
