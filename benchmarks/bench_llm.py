@@ -13,15 +13,15 @@ with a title and block kinds. Measured, all through transflow's `llm` engine:
 - batches of `--batch-size` segments of one article, `--concurrency` at a time, on all segments;
 - requests and tokens sent (the server's count, 4 characters a token), and tokens sent again by an
   immediate rerun and by a rerun on emptied catalogs (the cache answers; target 0 for both);
-- a run killed with SIGKILL halfway, then resumed: segments sent twice, against the segments of
-  the requests in flight at the kill (target: only those).
+- a run killed with SIGKILL halfway (its next `--concurrency` requests held by the server, so that
+  many are in flight), then resumed: segments sent twice, against the segments of the requests in
+  flight at the kill (target: only those).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -98,21 +98,21 @@ def killed_and_resumed(server: LLMServer, texts: list[str], args: argparse.Names
     The resumed run batches what is left afresh, so its requests mix segments that were in flight
     with segments never sent: segments, not requests, are compared."""
     project = make_project(texts, server, args.batch_size, args.concurrency)
-    before, answered = len(server.received), server.answered
-    batches = len(texts) // args.batch_size
+    before = len(server.received)
+    answered = before + len(texts) // args.batch_size // 2
+    # The requests after the first half wait: the kill comes while `concurrency` are in flight.
+    server.hold(after=answered)
     child = subprocess.Popen(
         [sys.executable, "-c", "from transflow.faces.cli import main; main()", "--project", str(project), "translate"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    while len(server.received) - before < batches // 2:
+    while server.held < args.concurrency:
         time.sleep(0.005)
-    os.kill(child.pid, signal.SIGKILL)
+    child.send_signal(signal.SIGKILL)
     child.wait()
-    with server._lock:
-        in_flight = server.received[before + server.answered - answered :]
-        killed = server.received[before:]
-    time.sleep(args.latency * 2)  # let the replies nobody reads go out
+    in_flight, killed = server.received[answered:], server.received[before:]
+    server.release()
     resumed_from = len(server.received)
     timed_run(project)
     resumed = server.received[resumed_from:]

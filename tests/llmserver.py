@@ -40,7 +40,6 @@ class LLMServer(MTServer):
         self.arrived: list[float] = []
         self.prompt_tokens = 0
         self.completion_tokens = 0
-        self.answered = 0  # replies written: received minus answered are in flight
 
     @property
     def url(self) -> str:
@@ -134,9 +133,6 @@ class LLMServer(MTServer):
                     self._reply(404, {}, b'{"error": {"message": "not found"}}')
                     return
                 sent = {name.lower(): value for name, value in self.headers.items()}
-                status, headers, payload = server.complete(body, sent)
-                with server._lock:
-                    server.answered += 1
-                self._reply(status, headers, payload)
+                self._reply(*server.complete(body, sent))
 
         return Handler
