@@ -315,6 +315,17 @@ class _Bar:
             self.bar = None
 
 
+def _token_estimate(tokens: tuple[int, int], settings) -> str:
+    """For language models: estimated tokens and, with the model's price in mt.prices, the cost."""
+    if settings.name != "llm":
+        return ""
+    estimate = f" (about {tokens[0]} input and {tokens[1]} output tokens"
+    prices = settings.llm.prices
+    if prices is None:
+        return estimate + f"; no price for {settings.llm.model} in mt.prices)"
+    return estimate + f", about ${(tokens[0] * prices[0] + tokens[1] * prices[1]) / 1e6:.4f})"
+
+
 def _translation_summary(report) -> list[str]:
     """The lines `translate` and `run` print about machine translation."""
     if report is None:
@@ -330,7 +341,9 @@ def _translation_summary(report) -> list[str]:
             f"review), {report.compliant} passed the glossary and markup checks "
             f"({report.compliance:.1f}%), {report.flagged} flagged with the violation, "
             f"{report.left} left untranslated; {report.requests} request(s), "
-            f"{report.characters} characters sent, {report.from_cache} text(s) from the cache"
+            f"{report.characters} characters sent, "
+            + (f"{report.tokens_in} input and {report.tokens_out} output tokens, " if report.tokens_in else "")
+            + f"{report.from_cache} text(s) from the cache"
         )
     return lines
 
@@ -342,15 +355,19 @@ def _translation_summary(report) -> list[str]:
     "-e",
     metavar="NAME",
     help="Machine-translation engine (overrides mt.engine): google, deepl, microsoft, "
-    "libre, mymemory, yandex, qcri, papago, baidu, chatgpt, pseudo.",
+    "libre, mymemory, yandex, qcri, papago, baidu, chatgpt, llm, pseudo.",
 )
 @click.option(
-    "--engine-url", metavar="URL", help="Engine server URL (overrides mt.url), e.g. a self-hosted LibreTranslate."
+    "--engine-url",
+    metavar="URL",
+    help="Engine server URL (overrides mt.url), e.g. a self-hosted LibreTranslate or http://localhost:11434/v1 "
+    "(Ollama) for llm.",
 )
 @click.option(
     "--dry-run",
     is_flag=True,
-    help="Only tell how many segments and characters would be sent; send nothing, write nothing.",
+    help="Only tell how many segments and characters (for llm: tokens and cost) would be sent; "
+    "send nothing, write nothing.",
 )
 @click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
 @click.pass_context
@@ -378,7 +395,7 @@ def translate(
             click.echo(
                 f"{lang}: {report.planned_segments.get(lang, 0)} segment(s), "
                 f"{report.planned_characters.get(lang, 0)} characters would be sent "
-                f"to {report.engine}"
+                f"to {report.engine}{_token_estimate(report.planned_tokens.get(lang, (0, 0)), settings)}"
             )
         return
     for line in _translation_summary(report):

@@ -24,10 +24,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -58,6 +59,17 @@ _ENGINE_NUMBERS = {
     "max_backoff": (float, 0, 3600),
     "save_interval": (float, 0.1, 3600),
 }
+# The language-model engine's keys (engine: llm); the other engines ignore them.
+_LLM_NUMBERS = {
+    "temperature": (float, 0, 2),
+    "max_tokens": (int, 64, 1_000_000),
+    "tokens_per_minute": (int, 0, 1_000_000_000),
+    "context": (int, 0, 50),
+    "batch_size": (int, 1, 500),
+}
+_LLM_KEYS = {"base_url", "model", "api_key_env", "requests_per_minute", "prices", "style", *_LLM_NUMBERS}
+
+
 _COUNTS = {"strings": ("strings",), "words": ("words",), "both": ("strings", "words")}
 
 # Known keys per section; anything else is a typo we report rather than ignore.
@@ -68,7 +80,7 @@ _KEYS: dict[str, set[str]] = {
     "build": {"threshold", "thresholds"},
     "merge": {"fuzzy", "fuzzy_threshold", "purge_obsolete"},
     "tm": {"exact", "imported", "fuzzy", "fuzzy_threshold"},
-    "mt": {"engine", "url", *_ENGINE_NUMBERS},
+    "mt": {"engine", "url", *_ENGINE_NUMBERS, *_LLM_KEYS},
     "checks": {"disable", "severity", "thresholds", "count", "max_obsolete", "length_ratio", "units"},
 }
 _PATHS = {
@@ -117,6 +129,21 @@ class MemorySettings:
 
 
 @dataclass(frozen=True)
+class LlmSettings:
+    """The `mt:` keys of the language-model engine (`llm`); the other engines ignore them."""
+
+    model: str = ""
+    api_key_env: str = "OPENAI_API_KEY"
+    temperature: float = 0.0
+    max_tokens: int = 4096
+    tokens_per_minute: int = 0  # 0: no limit
+    context: int = 2  # neighbouring source segments shown on each side of a segment
+    batch_size: int = 20  # segments of one article per request
+    prices: tuple[float, float] | None = None  # USD per million input and output tokens, for `model`
+    style: tuple[tuple[str, str, str], ...] = ()  # the project's style guide: (aspect, language or "", rule)
+
+
+@dataclass(frozen=True)
 class EngineSettings:
     """``mt:``, after command-line overrides: which engine, and how hard to push it."""
 
@@ -129,11 +156,12 @@ class EngineSettings:
     backoff: float = field(default=0.5, metadata=_NO_OUTPUT)  # first retry delay, doubled each time
     max_backoff: float = field(default=30.0, metadata=_NO_OUTPUT)
     save_interval: float = field(default=5.0, metadata=_NO_OUTPUT)  # seconds between catalog saves
+    llm: LlmSettings = field(default_factory=LlmSettings)  # the language-model engine's own keys
 
     @property
     def identity(self) -> str:
-        """Names the engine in cache keys and translator comments (a URL, never a key)."""
-        return f"{self.name} {self.url}" if self.url else self.name
+        """Names the engine in cache keys and translator comments (a URL and a model, never a key)."""
+        return " ".join(filter(None, [self.name, self.llm.model if self.name == "llm" else "", self.url]))
 
 
 @dataclass(frozen=True)
@@ -511,31 +539,24 @@ def _memory_settings(section: Section) -> MemorySettings:
 
 def settings_from_config(section: Section, engine: str | None = None, url: str | None = None) -> EngineSettings:
     """Validate `mt:` (each bad value reported at its line) and apply --engine / --engine-url."""
-    from transflow.stages.engines.registry import ENGINES  # the engines load only for commands that translate
+    # The engines load only for commands that translate.
+    from transflow.stages.engines.llm import DEFAULT_URL
+    from transflow.stages.engines.registry import ENGINES
 
     section.check_keys()
-    values: dict = {}
+    values: dict[str, Any] = _llm_values(section)
     name = section.get("engine", "google")
     if not isinstance(name, str) or name not in ENGINES:
         raise section.error("engine", f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
     values["name"] = name
     if section.get("url") is not None:
-        url_value = section.get("url")
-        if not isinstance(url_value, str) or not _is_url(url_value):
+        if not isinstance(section.get("url"), str) or not _is_url(section.get("url")):
             raise section.error("url", "must be an http(s) URL, e.g. http://localhost:5000/")
-        values["url"] = url_value
+        values["url"] = section.get("url")
     for key, (kind, low, high) in _ENGINE_NUMBERS.items():
         value = section.get(key)
-        if value is None:
-            continue
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or (kind is int and not isinstance(value, int))
-            or not low <= value <= high
-        ):
-            raise section.error(key, f"must be a{'n integer' if kind is int else ' number'} from {low} to {high}")
-        values[key] = kind(value)
+        if value is not None:
+            values[key] = _number(section, key, kind, low, high)
     if engine is not None:
         if engine not in ENGINES:
             raise TransflowError(f"--engine: unknown engine {engine!r} (known: {', '.join(ENGINES)})")
@@ -546,7 +567,88 @@ def settings_from_config(section: Section, engine: str | None = None, url: str |
         if not _is_url(url):
             raise TransflowError(f"--engine-url: not an http(s) URL: {url!r}")
         values["url"] = url
+    if values["name"] == "llm":
+        values.setdefault("url", DEFAULT_URL)
     return EngineSettings(**values)
+
+
+def _number(section: Section, key: str, kind: type, low: float, high: float) -> Any:
+    value = section.get(key)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (kind is int and not isinstance(value, int))
+        or not low <= value <= high
+    ):
+        raise section.error(key, f"must be a{'n integer' if kind is int else ' number'} from {low} to {high}")
+    return kind(value)
+
+
+def _llm_values(section: Section) -> dict[str, Any]:
+    """`base_url` and `requests_per_minute` (spellings of `url` and `rate_limit`), and the `llm` settings."""
+    values: dict[str, Any] = {}
+    for spelling, key in (("base_url", "url"), ("requests_per_minute", "rate_limit")):
+        if section.get(spelling) is not None and section.get(key) is not None:
+            raise section.error(spelling, f"set either {spelling} or {key}, not both")
+    base_url = section.get("base_url")
+    if base_url is not None:
+        if not isinstance(base_url, str) or not _is_url(base_url):
+            raise section.error("base_url", "must be an http(s) URL, e.g. http://localhost:11434/v1")
+        values["url"] = base_url
+    if section.get("requests_per_minute") is not None:
+        values["rate_limit"] = _number(section, "requests_per_minute", float, 0, 60_000) / 60
+    llm: dict[str, Any] = {
+        key: _number(section, key, kind, low, high)
+        for key, (kind, low, high) in _LLM_NUMBERS.items()
+        if section.get(key) is not None
+    }
+    for key in ("model", "api_key_env"):
+        if section.get(key) is not None:
+            if not isinstance(section.get(key), str) or not str(section.get(key)).strip():
+                raise section.error(key, "must be a non-empty text")
+            llm[key] = str(section.get(key)).strip()
+    if "api_key_env" in llm and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", llm["api_key_env"]):
+        raise section.error("api_key_env", "must name an environment variable (the key itself never goes in this file)")
+    prices = section.get("prices")
+    if prices is not None:
+        llm["prices"] = _price(section, prices, llm.get("model", ""))
+    if section.get("style") is not None:
+        llm["style"] = _style(section, section.get("style"))
+    values["llm"] = LlmSettings(**llm)
+    return values
+
+
+def _price(section: Section, prices: object, model: str) -> tuple[float, float] | None:
+    """The model's (input, output) USD per million tokens from `prices: {model: {input: .., output: ..}}`."""
+    if not isinstance(prices, dict) or not all(
+        isinstance(price, dict)
+        and set(price) == {"input", "output"}
+        and all(_is_amount(value) for value in price.values())
+        for price in prices.values()
+    ):
+        raise section.error("prices", "must map each model to {input: USD, output: USD} per million tokens")
+    price = prices.get(model)
+    return None if price is None else (float(price["input"]), float(price["output"]))
+
+
+def _is_amount(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
+def _style(section: Section, style: object) -> tuple[tuple[str, str, str], ...]:
+    """`style: {aspect: rule}` or `{aspect: {language: rule}}` -> (aspect, language or "", rule)."""
+    rules: list[tuple[str, str, str]] = []
+    if isinstance(style, dict):
+        for aspect, rule in style.items():
+            if isinstance(rule, str):
+                rules.append((str(aspect), "", rule))
+            elif isinstance(rule, dict) and all(isinstance(text, str) for text in rule.values()):
+                rules.extend((str(aspect), str(lang), text) for lang, text in rule.items())
+            else:
+                break
+        else:
+            return tuple(rules)
+    raise section.error("style", "must map each aspect (register, spelling, quotes) to a rule or a rule per language")
 
 
 def _is_url(value: str) -> bool:

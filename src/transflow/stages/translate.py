@@ -33,7 +33,9 @@ from transflow.domain.text import shorten
 from transflow.errors import TransflowError
 from transflow.formats.fileio import atomic_write_text, read_text
 from transflow.formats.pofile import format_po, parse_po
+from transflow.stages.batching import Article, Batcher
 from transflow.stages.engines import (
+    BATCHED,
     EngineUnavailable,
     RateLimiter,
     TransientError,
@@ -64,9 +66,12 @@ class TranslateReport:
     left: int = 0
     requests: int = 0
     characters: int = 0
+    tokens_in: int = 0  # language models only
+    tokens_out: int = 0
     from_cache: int = 0
     planned_segments: dict[str, int] = field(default_factory=dict)
     planned_characters: dict[str, int] = field(default_factory=dict)
+    planned_tokens: dict[str, tuple[int, int]] = field(default_factory=dict)  # language models: input, output
     unreachable: str | None = None
     errors: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
@@ -324,6 +329,9 @@ class _TranslationRun:
 
     def plan(self, waiting: dict[tuple[str, str], list[_Waiting]]) -> None:
         """--dry-run: what would be sent (cache misses only), per language."""
+        if self.settings.name in BATCHED:
+            self._batched(waiting, plan=True)
+            return
         for lang, text in self._to_send(waiting):
             self.report.planned_segments[lang] = self.report.planned_segments.get(lang, 0) + 1
             self.report.planned_characters[lang] = self.report.planned_characters.get(lang, 0) + len(text)
@@ -369,6 +377,9 @@ class _TranslationRun:
         for key, items in waiting.items():
             if not items[0].masked.needs_engine:
                 masked_done(key, key[1])
+        if self.settings.name in BATCHED:
+            self._batched(waiting)
+            return
         jobs = [key for key, items in waiting.items() if items[0].masked.needs_engine]
         self._send(jobs, masked_done, catalogs)
         # Fallback for what failed the checks: the unmasked text, with its terms repaired.
@@ -482,6 +493,51 @@ class _TranslationRun:
         if self.report.unreachable is None:
             self.report.unreachable = f"engine {self.settings.identity} unreachable: {reason}"
         workers.stop.set()
+
+    # ------------------------------------------------------------------------------------------
+    # Engines that take an article at a time, with its context (language models): stages/batching.py
+    # ------------------------------------------------------------------------------------------
+
+    def _batched(self, waiting: dict[tuple[str, str], list[_Waiting]], plan: bool = False) -> None:
+        """Each catalog's entries waiting for the engine, in order, handed over together; the verified
+        translations come back to `_accept`."""
+        items = {id(item.entry): item for group in waiting.values() if group[0].masked.needs_engine for item in group}
+        catalogs = list({id(item.catalog): item.catalog for item in items.values()}.values())
+        articles = [
+            Article(
+                catalog.lang,
+                [entry for entry in catalog.po if not entry.obsolete],
+                [entry for entry in catalog.po if id(entry) in items],
+            )
+            for catalog in catalogs
+        ]
+        batcher = Batcher(self.settings, self.glossary, self.source, self.cache)
+        if plan:
+            tally = batcher.plan(articles)
+            for lang, (segments, characters, tokens_in, tokens_out) in tally.planned.items():
+                self.report.planned_segments[lang] = segments
+                self.report.planned_characters[lang] = characters
+                self.report.planned_tokens[lang] = (tokens_in, tokens_out)
+            return
+
+        def accept(entry: polib.POEntry, text: str, violations: list[Violation]) -> None:
+            item = items[id(entry)]
+            item.candidate = text
+            self._accept(item, violations)
+
+        def save() -> None:
+            for catalog in catalogs:
+                catalog.save()
+
+        tally = batcher.run(articles, accept, save, self.progress)
+        self.report.requests += tally.requests
+        self.report.characters += tally.characters
+        self.report.tokens_in += tally.tokens_in
+        self.report.tokens_out += tally.tokens_out
+        self.report.from_cache += tally.from_cache
+        self.report.left += tally.left
+        self.report.errors.extend(tally.errors)
+        self.report.unreachable = self.report.unreachable or tally.unreachable
 
 
 class _Stopped(Exception):

@@ -16,9 +16,10 @@ from transflow.stages.engines.base import (
 from transflow.stages.engines.calling import RateLimiter, Sent, split_text, translate_text
 from transflow.stages.engines.deepl_engine import glossary_entries
 from transflow.stages.engines.pseudo import PseudoEngine
-from transflow.stages.engines.registry import ENGINES, open_engine
+from transflow.stages.engines.registry import BATCHED, ENGINES, open_engine
 
 __all__ = [
+    "BATCHED",
     "ENGINES",
     "OFFLINE_VARIABLE",
     "Engine",

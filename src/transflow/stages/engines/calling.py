@@ -11,13 +11,17 @@ import random
 import re
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from transflow.stages.engines.base import Engine, TransientError
 
 if TYPE_CHECKING:
     from transflow.stages.settings import EngineSettings
+
+T = TypeVar("T")
 
 
 class RateLimiter:
@@ -37,6 +41,30 @@ class RateLimiter:
             self._next = slot + self.interval
         if slot > now:
             time.sleep(slot - now)
+
+
+class TokenBudget:
+    """At most `per_minute` tokens sent in any minute over all threads (0: no limit)."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._spent: deque[tuple[float, int]] = deque()
+        self._lock = threading.Lock()
+
+    def wait(self, tokens: int) -> None:
+        """Block until `tokens` more fit in the last minute (a larger request waits for an empty minute)."""
+        if not self.per_minute:
+            return
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                while self._spent and self._spent[0][0] <= now - 60:
+                    self._spent.popleft()
+                if not self._spent or sum(spent for _, spent in self._spent) + tokens <= self.per_minute:
+                    self._spent.append((now, tokens))
+                    return
+                pause = self._spent[0][0] + 60 - now
+            time.sleep(pause)
 
 
 @dataclass
@@ -65,14 +93,22 @@ def translate_text(engine: Engine, text: str, settings: EngineSettings, limiter:
 
 
 def _with_retries(engine: Engine, text: str, settings: EngineSettings, limiter: RateLimiter, sent: Sent) -> str:
+    def attempt() -> str:
+        sent.requests += 1
+        sent.characters += len(text)
+        return engine.translate(text)
+
+    return retrying(attempt, settings, limiter)
+
+
+def retrying(call: Callable[[], T], settings: EngineSettings, limiter: RateLimiter) -> T:
+    """`call` again after each TransientError, waiting Retry-After or an exponential backoff with jitter."""
     # A refused connection is retried once only: offline, every extra attempt is just waiting.
     attempts = settings.retries + 1
     for attempt in range(attempts):
         limiter.wait()
-        sent.requests += 1
-        sent.characters += len(text)
         try:
-            return engine.translate(text)
+            return call()
         except TransientError as exc:
             last = attempt == attempts - 1 or (exc.refused and attempt >= 1)
             if last:

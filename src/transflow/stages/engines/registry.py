@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from transflow.stages.engines.base import Engine
 from transflow.stages.engines.deepl_engine import DeeplEngine
 from transflow.stages.engines.deeptranslator import KINDS, DeepTranslatorEngine
+from transflow.stages.engines.llm import LlmEngine
 from transflow.stages.engines.pseudo import PseudoEngine
 
 if TYPE_CHECKING:
@@ -29,8 +30,12 @@ def _deep_translator(name: str) -> EngineMaker:
 ENGINES: dict[str, EngineMaker] = {
     **{name: _deep_translator(name) for name in KINDS},
     "deepl": DeeplEngine,
+    "llm": LlmEngine,
     "pseudo": lambda _settings, _source, target, _glossary: PseudoEngine(target),
 }
+
+# Engines that translate an article's segments together, with context (stages/batching.py).
+BATCHED = frozenset({"llm"})
 
 
 def open_engine(settings: EngineSettings, source: str, target: str, glossary: Glossary) -> Callable[[], Engine]:
