@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -105,6 +106,32 @@ def test_segments_kinds_lines_and_what_is_left_out():
     ):
         assert untranslated not in by_id, untranslated
     assert "def code" not in texts
+
+
+def test_list_values_in_front_matter_are_translated_item_by_item_in_both_list_styles():
+    text = (
+        "---\ntitle: Titel\nslug: een-slug\ntags: [magnesium, 'slaap, rust', \"stress\"]\n"
+        "keywords:\n  - eerste woord\n  - tweede\nauthor: A. Auteur\nsummary: |\n  blok\n---\n\nTekst.\n"
+    )
+    keys = ("title", "slug", "tags", "keywords", "summary")
+    article = parse_article(text, "a.md", keys)
+    found = [(s.msgid, s.kind, s.line) for s in article.segments if s.front_matter_key]
+    assert found == [
+        ("Titel", "front matter: title", 2),
+        ("een-slug", "front matter: slug", 3),
+        ("magnesium", "front matter: tags", 4),
+        ("slaap, rust", "front matter: tags", 4),
+        ("stress", "front matter: tags", 4),
+        ("eerste woord", "front matter: keywords", 6),
+        ("tweede", "front matter: keywords", 7),
+    ]
+    assert render_article(article, {s.msgid: s.msgid for s in article.segments}).text == text
+    translations = {"een-slug": "a-slug", "magnesium": "magnesium, deficiency", "slaap, rust": "sleep", "stress": "x]"}
+    rendered = render_article(article, {**translations, "eerste woord": "first word"}).text
+    assert "slug: a-slug\n" in rendered
+    assert 'tags: ["magnesium, deficiency", \'sleep\', "x]"]\n' in rendered
+    assert "  - first word\n  - tweede\n" in rendered
+    assert yaml.safe_load(rendered.split("---\n")[1])["tags"] == ["magnesium, deficiency", "sleep", "x]"]
 
 
 def test_refuses_translations_that_would_break_the_block():

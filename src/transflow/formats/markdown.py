@@ -79,6 +79,7 @@ class Segment:
     spans: tuple[Span, ...]
     flow: bool
     front_matter_key: str | None = None
+    in_flow_collection: bool = False  # an item of a `[a, b]` list, where `,` `[` `]` must be quoted
 
 
 @dataclass
@@ -215,16 +216,37 @@ def _front_matter_value_span(token: Token, lines: list[tuple[str, str]], key: st
 def _front_matter_segments(
     token: Token, lines: list[tuple[str, str]], data: dict[str, Any], keys: tuple[str, ...]
 ) -> list[Segment]:
+    """A segment per translatable value of `keys`: a text, or each text item of a list (tags, say).
+
+    Only values written on one line are segments; a multi-line value is left as it is.
+    """
+    wanted = [key for key in keys if isinstance(data.get(key), (str, list))]
+    if not wanted:
+        return []
     segments = []
-    for key in keys:
-        value = data.get(key)
-        if not isinstance(value, str) or not _HAS_LETTER.search(value):
-            continue
-        span = _front_matter_value_span(token, lines, key)
-        if span is None or _yaml_scalar(lines[span.line][0][span.start : span.end]) != value:
-            continue
-        segments.append(Segment(value, f"front matter: {key}", span.line + 1, (span,), False, key))
+    first_line = _lines(token)[0] + 1  # the line after the opening fence
+    for key, node in _front_matter_nodes(token.content, wanted):
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for item in items:
+            if not isinstance(item, yaml.ScalarNode) or item.start_mark.line != item.end_mark.line:
+                continue
+            line = first_line + item.start_mark.line
+            span = Span(line, item.start_mark.column, item.end_mark.column)
+            value = _yaml_scalar(lines[line][0][span.start : span.end])
+            if not isinstance(value, str) or not _HAS_LETTER.search(value):
+                continue
+            in_collection = isinstance(node, yaml.SequenceNode) and node.flow_style is True
+            segments.append(Segment(value, f"front matter: {key}", line + 1, (span,), False, key, in_collection))
     return segments
+
+
+def _front_matter_nodes(content: str, keys: list[str]) -> list[tuple[str, yaml.Node]]:
+    """The value nodes of `keys` at the top of the front matter, in the order of `keys`."""
+    root = yaml.compose(content, Loader=_YAML_LOADER)
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    values = {key.value: value for key, value in root.value if isinstance(key, yaml.ScalarNode)}
+    return [(key, values[key]) for key in keys if key in values]
 
 
 def _yaml_scalar(raw: str) -> object:
@@ -546,7 +568,7 @@ def _assemble(article: Article, chosen: Mapping[int, str], lang: str | None) -> 
             span = segment.spans[0]
             value = translation
             if segment.front_matter_key is not None:
-                value = _yaml_value(lines[span.line][0][span.start : span.end], translation)
+                value = _yaml_value(lines[span.line][0][span.start : span.end], translation, segment.in_flow_collection)
             inline_edits.setdefault(span.line, []).append((span.start, span.end, value))
     if lang is not None and article.lang_span is not None:
         span = article.lang_span
@@ -562,15 +584,17 @@ def _assemble(article: Article, chosen: Mapping[int, str], lang: str | None) -> 
     return "".join(out)
 
 
-def _yaml_value(original: str, translation: str) -> str:
-    """Write the value in the quoting style the author used, as long as YAML reads it back."""
+def _yaml_value(original: str, translation: str, in_flow_collection: bool = False) -> str:
+    """Write the value in the quoting style the author used, as long as YAML reads it back (inside a
+    `[a, b]` list a plain value must not hold what ends an item)."""
     if original.startswith("'"):
         candidate = "'" + translation.replace("'", "''") + "'"
     elif original.startswith('"'):
         candidate = json.dumps(translation, ensure_ascii=False)
     else:
         candidate = translation
-    if _yaml_scalar(candidate) == translation and "\n" not in candidate:
+    ends_item = in_flow_collection and candidate == translation and any(char in translation for char in ",[]{}")
+    if _yaml_scalar(candidate) == translation and "\n" not in candidate and not ends_item:
         return candidate
     return json.dumps(translation, ensure_ascii=False)
 
