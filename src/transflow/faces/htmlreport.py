@@ -52,7 +52,12 @@ class ArticlePage:
         return sum(1 for row in self.rows if row.findings)
 
 
-_SHOWN_AS = {EntryState.APPROVED: "translated", EntryState.FUZZY: "fuzzy", EntryState.UNTRANSLATED: "untranslated"}
+_SHOWN_AS = {
+    EntryState.APPROVED: "translated",
+    EntryState.FUZZY: "fuzzy",
+    EntryState.UNTRANSLATED: "untranslated",
+    EntryState.QUERY: "query",
+}
 
 
 def collect(
