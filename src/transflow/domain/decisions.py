@@ -50,6 +50,23 @@ def record_review(entry: polib.POEntry, reviewer: str, when: str, *, edited: boo
     _set_lines(entry, [*lines, f"{REVIEWED}{how} by {reviewer}, {when}"])
 
 
+def edit(entry: polib.POEntry, text: str, reviewer: str, when: str) -> None:
+    """A person's text, saved but not yet accepted: fuzzy until accepted, and no longer the machine's."""
+    entry.msgstr = text
+    reopen(entry)
+    record_review(entry, reviewer, when, edited=True)
+
+
+def accept(entry: polib.POEntry, text: str, reviewer: str, when: str) -> None:
+    """Approve `text`. It counts as edited when it differs from the candidate on file, was edited
+    before, or has no machine or memory origin at all (a person wrote it)."""
+    review = next((line for line in _lines(entry) if line.startswith(REVIEWED)), "")
+    edited = text != entry.msgstr or review.startswith(f"{REVIEWED}edited") or not (origin(entry) or review)
+    entry.msgstr = text
+    approve(entry)
+    record_review(entry, reviewer, when, edited=edited)
+
+
 def reopen(entry: polib.POEntry) -> None:
     """Back to review: fuzzy again, its history kept."""
     if "fuzzy" not in entry.flags:

@@ -414,6 +414,27 @@ def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...]
 
 @main.command()
 @_lang_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (not loopback: warned).")
+@click.option("--port", default=8741, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.pass_context
+def serve(ctx: click.Context, langs: tuple[str, ...], host: str, port: int) -> None:
+    """Review in the browser: each article rendered, every segment marked by state, an editor beside it.
+
+    Prints a URL with a random token (needed by every request); decisions are saved in the
+    catalogs at once. Needs the `serve` extra: pip install 'transflow[serve]'. Stop with Ctrl-C.
+    """
+    try:
+        from transflow.faces.serve.app import serve as run_server
+    except ImportError as exc:
+        raise click.ClickException(f"{exc.name} is not installed: pip install 'transflow[serve]'") from None
+    try:
+        run_server(_config(ctx, langs), host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+@main.command()
+@_lang_option
 @click.option(
     "--output",
     "-o",

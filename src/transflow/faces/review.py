@@ -15,6 +15,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from transflow.domain import catalog as catalogs
 from transflow.domain.candidates import Change, glossary_terms, provenance, word_diff
 from transflow.domain.checks import ERROR
 from transflow.domain.checks.completeness import source_changed
-from transflow.domain.decisions import approve, raise_query, record_review, reopen, resolve_query
+from transflow.domain.decisions import accept, edit, raise_query, reopen, resolve_query
 from transflow.domain.glossary import for_project
 from transflow.domain.state import EntryState, entry_state, query_note
 from transflow.errors import TransflowError
@@ -96,13 +97,6 @@ def save(item: Item, change: Callable[[polib.POEntry], None]) -> polib.POEntry:
     return save_entry(item.path, item.key, change).entry
 
 
-def set_translation(text: str) -> Callable[[polib.POEntry], None]:
-    def change(entry: polib.POEntry) -> None:
-        entry.msgstr = text
-
-    return change
-
-
 def from_editor(edited: str, msgid: str) -> str:
     """Lines starting with `#` are the context we wrote (stripped, as `git commit` does); editors
     add a final newline, and the msgid decides whether the translation has one."""
@@ -130,7 +124,6 @@ class Session:
         self.settings = qa.load_settings(self.config)
         self.entry_checks = qa.EntryChecks(self.settings)
         self.reviewer = reviewer_name(self.config.root)
-        self.edited: set[Item] = set()
 
     def style(self, text: str, **styles: Any) -> str:
         return click.style(text, **styles) if self.colour else text
@@ -180,8 +173,7 @@ class Session:
                 if edited is None or not text.strip() or text == entry.msgstr:
                     click.echo("Not saved in the editor: the translation is unchanged.")
                     continue
-                entry = save(item, set_translation(text))
-                self.edited.add(item)
+                entry = save(item, partial(edit, text=text, reviewer=self.reviewer, when=today()))
                 self.tally.edited += 1
                 click.echo(self.style("Saved (still fuzzy): press a to accept it.", fg="green"))
                 self.show(item, entry, position)
@@ -223,13 +215,7 @@ class Session:
             f"This translation still has {len(errors)} check error(s). Accept it anyway?", default=False
         ):
             return False
-        edited = item in self.edited
-
-        def accepted(entry: polib.POEntry) -> None:
-            approve(entry)
-            record_review(entry, self.reviewer, today(), edited=edited)
-
-        save(item, accepted)
+        save(item, lambda e: accept(e, e.msgstr, self.reviewer, today()))
         self.tally.accepted += 1
         click.echo(self.style("Accepted.", fg="green"))
         return True

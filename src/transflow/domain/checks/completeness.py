@@ -35,7 +35,7 @@ def untranslated(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
 def query(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """A translator's query awaits the editor's answer (a `# query:` comment or `query` flag)."""
     if entry_state(entry) is EntryState.QUERY:
-        yield f"translator's query: {shorten(query_note(entry) or '(no note)')}"
+        yield f"waiting for the editor's answer: {shorten(query_note(entry) or '(no note)')}"
 
 
 def _fuzzy_kind(entry: polib.POEntry) -> str | None:
