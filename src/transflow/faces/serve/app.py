@@ -157,6 +157,7 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 8741) -> None:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host.strip("[]"), port))
+    sock.listen(128)  # connections wait in the backlog from now on, so the printed URL works at once
     port = sock.getsockname()[1]
     token = secrets.token_urlsafe(24)
     shown = f"[{host.strip('[]')}]" if family == socket.AF_INET6 else host

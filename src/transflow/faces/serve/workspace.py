@@ -7,9 +7,9 @@ what another tool changed shows at the next load); every decision is saved at on
 
 from __future__ import annotations
 
+import copy
 import html
 import json
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,9 @@ from transflow.domain.state import EntryState, entry_state, query_note
 from transflow.errors import TransflowError
 from transflow.faces.preview import Marked, inline_html, preview
 from transflow.formats.fileio import atomic_write_text, read_text
-from transflow.formats.pofile import parse_po
 from transflow.stages import qa
 from transflow.stages.memory import TranslationMemory
-from transflow.stages.reviewing import EntryKey, find_entry, reviewer_name, save_entry, today, version_of
+from transflow.stages.reviewing import EntryKey, Loaded, find_entry, read_catalog, reviewer_name, save_entry, today
 from transflow.stages.settings import Config
 from transflow.stages.sources import Source, discover, load
 
@@ -38,14 +37,6 @@ ACTIONS = ("save", "accept", "reopen", "query", "resolve")
 
 class NotFound(Exception):
     """An article, language or entry the project does not have."""
-
-
-@dataclass
-class Loaded:
-    """One catalog as read, with the version a save must find on disk."""
-
-    po: polib.POFile
-    version: str
 
 
 def state_name(entry: polib.POEntry) -> str:
@@ -69,6 +60,7 @@ class Workspace:
         self.source_paths = {path.stem: path for path in discover(config)} if config.source_dir.is_dir() else {}
         self._memory: TranslationMemory | None = None
         self._sources: dict[str, tuple[str, Source]] = {}
+        self._catalogs: dict[Path, Loaded] = {}  # as last read or written: parsed again only when changed
 
     # --- validation: only the project's own languages and articles ---
 
@@ -83,8 +75,8 @@ class Workspace:
     def load(self, lang: str, slug: str) -> Loaded:
         self.check(lang, slug)
         path = self.config.catalog_path(lang, slug)
-        text = read_text(path)
-        return Loaded(parse_po(text, path), version_of(text))
+        self._catalogs[path] = read_catalog(path, self._catalogs.get(path))
+        return self._catalogs[path]
 
     def source(self, slug: str) -> Source | None:
         path = self.source_paths.get(slug)
@@ -111,9 +103,8 @@ class Workspace:
         """Per article: title, counts and share approved, read from the catalogs now."""
         rows = []
         for slug in self.slugs:
-            path = self.config.catalog_path(lang, slug)
             try:
-                po = parse_po(read_text(path), path)
+                po = self.load(lang, slug).po
             except TransflowError as exc:
                 rows.append({"slug": slug, "title": slug, "error": str(exc), "counts": catalogs.Counts()})
                 continue
@@ -223,9 +214,10 @@ class Workspace:
 
     def check_text(self, lang: str, slug: str, key: EntryKey, text: str) -> list[dict[str, str]]:
         """The checks re-run on what the translator is typing."""
-        entry = find_entry(self.load(lang, slug).po, key)
-        if entry is None:
+        found = find_entry(self.load(lang, slug).po, key)
+        if found is None:
             raise NotFound("that entry is no longer in the catalog: reload the page")
+        entry = copy.copy(found)
         entry.msgstr = text
         return [{"check": f.check, "severity": f.severity, "message": f.message} for f in self.findings(entry, lang)]
 
@@ -240,19 +232,23 @@ class Workspace:
             raise NotFound(f"unknown action {action!r}")
         path = self.config.catalog_path(lang, slug)
         when = today()
-        changes = {
+        decision = {
             "save": partial(decisions.edit, text=text, reviewer=self.reviewer, when=when),
             "accept": partial(decisions.accept, text=text, reviewer=self.reviewer, when=when),
             "reopen": decisions.reopen,
             "query": partial(decisions.raise_query, note=note, reviewer=self.reviewer, when=when),
             "resolve": partial(decisions.resolve_query, reviewer=self.reviewer, when=when),
-        }
-        before = find_entry(self.load(lang, slug).po, key)
-        if before is not None and action in ("save", "accept") and text != before.msgstr:
-            self._keep_origin(lang, slug, before)
-        saved = save_entry(path, key, changes[action], expected=version)
-        loaded = self.load(lang, slug)
-        return self.detail(lang, slug, key, loaded) | {"saved": action, "version": saved.version}
+        }[action]
+
+        def change(entry: polib.POEntry) -> None:
+            if action in ("save", "accept") and text != entry.msgstr:
+                self._keep_origin(lang, slug, entry)
+            decision(entry)
+
+        known = self._catalogs.pop(path, None)  # changed in place by the save: never reused as it was
+        saved = save_entry(path, key, change, expected=version, known=known)
+        self._catalogs[path] = saved.catalog
+        return self.detail(lang, slug, key, saved.catalog) | {"saved": action}
 
     # --- where a candidate started: kept beside the catalog so that it can be brought back ---
 
