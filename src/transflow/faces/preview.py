@@ -62,7 +62,7 @@ def _markdown() -> MarkdownIt:
 
 def inline_html(text: str) -> str:
     """One segment's Markdown (emphasis, escapes, links, images) as safe inline HTML."""
-    return _markdown().renderInline(text)
+    return str(_markdown().renderInline(text))
 
 
 @dataclass(frozen=True)

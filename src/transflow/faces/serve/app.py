@@ -137,7 +137,7 @@ def create_app(config: Config, token: str, hosts: set[str]) -> ASGIApp:
     static = StaticFiles(directory=Path(__file__).parent / "static")
     app = Starlette(
         routes=[*routes(), Mount("/static", static, name="static")],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.workspace = Workspace(config)
     app.state.token = token

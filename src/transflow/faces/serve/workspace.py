@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import polib
 from transflow.domain import catalog as catalogs
 from transflow.domain import decisions
 from transflow.domain.candidates import glossary_terms, provenance, word_diff
-from transflow.domain.checks import ERROR
+from transflow.domain.checks import ERROR, EntryContext
 from transflow.domain.checks.completeness import source_changed
 from transflow.domain.glossary import Glossary, for_project
 from transflow.domain.state import EntryState, entry_state, query_note
@@ -111,7 +112,7 @@ class Workspace:
             rows.append({"slug": slug, "title": self.title(slug, po), "error": "", "counts": catalogs.count(po)})
         return rows
 
-    def context(self, lang: str) -> qa.EntryContext:
+    def context(self, lang: str) -> EntryContext:
         return qa.entry_context(self.settings, lang, self.config.source_language, self.glossary)
 
     def findings(self, entry: polib.POEntry, lang: str) -> list[qa.Finding]:
@@ -232,13 +233,14 @@ class Workspace:
             raise NotFound(f"unknown action {action!r}")
         path = self.config.catalog_path(lang, slug)
         when = today()
-        decision = {
+        decisions_by_name: dict[str, Callable[[polib.POEntry], None]] = {
             "save": partial(decisions.edit, text=text, reviewer=self.reviewer, when=when),
             "accept": partial(decisions.accept, text=text, reviewer=self.reviewer, when=when),
             "reopen": decisions.reopen,
             "query": partial(decisions.raise_query, note=note, reviewer=self.reviewer, when=when),
             "resolve": partial(decisions.resolve_query, reviewer=self.reviewer, when=when),
-        }[action]
+        }
+        decision = decisions_by_name[action]
 
         def change(entry: polib.POEntry) -> None:
             if action in ("save", "accept") and text != entry.msgstr:

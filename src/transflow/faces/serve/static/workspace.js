@@ -98,7 +98,11 @@
         detail = d;
         show(d, keepText);
         select(i);
-        $("ed-text").focus();
+        var area = $("ed-text");
+        area.rows = Math.min(9, Math.max(4, Math.ceil(area.value.length / 42)));
+        area.focus({ preventScroll: true });
+        area.scrollTop = 0;
+        $("panel").scrollTop = 0;
       });
   }
 
@@ -140,18 +144,18 @@
     badge.className = "badge " + d.state;
     $("ed-where").textContent = d.where + (d.kind ? " · " + d.kind : "");
     $("ed-why").textContent = d.why;
-    $("ed-source").textContent = d.msgid;
-    $("ed-query").hidden = d.state !== "query";
-    $("ed-query-note").textContent = d.query;
-    var diff = $("ed-diff");
-    diff.textContent = "";
-    d.diff.forEach(function (change) {
+    var source = $("ed-source");
+    source.textContent = "";
+    if (d.diff.length === 0) { source.textContent = d.msgid; }
+    d.diff.forEach(function (change) {  // the source, with what changed since the last approval marked
       var node = document.createElement(change[0] === "delete" ? "del" : change[0] === "insert" ? "ins" : "span");
       node.textContent = change[1];
-      diff.appendChild(node);
-      diff.appendChild(document.createTextNode(" "));
+      source.appendChild(node);
+      source.appendChild(document.createTextNode(" "));
     });
-    $("ed-diff-box").hidden = d.diff.length === 0;
+    $("ed-source-label").textContent = d.diff.length ? "Source, changed since the last approval" : "Source";
+    $("ed-query").hidden = d.state !== "query";
+    $("ed-query-note").textContent = d.query;
     $("ed-text").value = keepText !== undefined ? keepText : d.msgstr;
     $("ed-text").disabled = d.plural;
     $("ed-accept").disabled = d.state === "query" || d.plural;
