@@ -307,3 +307,10 @@ def test_pages_load_nothing_inline_and_escape_catalog_text(url: str, project: Pa
 )
 def test_article_and_language_are_the_projects_own(url: str, path: str):
     assert request(url, path, headers=with_token(url))[0] == 404
+
+
+def test_the_host_names_a_server_answers_to():
+    from transflow.faces.serve.app import allowed_hosts
+
+    assert allowed_hosts("127.0.0.1", 8741) == {"127.0.0.1:8741", "localhost:8741", "[::1]:8741"}
+    assert allowed_hosts("192.0.2.7", 80) == {"192.0.2.7:80"}  # exposed on purpose: only its own name

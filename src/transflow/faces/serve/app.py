@@ -9,6 +9,7 @@ Content-Security-Policy without inline script or style.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import ipaddress
 import secrets
@@ -119,10 +120,17 @@ async def _plain(send: Send, status: int, text: str, extra: list[tuple[bytes, by
 
 
 def allowed_hosts(host: str, port: int) -> set[str]:
-    """The Host header values that name this server: its address, and localhost for loopback."""
+    """The Host header values that name this server: its address, localhost for loopback, and the
+    machine's names and addresses when it listens on all of them (0.0.0.0 or ::)."""
     names = {host}
     if _is_loopback(host):
         names |= {"127.0.0.1", "localhost", "[::1]"}
+    if host.strip("[]") in ("0.0.0.0", "::"):
+        machine = socket.gethostname()
+        names |= {"127.0.0.1", "localhost", "[::1]", machine, socket.getfqdn()}
+        with contextlib.suppress(OSError):
+            for *_rest, address in socket.getaddrinfo(machine, None):
+                names.add(f"[{address[0]}]" if ":" in str(address[0]) else str(address[0]))
     return {f"{name}:{port}".lower() for name in names}
 
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from transflow import __version__
 from transflow.domain import languages
+from transflow.domain.catalog import Counts
 from transflow.errors import TransflowError
 from transflow.faces.serve.workspace import NotFound, Workspace, parse_key, state_name
 from transflow.stages.reviewing import Conflict
@@ -58,7 +59,10 @@ def _data(value: object) -> str:
 
 async def index(request: Request) -> Response:
     workspace = _workspace(request)
-    overview = [(lang, workspace.progress(lang)) for lang in workspace.config.languages]
+    overview = []
+    for lang in workspace.config.languages:
+        rows = workspace.progress(lang)
+        overview.append((lang, rows, sum((row["counts"] for row in rows), Counts())))
     return _page(request, "index.html", overview=overview)
 
 

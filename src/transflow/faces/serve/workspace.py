@@ -65,7 +65,7 @@ class Workspace:
 
     # --- validation: only the project's own languages and articles ---
 
-    def check(self, lang: str, slug: str | None = None) -> None:
+    def validate(self, lang: str, slug: str | None = None) -> None:
         if lang not in self.config.languages:
             raise NotFound(f"no language {lang!r} in this project")
         if slug is not None and slug not in self.slugs:
@@ -74,7 +74,7 @@ class Workspace:
     # --- reading ---
 
     def load(self, lang: str, slug: str) -> Loaded:
-        self.check(lang, slug)
+        self.validate(lang, slug)
         path = self.config.catalog_path(lang, slug)
         self._catalogs[path] = read_catalog(path, self._catalogs.get(path))
         return self._catalogs[path]
@@ -228,7 +228,7 @@ class Workspace:
         self, lang: str, slug: str, key: EntryKey, action: str, text: str, note: str, version: str
     ) -> dict[str, Any]:
         """Apply one decision and save it; `Conflict` when the catalog changed since `version`."""
-        self.check(lang, slug)
+        self.validate(lang, slug)
         if action not in ACTIONS:
             raise NotFound(f"unknown action {action!r}")
         path = self.config.catalog_path(lang, slug)
