@@ -174,6 +174,13 @@ def test_review_an_article_in_the_browser(url: str, browser, project: Path):
     assert "fuzzy" in segment(driver, "Magnesiummangel 2 angehen").get_attribute("class")
     if shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(catalog(project))], check=True)
+
+    # the checks run again as the translator types; Alt+Up goes to the previous entry in the filter
+    area = by_css(driver, "#ed-text")[0]
+    area.send_keys(" 1999")
+    wait_for(driver, lambda: "1999" in by_css(driver, "#ed-findings")[0].text)
+    area.send_keys(Keys.ALT, Keys.ARROW_UP)
+    wait_for(driver, lambda: value(driver, "ed-text") == "11 Anzeichen eines Magnesiummangels")
     assert driver.get_log("browser") == []  # no script error, nothing refused by the CSP
 
 

@@ -395,9 +395,10 @@ def translate(
 def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...]) -> None:
     """Review the entries waiting for a translator, one at a time, in the terminal.
 
-    Machine translations, translation-memory suggestions and entries whose source changed:
-    keys a (accept), e (edit in $EDITOR), s (skip), b (back), q (quit), ? (help). Every
-    decision is saved at once; a rerun continues with what is left. Exit status 0.
+    Machine translations, translation-memory suggestions, entries whose source changed and
+    translators' queries: keys a (accept), e (edit in $EDITOR), s (skip), b (back), r (raise or
+    resolve a query), o (open an approved entry again), q (quit), ? (help). Every decision is
+    saved at once; a rerun continues with what is left. Exit status 0.
     """
     from transflow.faces.review import review as run_review
 
