@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -321,3 +321,16 @@ def test_the_host_names_a_server_answers_to():
 
     assert allowed_hosts("127.0.0.1", 8741) == {"127.0.0.1:8741", "localhost:8741", "[::1]:8741"}
     assert allowed_hosts("192.0.2.7", 80) == {"192.0.2.7:80"}  # exposed on purpose: only its own name
+
+
+def test_what_the_workspace_refuses_to_write(url: str, project: Path):
+    """An empty translation is refused before anything is written, with the reason."""
+    headers = with_token(url, **{"Content-Type": "application/json", "X-Transflow-Token": token(url)})
+    path = project / "translations" / "fr" / f"{SLUG}.po"
+    before = path.read_bytes()
+    version = request(url, f"/api/entry/fr/{SLUG}?key=" + quote(json.dumps([None, HEADING])), headers=headers)
+    current = json.loads(version[2])["version"]
+    body = {"key": json.dumps([None, HEADING]), "action": "save", "text": " ", "note": "", "version": current}
+    status_, _headers, answer = request(url, f"/api/decide/fr/{SLUG}", "POST", headers, json.dumps(body))
+    assert status_ == 422 and "empty translation" in json.loads(answer)["error"]
+    assert path.read_bytes() == before

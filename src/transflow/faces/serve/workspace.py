@@ -243,6 +243,8 @@ class Workspace:
         decision = decisions_by_name[action]
 
         def change(entry: polib.POEntry) -> None:
+            if action in ("save", "accept"):
+                _refuse_text(entry, action, text)
             if action in ("save", "accept") and text != entry.msgstr:
                 self._keep_origin(lang, slug, entry)
             decision(entry)
@@ -269,6 +271,16 @@ class Workspace:
         if _key(entry) not in origins:
             origins[_key(entry)] = entry.msgstr
             atomic_write_text(self._origins_path(lang, slug), json.dumps(origins, ensure_ascii=False, indent=1))
+
+
+def _refuse_text(entry: polib.POEntry, action: str, text: str) -> None:
+    """What the workspace does not write: raised before anything is saved."""
+    if entry.msgid_plural:
+        raise TransflowError("plural entries are translated in a PO editor (each form apart)")
+    if not text.strip():
+        raise TransflowError("an empty translation cannot be saved: leave the entry untranslated instead")
+    if action == "accept" and entry_state(entry) is EntryState.QUERY:
+        raise TransflowError("this entry has a query: resolve it before accepting")
 
 
 def _why(entry: polib.POEntry) -> str:
