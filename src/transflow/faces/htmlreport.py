@@ -386,7 +386,7 @@ def _article(report: ArticlePage, glossary: Glossary, lang: str, source_language
         progress = (
             f'{_bar(counts)}<span class="meta">{counts.percent:.0f}% translated · '
             f"{counts.fuzzy} fuzzy · {counts.untranslated} untranslated · {counts.query} query · "
-            f"{report.errors} error(s), {report.warnings} warning(s) as check counts them</span>"
+            f"{report.errors} error(s), {report.warnings} warning(s) in its entries, as check counts them</span>"
         )
     return (
         f'<section class="article" id="{slug}"><div class="heading"><h2>{html.escape(report.title or report.slug)}</h2>'
