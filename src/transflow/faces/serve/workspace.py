@@ -52,9 +52,8 @@ class Workspace:
     def __init__(self, config: Config):
         self.config = config
         self.settings = qa.load_settings(config)
-        self.glossary = (
-            for_project(config.glossary_file, config.languages) if config.glossary_file.exists() else (Glossary.empty())
-        )
+        exists = config.glossary_file.exists()
+        self.glossary = for_project(config.glossary_file, config.languages) if exists else Glossary.empty()
         self.entry_checks = qa.EntryChecks(self.settings)
         self.reviewer = reviewer_name(config.root)
         self.slugs = qa.select_articles(config)
@@ -80,15 +79,28 @@ class Workspace:
         return self._catalogs[path]
 
     def source(self, slug: str) -> Source | None:
+        """The parsed source article of `slug`, parsed again when the file changed."""
         path = self.source_paths.get(slug)
-        if path is None:
-            return None
+        if path is None or not path.exists():
+            path = self._find_source(slug)
+            if path is None:
+                return None
         text = read_text(path)
         cached = self._sources.get(slug)
         if cached is None or cached[0] != text:
             cached = (text, load(self.config, path, text))
             self._sources[slug] = cached
         return cached[1]
+
+    def _find_source(self, slug: str) -> Path | None:
+        """A source whose front matter names another slug than its file name: found by reading them."""
+        for path in discover(self.config) if self.config.source_dir.is_dir() else []:
+            try:
+                found = load(self.config, path).slug
+            except TransflowError:
+                continue
+            self.source_paths[found] = path
+        return self.source_paths.get(slug)
 
     def title(self, slug: str, po: polib.POFile | None) -> str:
         """The article's title in the target language when approved, else in the source's."""
