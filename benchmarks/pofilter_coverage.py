@@ -21,6 +21,7 @@ from transflow.domain.checks import EntryContext
 from transflow.domain.glossary import Glossary
 from transflow.formats.pofile import read_po
 from transflow.stages import qa
+from transflow.stages.settings import CheckSettings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "checks"
 
@@ -124,7 +125,7 @@ def _verdict(results: list[bool], expected: bool) -> str:
 def main() -> None:
     ensure_venv(VENV_TTK, TTK_PACKAGES, ["pofilter"])
     context = EntryContext("en", Glossary.load(FIXTURES / "glossary.yml", ("en", "de", "fr")))
-    entry_checks = qa.EntryChecks(qa.Settings())
+    entry_checks = qa.EntryChecks(CheckSettings())
     with tempfile.TemporaryDirectory() as work:
         theirs = _run_pofilter(Path(work) / "out")
     by_check: dict[str, list[str]] = {}

@@ -469,6 +469,7 @@ def test_stats_counts_strings_and_words_with_totals(project):
         "translated": 3,
         "fuzzy": 0,
         "untranslated": 3,
+        "query": 0,
         "obsolete": 0,
     }
     assert document["total"]["words"]["total"] == 2 * sum(

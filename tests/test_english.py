@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 from helpers import ROOT, copy_project, transflow
+from transflow.domain.decisions import raise_query
+from transflow.domain.state import EntryState, entry_state
 from transflow.formats.pofile import read_po
+from transflow.stages.reviewing import EntryKey, save_entry
 
 CATALOGS = sorted((ROOT / "translations" / "en").glob("*.po"))
 FDA = (
@@ -80,3 +84,38 @@ def test_run_publishes_the_three_english_articles(tmp_path: Path):
         text = path.read_text(encoding="utf-8")
         assert "lang: en" in text and FDA in text
         assert "## References" in text and "Referenties" not in text
+
+
+def test_no_english_entry_is_held_by_a_query():
+    assert [f"{path.name}:{entry.linenum}" for path, entry in entries() if entry_state(entry) is EntryState.QUERY] == []
+
+
+def test_a_query_on_the_liu_2016_reference_blocks_check_report_and_build(tmp_path: Path):
+    """The corrected reference is approved; were a translator to doubt it again, every tool says so."""
+    project = copy_project(tmp_path, with_translations=True)
+    path = project / "translations" / "en" / "tekenen-en-symptomen-van-magnesiumtekort.po"
+    [liu] = [entry for entry in read_po(path) if entry.msgid.startswith("Liu G, Weinger JG")]
+    assert entry_state(liu) is EntryState.APPROVED and "J Alzheimers Dis. 2016;49(4):971-990" in liu.msgstr
+    note = "could not verify the pages 971-990 against the journal"
+    save_entry(
+        path, EntryKey(liu.msgctxt, liu.msgid), partial(raise_query, note=note, reviewer="Eva", when="2026-11-26")
+    )
+    line = read_po(path).find(liu.msgid).linenum
+
+    checked = transflow(project, "check", "--lang", "en")
+    assert checked.exit_code == 1
+    where = "translations/en/tekenen-en-symptomen-van-magnesiumtekort.po"
+    assert f"{where}:{line}: error: query: waiting for the editor's answer: {note} (Eva, 2026-11-26)" in checked.output
+
+    reported = transflow(project, "report", "--lang", "en")
+    assert reported.exit_code == 0 and "(3 article(s), 1 of " in reported.output
+    page = (project / "build" / "report" / "en.html").read_text(encoding="utf-8")
+    assert 'class="entry query' in page and note in page
+
+    stats = transflow(project, "stats", "--lang", "en").output.splitlines()
+    assert stats[0].split()[6] == "query"
+    assert [line.split()[6] for line in stats if line.startswith("tekenen-en-symptomen")] == ["1"]
+
+    built = transflow(project, "build", "--lang", "en")
+    assert "tekenen-en-symptomen-van-magnesiumtekort" in built.output and "below the 100% threshold" in built.output
+    assert not (project / "build" / "en" / "tekenen-en-symptomen-van-magnesiumtekort.md").exists()

@@ -13,6 +13,7 @@ import pytest
 
 from helpers import ONE_TERM_GLOSSARY, copy_project, transflow, wait_until
 from transflow.domain.candidates import Change, word_diff
+from transflow.domain.catalog import timestamp
 from transflow.formats.pofile import read_po, write_po
 
 SLUG = "11-tekenen-van-een-magnesiumtekort"
@@ -245,3 +246,72 @@ def test_ctrl_c_stops_cleanly_keeping_what_was_decided(project: Path):
     assert child.exitstatus == 130
     assert "fuzzy" not in entry(project, TITLE).flags
     assert "fuzzy" in entry(project, HEADING).flags
+
+
+@pytest.fixture
+def reviewer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """git's user.name, as the review lines record it."""
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tname = Eva Tester\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    return "Eva Tester"
+
+
+def test_the_editor_gets_source_glossary_and_checks_as_comment_lines(project: Path, tmp_path: Path, reviewer: str):
+    seen = tmp_path / "seen.txt"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\ncp "$1" {seen}\nprintf \'11 Anzeichen von Magnesiummangel\\n# a note\\n\' > "$1"\n')
+    editor.chmod(0o755)
+    child = spawn(project, editor=str(editor))
+    child.expect_exact("[1/3]")
+    press(child, "e")
+    child.expect_exact("Saved (still fuzzy): press a to accept it.")
+    press(child, "a")
+    child.expect_exact("Accepted.")
+    press(child, "q")
+    finish(child)
+    shown = seen.read_text(encoding="utf-8").splitlines()
+    assert shown[0] == "11 Anzeichen eines Magnesiummangels"
+    assert "# Source:" in shown and f"# {TITLE}" in shown
+    assert "# Glossary: magnesiumtekort -> Magnesiummangel" in shown
+    assert any(line.startswith("# warning: glossary-missing-term:") for line in shown)
+    accepted = entry(project, TITLE)
+    assert accepted.msgstr == "11 Anzeichen von Magnesiummangel"
+    today = timestamp()[:10]
+    assert accepted.tcomment == f"superseded: machine translation: google\nreviewed: edited by {reviewer}, {today}"
+
+
+def test_query_raised_resolved_then_accepted_and_opened_again(project: Path, reviewer: str):
+    child = spawn(project)
+    child.expect_exact("catalog 41/44 approved")
+    press(child, "r")
+    child.expect_exact("Query for the editor")
+    child.sendline("Is 'Anzeichen' the word we use?")
+    child.expect_exact("Query raised")
+    child.expect_exact("[2/3]")
+    assert "query" in entry(project, TITLE).flags
+    press(child, "b")
+    child.expect_exact("(query for the editor)")
+    child.expect_exact("Query: Is 'Anzeichen' the word we use?")
+    press(child, "a")
+    child.expect_exact("resolve it first (r)")
+    press(child, "r")
+    child.expect_exact("Query resolved.")
+    press(child, "a")
+    child.expect_exact("Accepted.")
+    child.expect_exact("catalog 42/44 approved")
+    press(child, "b")
+    child.expect_exact("[1/3]")
+    press(child, "o")
+    child.expect_exact("Opened again (fuzzy)")
+    press(child, "q")
+    finish(child)
+    reopened = entry(project, TITLE)
+    today = timestamp()[:10]
+    assert reopened.flags == ["fuzzy"]
+    assert reopened.tcomment == (
+        "superseded: machine translation: google\n"
+        f"query resolved by {reviewer}, {today}: Is 'Anzeichen' the word we use? ({reviewer}, {today})\n"
+        f"reviewed: accepted as is by {reviewer}, {today}"
+    )

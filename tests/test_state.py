@@ -5,7 +5,7 @@ from __future__ import annotations
 import polib
 
 from transflow.domain.catalog import count
-from transflow.domain.state import EntryState, entry_state
+from transflow.domain.state import EntryState, entry_state, query_note
 
 
 def test_each_state_and_how_stats_count_it():
@@ -31,3 +31,23 @@ def test_each_state_and_how_stats_count_it():
     ]
     counts = count(catalog)
     assert (counts.translated, counts.fuzzy, counts.untranslated, counts.obsolete) == (2, 1, 3, 1)
+
+
+def test_a_query_outranks_every_state_but_obsolete_and_is_counted_apart():
+    catalog = polib.POFile()
+    for entry in (
+        polib.POEntry(msgid="one", msgstr="een", tcomment="query: is this right? (Eva, 2026-11-25)"),
+        polib.POEntry(msgid="two words", msgstr="", flags=["fuzzy", "query"]),
+        polib.POEntry(msgid="three", msgstr="drie", tcomment="query resolved by Eva, 2026-11-25: is it?"),
+        polib.POEntry(msgid="four", msgstr="vier", tcomment="query: old", obsolete=True),
+    ):
+        catalog.append(entry)
+    assert [entry_state(entry) for entry in catalog] == [
+        EntryState.QUERY,
+        EntryState.QUERY,
+        EntryState.APPROVED,
+        EntryState.OBSOLETE,
+    ]
+    assert query_note(catalog[0]) == "is this right? (Eva, 2026-11-25)"
+    counts = count(catalog)
+    assert (counts.query, counts.query_words, counts.translated, counts.total) == (2, 3, 1, 3)

@@ -9,7 +9,9 @@ import polib
 from rapidfuzz.distance import Levenshtein
 
 from transflow.domain.checks.completeness import is_machine_translated, source_changed
+from transflow.domain.decisions import origin
 from transflow.domain.glossary import Glossary, occurrences
+from transflow.domain.state import is_query
 from transflow.formats.glossary_file import Term
 
 
@@ -56,10 +58,13 @@ def glossary_terms(glossary: Glossary, msgid: str, msgstr: str, lang: str) -> li
 
 
 def provenance(entry: polib.POEntry) -> str:
+    """Why the entry waits for a person, in a few words."""
+    if is_query(entry):
+        return "query for the editor"
     if source_changed(entry):
         return "source changed since the last approval"
     if is_machine_translated(entry):
         return "machine translation"
-    if "translation memory" in (entry.tcomment or "").lower():
+    if origin(entry).lower().startswith("translation memory"):
         return "translation memory suggestion"
     return "marked fuzzy"

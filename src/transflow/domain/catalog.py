@@ -280,14 +280,16 @@ class Counts:
     translated_words: int = 0
     fuzzy_words: int = 0
     untranslated_words: int = 0
+    query: int = 0  # a translator's question for the editor: not published until answered
+    query_words: int = 0
 
     @property
     def total(self) -> int:
-        return self.translated + self.fuzzy + self.untranslated
+        return self.translated + self.fuzzy + self.untranslated + self.query
 
     @property
     def total_words(self) -> int:
-        return self.translated_words + self.fuzzy_words + self.untranslated_words
+        return self.translated_words + self.fuzzy_words + self.untranslated_words + self.query_words
 
     @property
     def percent(self) -> float:
@@ -306,6 +308,8 @@ class Counts:
             self.translated_words,
             self.fuzzy_words,
             self.untranslated_words,
+            self.query,
+            self.query_words,
         )
 
 
@@ -314,12 +318,13 @@ _COUNTED_AS = {
     EntryState.FUZZY: "fuzzy",
     EntryState.UNTRANSLATED: "untranslated",
     EntryState.OBSOLETE: "obsolete",
+    EntryState.QUERY: "query",
 }
 
 
 def count(catalog: polib.POFile) -> Counts:
     values = dict.fromkeys(
-        ("translated", "fuzzy", "untranslated", "obsolete", "translated_words", "fuzzy_words", "untranslated_words"), 0
+        (*_COUNTED_AS.values(), "translated_words", "fuzzy_words", "untranslated_words", "query_words"), 0
     )
     for entry in catalog:
         state = _COUNTED_AS[entry_state(entry)]

@@ -412,9 +412,10 @@ def translate(
 def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...]) -> None:
     """Review the entries waiting for a translator, one at a time, in the terminal.
 
-    Machine translations, translation-memory suggestions and entries whose source changed:
-    keys a (accept), e (edit in $EDITOR), s (skip), b (back), q (quit), ? (help). Every
-    decision is saved at once; a rerun continues with what is left. Exit status 0.
+    Machine translations, translation-memory suggestions, entries whose source changed and
+    translators' queries: keys a (accept), e (edit in $EDITOR), s (skip), b (back), r (raise or
+    resolve a query), o (open an approved entry again), q (quit), ? (help). Every decision is
+    saved at once; a rerun continues with what is left. Exit status 0.
     """
     from transflow.faces.review import review as run_review
 
@@ -427,6 +428,27 @@ def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...]
         f"accepted {tally.accepted}, edited {tally.edited}, skipped {tally.skipped}; "
         f"{left} entr{'y' if left == 1 else 'ies'} still waiting for review."
     )
+
+
+@main.command()
+@_lang_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (not loopback: warned).")
+@click.option("--port", default=8741, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.pass_context
+def serve(ctx: click.Context, langs: tuple[str, ...], host: str, port: int) -> None:
+    """Review in the browser: each article rendered, every segment marked by state, an editor beside it.
+
+    Prints a URL with a random token (needed by every request); decisions are saved in the
+    catalogs at once. Needs the `serve` extra: pip install 'transflow[serve]'. Stop with Ctrl-C.
+    """
+    try:
+        from transflow.faces.serve.app import serve as run_server
+    except ImportError as exc:
+        raise click.ClickException(f"{exc.name} is not installed: pip install 'transflow[serve]'") from None
+    try:
+        run_server(_config(ctx, langs), host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @main.command()

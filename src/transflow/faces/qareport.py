@@ -71,6 +71,7 @@ def _counts_json(counts: Counts) -> dict:
             "translated": counts.translated,
             "fuzzy": counts.fuzzy,
             "untranslated": counts.untranslated,
+            "query": counts.query,
             "obsolete": counts.obsolete,
         },
         "words": {
@@ -78,6 +79,7 @@ def _counts_json(counts: Counts) -> dict:
             "translated": counts.translated_words,
             "fuzzy": counts.fuzzy_words,
             "untranslated": counts.untranslated_words,
+            "query": counts.query_words,
         },
         "percent_strings": round(counts.percent, 2),
         "percent_words": round(_word_percent(counts), 2),
@@ -188,7 +190,11 @@ CHECK_FORMATS = {"json": as_json, "junit": junit, "github": github}
 
 
 def stats_table(rows: list[CatalogStats]) -> str:
-    """Article x language, strings and words translated/fuzzy/untranslated, totals per language."""
+    """Article x language, strings and words translated/fuzzy/untranslated, totals per language.
+
+    A `query` column (strings held by a translator's question) is shown when there are any.
+    """
+    queries = any(row.counts.query for row in rows)
     headers = [
         "article",
         "lang",
@@ -196,6 +202,7 @@ def stats_table(rows: list[CatalogStats]) -> str:
         "transl.",
         "fuzzy",
         "untransl.",
+        *(["query"] if queries else []),
         "words",
         "transl.",
         "fuzzy",
@@ -206,18 +213,18 @@ def stats_table(rows: list[CatalogStats]) -> str:
     per_language: dict[str, Counts] = {}
     for row in rows:
         if row.error:
-            body.append([row.slug, row.lang, *[""] * 8, "unreadable"])
+            body.append([row.slug, row.lang, *[""] * (len(headers) - 3), "unreadable"])
             continue
-        body.append(_stats_cells(row.slug, row.lang, row.counts))
+        body.append(_stats_cells(row.slug, row.lang, row.counts, queries))
         per_language[row.lang] = per_language.get(row.lang, Counts()) + row.counts
     for lang, counts in per_language.items():
-        body.append(_stats_cells("total", lang, counts))
+        body.append(_stats_cells("total", lang, counts, queries))
     if len(per_language) > 1:
-        body.append(_stats_cells("total", "all", sum(per_language.values(), Counts())))
+        body.append(_stats_cells("total", "all", sum(per_language.values(), Counts()), queries))
     return table(headers, body)
 
 
-def _stats_cells(slug: str, lang: str, c: Counts) -> list[str]:
+def _stats_cells(slug: str, lang: str, c: Counts, queries: bool) -> list[str]:
     return [
         slug,
         lang,
@@ -225,6 +232,7 @@ def _stats_cells(slug: str, lang: str, c: Counts) -> list[str]:
         str(c.translated),
         str(c.fuzzy),
         str(c.untranslated),
+        *([str(c.query)] if queries else []),
         str(c.total_words),
         str(c.translated_words),
         str(c.fuzzy_words),

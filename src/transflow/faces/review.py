@@ -1,9 +1,10 @@
 """`transflow review`: walk a translator through the entries that wait for a person.
 
-Those are fuzzy entries with a candidate translation: machine output, translation-memory
-suggestions, translations whose source changed. Each decision is written to its catalog at once
-(atomically, re-reading the file first), so quitting, a crash or an editor open on the same file
-loses nothing, and a rerun simply finds what is left.
+Those are fuzzy entries with a candidate translation (machine output, translation-memory
+suggestions, translations whose source changed) and translators' queries. Each decision is
+written to its catalog at once (atomically, re-reading the file first, through
+`stages.reviewing.save_entry`), so quitting, a crash or an editor open on the same file loses
+nothing, and a rerun simply finds what is left.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +26,31 @@ from transflow.domain import catalog as catalogs
 from transflow.domain.candidates import Change, glossary_terms, provenance, word_diff
 from transflow.domain.checks import ERROR
 from transflow.domain.checks.completeness import source_changed
+from transflow.domain.decisions import accept, edit, raise_query, reopen, resolve_query
 from transflow.domain.glossary import for_project
-from transflow.domain.state import EntryState, entry_state
-from transflow.domain.text import shorten
+from transflow.domain.state import EntryState, entry_state, query_note
 from transflow.errors import TransflowError
-from transflow.formats.pofile import read_po, write_po
+from transflow.formats.pofile import read_po
 from transflow.stages import qa
+from transflow.stages.reviewing import EntryKey, find_entry, reviewer_name, save_entry, today
 from transflow.stages.settings import Config
 
-KEYS = {"a": "accept", "e": "edit", "s": "skip", "b": "back", "q": "quit", "?": "help"}
+KEYS = {
+    "a": "accept",
+    "e": "edit",
+    "s": "skip",
+    "b": "back",
+    "r": "raise query",
+    "o": "open again",
+    "q": "quit",
+    "?": "help",
+}
 
 
 def waiting(entry: polib.POEntry) -> bool:
-    """Fuzzy with a candidate: what a reviewer decides on (untranslated entries go to MT first)."""
-    return entry_state(entry) is EntryState.FUZZY
+    """Fuzzy with a candidate, or queried: what a reviewer decides on (untranslated entries go to MT
+    first)."""
+    return entry_state(entry) in (EntryState.FUZZY, EntryState.QUERY)
 
 
 # --- The queue and the decisions --------------------------------------------------------------
@@ -53,19 +66,16 @@ class Item:
     msgctxt: str | None
     msgid: str
 
+    @property
+    def key(self) -> EntryKey:
+        return EntryKey(self.msgctxt, self.msgid)
+
 
 @dataclass
 class Tally:
     accepted: int = 0
     edited: int = 0
     skipped: int = 0
-
-
-def find_entry(po: polib.POFile, item: Item) -> polib.POEntry | None:
-    for entry in po:
-        if entry.msgid == item.msgid and entry.msgctxt == item.msgctxt and not entry.obsolete:
-            return entry
-    return None
 
 
 def queue(config: Config, articles: Iterable[str] = ()) -> list[Item]:
@@ -83,39 +93,20 @@ def queue(config: Config, articles: Iterable[str] = ()) -> list[Item]:
 
 
 def save(item: Item, change: Callable[[polib.POEntry], None]) -> polib.POEntry:
-    """Apply one decision to the catalog as it is on disk now, and write it atomically."""
-    po = read_po(item.path)
-    entry = find_entry(po, item)
-    if entry is None:
-        raise TransflowError(
-            f"the entry {shorten(item.msgid, 40)!r} is no longer in the catalog (was it updated meanwhile?)", item.path
-        )
-    change(entry)
-    po.metadata["PO-Revision-Date"] = catalogs.timestamp()
-    write_po(item.path, po)
-    return entry
-
-
-def approve(entry: polib.POEntry) -> None:
-    """Reviewed: not fuzzy any more, and the `#|` old source is history (as Poedit does)."""
-    if "fuzzy" in entry.flags:
-        entry.flags.remove("fuzzy")
-    entry.previous_msgid = None
-    entry.previous_msgid_plural = None
-    entry.previous_msgctxt = None
-
-
-def set_translation(text: str) -> Callable[[polib.POEntry], None]:
-    def change(entry: polib.POEntry) -> None:
-        entry.msgstr = text
-
-    return change
+    """Apply one decision to the catalog as it is on disk now."""
+    return save_entry(item.path, item.key, change).entry
 
 
 def from_editor(edited: str, msgid: str) -> str:
-    """Editors add a final newline; the msgid decides whether the translation has one."""
-    text = edited.rstrip("\n")
+    """Lines starting with `#` are the context we wrote (stripped, as `git commit` does); editors
+    add a final newline, and the msgid decides whether the translation has one."""
+    text = "\n".join(line for line in edited.split("\n") if not line.startswith("#")).strip("\n")
     return text + "\n" if msgid.endswith("\n") else text
+
+
+def for_editor(entry: polib.POEntry, context: list[str]) -> str:
+    """The candidate, then what the translator needs beside it as `#` lines."""
+    return entry.msgstr.rstrip("\n") + "\n" + "".join(f"# {line}".rstrip() + "\n" for line in ["", *context])
 
 
 # --- The terminal session ---------------------------------------------------------------------
@@ -132,6 +123,7 @@ class Session:
         self.glossary = for_project(self.config.glossary_file, self.config.languages)
         self.settings = self.config.checks
         self.entry_checks = qa.EntryChecks(self.settings)
+        self.reviewer = reviewer_name(self.config.root)
 
     def style(self, text: str, **styles: Any) -> str:
         return click.style(text, **styles) if self.colour else text
@@ -141,7 +133,7 @@ class Session:
         history: list[int] = []
         while 0 <= position < len(self.items):
             item = self.items[position]
-            entry = find_entry(read_po(item.path), item)
+            entry = find_entry(read_po(item.path), item.key)
             if entry is None or not (revisit or waiting(entry)):
                 position += 1
                 continue
@@ -157,7 +149,7 @@ class Session:
         return self.tally
 
     def decide(self, item: Item, entry: polib.POEntry, position: int, can_go_back: bool) -> str:
-        """Show the entry and act on keys until the reviewer moves on (accept/skip/back/quit)."""
+        """Show the entry and act on keys until the reviewer moves on (accept/skip/back/quit/query)."""
         self.show(item, entry, position)
         while True:
             key = self.ask()
@@ -175,24 +167,55 @@ class Session:
                 if self.accept(item, entry):
                     return "accept"
             elif action == "edit":
-                edited = click.edit(entry.msgstr, extension=".txt", require_save=True)
-                if edited is None or not edited.strip():
+                shown = for_editor(entry, self.context_lines(item, entry))
+                edited = click.edit(shown, extension=".txt", require_save=True)
+                text = from_editor(edited or "", entry.msgid)
+                if edited is None or not text.strip() or text == entry.msgstr:
                     click.echo("Not saved in the editor: the translation is unchanged.")
                     continue
-                entry = save(item, set_translation(from_editor(edited, entry.msgid)))
+                entry = save(item, partial(edit, text=text, reviewer=self.reviewer, when=today()))
                 self.tally.edited += 1
                 click.echo(self.style("Saved (still fuzzy): press a to accept it.", fg="green"))
+                self.show(item, entry, position)
+            elif action == "raise query":
+                entry = self.query(item, entry)
+                if entry_state(entry) is EntryState.QUERY:
+                    return "query"
+                self.show(item, entry, position)
+            elif action == "open again":
+                if entry_state(entry) is not EntryState.APPROVED:
+                    click.echo("Only an approved entry can be opened again.")
+                    continue
+                entry = save(item, reopen)
+                click.echo(self.style("Opened again (fuzzy): it waits for review.", fg="yellow"))
                 self.show(item, entry, position)
             else:
                 click.echo(f"Unknown key {key!r} (? for help).")
 
+    def query(self, item: Item, entry: polib.POEntry) -> polib.POEntry:
+        """Resolve the entry's query, or raise one with a note for the editor."""
+        if entry_state(entry) is EntryState.QUERY:
+            entry = save(item, lambda e: resolve_query(e, self.reviewer, today()))
+            click.echo(self.style("Query resolved.", fg="green"))
+            return entry
+        note = click.prompt("Query for the editor", default="", show_default=False).strip()
+        if not note:
+            click.echo("No note: no query raised.")
+            return entry
+        entry = save(item, lambda e: raise_query(e, note, self.reviewer, today()))
+        click.echo(self.style("Query raised: the entry is held until it is resolved.", fg="yellow"))
+        return entry
+
     def accept(self, item: Item, entry: polib.POEntry) -> bool:
+        if entry_state(entry) is EntryState.QUERY:
+            click.echo("This entry has a query: resolve it first (r).")
+            return False
         errors = [f for f in self.problems(item, entry) if f.severity == ERROR]
         if errors and not click.confirm(
             f"This translation still has {len(errors)} check error(s). Accept it anyway?", default=False
         ):
             return False
-        save(item, approve)
+        save(item, lambda e: accept(e, e.msgstr, self.reviewer, today()))
         self.tally.accepted += 1
         click.echo(self.style("Accepted.", fg="green"))
         return True
@@ -220,10 +243,25 @@ class Session:
     def help(self) -> None:
         click.echo(
             "a accept the candidate (removes the fuzzy flag)\n"
-            "e edit it in $EDITOR (saved at once, still fuzzy; then a to accept)\n"
+            "e edit it in $EDITOR, with the source, glossary and checks as # lines (saved at once, still\n"
+            "  fuzzy; then a to accept)\n"
             "s skip it for now\nb back to the previous entry\n"
+            "r raise a query for the editor (held until resolved), or resolve the entry's query\n"
+            "o open an approved entry again (after b)\n"
             "q quit (every decision is already saved)"
         )
+
+    def context_lines(self, item: Item, entry: polib.POEntry) -> list[str]:
+        """The source, glossary and check results, for the editor's `#` lines."""
+        lines = ["Source:", *entry.msgid.split("\n")]
+        terms = glossary_terms(self.glossary, entry.msgid, entry.msgstr, item.lang)
+        lines += [f"Glossary: {term.source} -> {term.required}" for term in terms]
+        lines += [f"{f.severity}: {f.check}: {f.message}" for f in self.problems(item, entry)]
+        return [*lines, "Lines starting with # are ignored."]
+
+    def progress(self, item: Item) -> str:
+        counts = catalogs.count(read_po(item.path))
+        return f"catalog {counts.translated}/{counts.total} approved"
 
     def show(self, item: Item, entry: polib.POEntry, position: int) -> None:
         rule = "─" * 72
@@ -231,11 +269,13 @@ class Session:
         click.echo(self.style(rule, dim=True))
         click.echo(
             f"{self.style(f'[{position + 1}/{len(self.items)}]', bold=True)} "
-            f"{item.lang}  {item.slug}  {where}  ({provenance(entry)})"
+            f"{item.lang}  {item.slug}  {where}  ({provenance(entry)})  {self.progress(item)}"
         )
         for line in filter(None, (entry.comment or "").splitlines()):
             if not line.startswith("glossary:"):
                 click.echo(self.style(f"  {line}", dim=True))
+        if entry_state(entry) is EntryState.QUERY:
+            click.echo(self.style(f"Query: {query_note(entry) or '(no note)'}", fg="magenta", bold=True))
         self.section("Source", entry.msgid)
         if source_changed(entry):
             click.echo(self.style("Changed since the last approval:", bold=True))

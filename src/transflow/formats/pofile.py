@@ -394,6 +394,11 @@ def _entry_lines(entry: polib.POEntry, width: int) -> list[str]:
     return lines
 
 
+def format_entry(entry: polib.POEntry, width: int = 79) -> str:
+    """One entry as `format_po` writes it: saving one decision replaces just that block."""
+    return "".join(line + "\n" for line in _entry_lines(entry, width))
+
+
 def format_po(po: polib.POFile, width: int = 79) -> str:
     """The catalog as ``msgcat --width=WIDTH`` (0: ``--no-wrap``) writes it, so diffs stay small."""
     fuzzy = po.metadata_is_fuzzy  # polib's parser stores the header's flags here, users a boolean

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import polib
 
 from transflow.domain.checks.context import EntryContext
-from transflow.domain.checks.registry import WARNING, EntryCheck
-from transflow.domain.state import EntryState, entry_state
+from transflow.domain.checks.registry import ERROR, WARNING, EntryCheck
+from transflow.domain.state import EntryState, entry_state, query_note
 from transflow.domain.text import shorten
 
 # The translate stage records the engine in a translator comment ("machine translation: google ..."),
@@ -30,6 +30,12 @@ def untranslated(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """The entry has no translation: the source text is published in its place."""
     if entry_state(entry) is EntryState.UNTRANSLATED:
         yield "not translated yet"
+
+
+def query(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
+    """A translator's query awaits the editor's answer (a `# query:` comment or `query` flag)."""
+    if entry_state(entry) is EntryState.QUERY:
+        yield f"waiting for the editor's answer: {shorten(query_note(entry) or '(no note)')}"
 
 
 def _fuzzy_kind(entry: polib.POEntry) -> str | None:
@@ -61,6 +67,7 @@ def fuzzy(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
 
 
 CHECKS = (
+    EntryCheck("query", "completeness", ERROR, query, approved_only=False),
     EntryCheck("untranslated", "completeness", WARNING, untranslated, approved_only=False),
     EntryCheck("machine-translated", "completeness", WARNING, machine_translated, approved_only=False),
     EntryCheck("source-changed", "completeness", WARNING, fuzzy_source_changed, approved_only=False),
