@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import io
 import shutil
+import subprocess
+import tarfile
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from transflow.faces.cli import main
@@ -22,15 +29,49 @@ terms:
 """
 
 
+PROJECT_FILES = ("transflow.yml", "glossary.yml", "source", "translations")
+
+
+@functools.cache
+def shipped() -> Path:
+    """The shipped project as committed: `transflow run` in the checkout rewrites its catalogs, and
+    the tests must not see that. Without git (an unpacked tarball) the checkout itself is used, as
+    long as no command has run there yet (no `.transflow/`)."""
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD", *PROJECT_FILES],
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return ROOT
+    folder = Path(tempfile.mkdtemp(prefix="transflow-shipped-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
+
+
+def shipped_catalogs() -> Path:
+    """The committed `translations/` folder (read-only: copy it before changing anything)."""
+    root = shipped()
+    if root == ROOT and (ROOT / ".transflow").exists():
+        pytest.skip(
+            "no git: the checkout's translations/ may have been changed by a transflow command",
+            allow_module_level=True,
+        )
+    return root / "translations"
+
+
 def copy_project(target: Path, with_translations: bool = False) -> Path:
     """The shipped project (sources, config, glossary), optionally with its catalogs."""
     project = target / "project"
     project.mkdir()
     for name in ("transflow.yml", "glossary.yml"):
-        shutil.copy(ROOT / name, project / name)
-    shutil.copytree(ROOT / "source", project / "source")
+        shutil.copy(shipped() / name, project / name)
+    shutil.copytree(shipped() / "source", project / "source")
     if with_translations:
-        shutil.copytree(ROOT / "translations", project / "translations")
+        shutil.copytree(shipped_catalogs(), project / "translations")
     return project
 
 

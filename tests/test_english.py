@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from helpers import ROOT, copy_project, transflow
+from helpers import copy_project, shipped_catalogs, transflow
 from transflow.formats.pofile import read_po
 
-CATALOGS = sorted((ROOT / "translations" / "en").glob("*.po"))
+CATALOGS = sorted((shipped_catalogs() / "en").glob("*.po"))
 FDA = (
     "These statements have not been evaluated by the Food and Drug Administration. This "
     "product is not intended to diagnose, treat, cure, or prevent any disease."
