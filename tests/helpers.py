@@ -7,6 +7,7 @@ import functools
 import io
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 import time
@@ -86,3 +87,21 @@ def wait_until(condition: Callable[[], bool], seconds: float = 120) -> None:
     while not condition():
         assert time.monotonic() < deadline, "still waiting: the process under test is stuck"
         time.sleep(0.01)
+
+
+def confined(setup: str, *command: str) -> subprocess.CompletedProcess[str]:
+    """Run `command` in a private mount namespace after the shell `setup` (e.g. mounting a tiny
+    tmpfs or a read-only bind): a real full disk or read-only folder, with no privilege needed
+    beyond user namespaces. Skips where those are not available."""
+    probe = subprocess.run(["unshare", "-r", "-m", "true"], capture_output=True)
+    if probe.returncode:
+        pytest.skip("user and mount namespaces are not available here")
+    script = f'{setup} && exec "$@"'
+    return subprocess.run(
+        ["unshare", "-r", "-m", "sh", "-e", "-c", script, "sh", *command], capture_output=True, text=True
+    )
+
+
+def cli(*args: str) -> list[str]:
+    """The real command line as a separate process."""
+    return [sys.executable, "-c", "from transflow.faces.cli import main; main()", *args]

@@ -27,10 +27,12 @@ from transflow.domain.glossary import Glossary, for_project, occurrences
 from transflow.errors import TransflowError
 from transflow.formats.pofile import read_po, write_po
 from transflow.stages import qa
+from transflow.stages.lock import project_lock
 from transflow.stages.settings import Config
 
 KEYS = {"a": "accept", "e": "edit", "s": "skip", "b": "back", "q": "quit", "?": "help"}
 _COMPLETENESS = "completeness"
+SAVE_WAIT = 600  # seconds a decision waits for another command to let go of the project
 
 
 def waiting(entry: polib.POEntry) -> bool:
@@ -263,7 +265,7 @@ class Session:
                 if edited is None or not edited.strip():
                     click.echo("Not saved in the editor: the translation is unchanged.")
                     continue
-                entry = save(item, set_translation(from_editor(edited, entry.msgid)))
+                entry = self.save(item, set_translation(from_editor(edited, entry.msgid)))
                 self.tally.edited += 1
                 click.echo(self.style("Saved (still fuzzy): press a to accept it.", fg="green"))
                 self.show(item, entry, position)
@@ -276,10 +278,15 @@ class Session:
             f"This translation still has {len(errors)} check error(s). Accept it anyway?", default=False
         ):
             return False
-        save(item, approve)
+        self.save(item, approve)
         self.tally.accepted += 1
         click.echo(self.style("Accepted.", fg="green"))
         return True
+
+    def save(self, item: Item, change: Callable[[polib.POEntry], None]) -> polib.POEntry:
+        """Saving holds the project lock, and only saving: a review can stay open beside `run`."""
+        with project_lock(self.config.state_dir, "review", SAVE_WAIT, click.echo):
+            return save(item, change)
 
     def problems(self, item: Item, entry: polib.POEntry) -> list[Finding]:
         context = checks.EntryContext(item.lang, self.glossary, self.settings.length_ratio)
