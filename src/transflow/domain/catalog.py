@@ -7,6 +7,7 @@ job of `pofile`. Merging follows msgmerge: a translation is never dropped, only 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -102,20 +103,30 @@ def new_catalog(template: polib.POFile, lang: str, project: str, now: str) -> po
         "Plural-Forms": languages.plural_forms(lang),
         "X-Generator": GENERATOR,
     }
+    forms = plural_count(catalog)
     for entry in template:
-        catalog.append(_from_template(entry))
+        catalog.append(_from_template(entry, forms))
     return catalog
 
 
-def _from_template(entry: polib.POEntry) -> polib.POEntry:
+def _from_template(entry: polib.POEntry, forms: int = 2) -> polib.POEntry:
+    """An untranslated copy; a plural entry gets one empty form per plural form of the catalog."""
     return polib.POEntry(
         msgid=entry.msgid,
         msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural,
         msgstr="",
+        msgstr_plural=dict.fromkeys(range(forms), "") if entry.msgid_plural else {},
         occurrences=list(entry.occurrences),
         comment=entry.comment,
         flags=list(entry.flags),
     )
+
+
+def plural_count(catalog: polib.POFile) -> int:
+    """The number of plural forms the catalog's Plural-Forms header declares (2 when it has none)."""
+    match = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
+    return int(match.group(1)) if match else 2
 
 
 @dataclass
@@ -177,8 +188,9 @@ def merge(
     previous = {(entry.msgctxt, entry.msgid): index for index, entry in enumerate(olds)}
     used: set[int] = set()
     unmatched: list[polib.POEntry] = []
+    forms = plural_count(old)
     for source in template:
-        entry = _from_template(source)
+        entry = _from_template(source, forms)
         index = previous.get((source.msgctxt, source.msgid))
         if index is None:
             unmatched.append(entry)
@@ -220,16 +232,22 @@ def merge(
 
 
 def _translated(entry: polib.POEntry) -> bool:
+    """Anything a translator wrote, in any form: what a merge must never lose."""
     return bool(entry.msgstr or any(entry.msgstr_plural.values()))
 
 
 def _carry_over(match: polib.POEntry, entry: polib.POEntry) -> None:
-    entry.msgstr = match.msgstr
-    entry.msgstr_plural = dict(match.msgstr_plural)
+    if entry.msgid_plural and match.msgid_plural:
+        entry.msgstr_plural = dict(match.msgstr_plural)
+    elif entry.msgid_plural:  # msgmerge puts a singular translation in the first form
+        entry.msgstr_plural[0] = match.msgstr
+    else:
+        entry.msgstr = match.msgstr or match.msgstr_plural.get(0, "")
     entry.tcomment = match.tcomment
     entry.flags = _union(match.flags, entry.flags)
     if "fuzzy" in match.flags:
         entry.previous_msgid = match.previous_msgid
+        entry.previous_msgid_plural = match.previous_msgid_plural
         entry.previous_msgctxt = match.previous_msgctxt
 
 
@@ -239,6 +257,7 @@ def _carry_over_fuzzy(match: polib.POEntry, entry: polib.POEntry) -> None:
     if "fuzzy" not in match.flags:
         entry.flags = ["fuzzy", *entry.flags]
         entry.previous_msgid = match.msgid
+        entry.previous_msgid_plural = match.msgid_plural or None
         entry.previous_msgctxt = match.msgctxt
 
 
@@ -246,11 +265,13 @@ def _obsolete(entry: polib.POEntry) -> polib.POEntry:
     kept = polib.POEntry(
         msgid=entry.msgid,
         msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural,
         msgstr=entry.msgstr,
         msgstr_plural=dict(entry.msgstr_plural),
         tcomment=entry.tcomment,
         flags=list(entry.flags),
         previous_msgid=entry.previous_msgid,
+        previous_msgid_plural=entry.previous_msgid_plural,
         previous_msgctxt=entry.previous_msgctxt,
     )
     kept.obsolete = True
@@ -263,13 +284,21 @@ def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
     return result
 
 
+def is_complete(entry: polib.POEntry) -> bool:
+    """Every form translated: a plural entry with one empty form is not translated yet."""
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
 def is_approved(entry: polib.POEntry) -> bool:
     """Translated, reviewed and current: the only entries that are ever published."""
-    return bool(entry.msgstr) and not entry.obsolete and "fuzzy" not in entry.flags
+    return is_complete(entry) and not entry.obsolete and "fuzzy" not in entry.flags
 
 
 def approved_translations(catalog: polib.POFile) -> dict[str, str]:
-    return {entry.msgid: entry.msgstr for entry in catalog if is_approved(entry)}
+    """What an article can use: a paragraph has no count, so plural entries never apply to one."""
+    return {entry.msgid: entry.msgstr for entry in catalog if is_approved(entry) and not entry.msgid_plural}
 
 
 @dataclass(frozen=True)
@@ -324,7 +353,7 @@ def count(catalog: polib.POFile) -> Counts:
             "translated"
             if is_approved(entry)
             else "fuzzy"
-            if (entry.msgstr and "fuzzy" in entry.flags)
+            if (_translated(entry) and "fuzzy" in entry.flags)
             else "untranslated"
         )
         values[state] += 1

@@ -337,6 +337,11 @@ def _first_translation(entry: polib.POEntry) -> str:
     return str(entry.msgstr)
 
 
+def _plural_forms(entry: polib.POEntry) -> dict[int, str]:
+    """The msgstr[N] of a plural entry; one that has none gets the two empty forms xgettext writes."""
+    return dict(entry.msgstr_plural) or {0: "", 1: ""}
+
+
 def _comment_lines(marker: str, text: str) -> list[str]:
     return [f"{marker} {line}" if line else marker for line in text.split("\n")] if text else []
 
@@ -384,8 +389,9 @@ def _entry_lines(entry: polib.POEntry, width: int) -> list[str]:
         (prefix, "msgid", entry.msgid),
         (prefix, "msgid_plural", entry.msgid_plural or None),
     ]
-    if entry.msgid_plural and entry.msgstr_plural:
-        fields += [(prefix, f"msgstr[{n}]", entry.msgstr_plural[n]) for n in sorted(entry.msgstr_plural)]
+    if entry.msgid_plural:
+        forms = _plural_forms(entry)
+        fields += [(prefix, f"msgstr[{n}]", forms[n]) for n in sorted(forms)]
     else:
         fields.append((prefix, "msgstr", entry.msgstr))
     for line_prefix, keyword, value in fields:
