@@ -7,7 +7,6 @@ job of `pofile`. Merging follows msgmerge: a translation is never dropped, only 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,6 +17,7 @@ from transflow import __version__
 from transflow.domain import languages
 from transflow.domain.glossary import Glossary
 from transflow.formats.markdown import Article
+from transflow.formats.pofile import plural_count
 
 GENERATOR = f"transflow {__version__}"
 CREATION_DATE = "POT-Creation-Date"
@@ -121,12 +121,6 @@ def _from_template(entry: polib.POEntry, forms: int = 2) -> polib.POEntry:
         comment=entry.comment,
         flags=list(entry.flags),
     )
-
-
-def plural_count(catalog: polib.POFile) -> int:
-    """The number of plural forms the catalog's Plural-Forms header declares (2 when it has none)."""
-    match = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
-    return int(match.group(1)) if match else 2
 
 
 @dataclass

@@ -36,9 +36,11 @@ Known differences from msgcat, none of which occurs in nl/en/de/fr prose:
 - The header fields keep the order of ``po.metadata`` (the file's order, as GNU keeps it), not the
   order that polib's own ``save()`` imposes.
 
-Not round-trippable through polib (so neither through ``parse_po``): a BEL character (polib reads
-``\\a`` back as two characters), and U+2028, U+2029, U+0085 and the other characters that Python's
-``splitlines`` splits on (GNU and we write them raw; polib then splits the string line in two).
+Not round-trippable through polib: a BEL character (polib reads ``\\a`` back as two characters;
+``parse_po`` reads every escape of GNU's, octal and hex included, and rejects the others as msgfmt
+does), and U+2028, U+2029, U+0085 and the other characters that Python's
+``splitlines`` splits on (GNU and we write them raw; polib and ``parse_po`` then split the string
+line in two).
 """
 
 from __future__ import annotations
@@ -439,6 +441,8 @@ def parse_po(text: str, path: str | Path) -> polib.POFile:
         po = _read_fast(text)
     except _Unexpected:
         po = _read_with_polib(text, path)
+    except _Invalid as exc:
+        raise TransflowError(exc.message, path, exc.line) from None
     _check_duplicates(po, path)
     return po
 
@@ -448,6 +452,11 @@ def _read_with_polib(text: str, path: str | Path) -> polib.POFile:
         line = line.strip()
         if _STRING_EXPECTED.match(line) and not _STRING_LINE.fullmatch(line):
             raise TransflowError("syntax error: expected one quoted string", path, number)
+        for quoted in _QUOTED.finditer(line):
+            try:
+                _unescape(quoted.group(1))
+            except _Invalid as exc:
+                raise TransflowError(exc.message, path, number) from None
     try:
         # The added newline keeps polib from taking a one-line text for the name of a file.
         po = polib.pofile(text + "\n")
@@ -475,104 +484,188 @@ class _Unexpected(Exception):
     """Something the fast reader does not handle: polib gets the file instead."""
 
 
-_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
-_UNESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
+class _Invalid(Exception):
+    """A catalog that `msgfmt` rejects too: an error at ``line`` (None: the line being read)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+# The escapes of GNU's PO lexer (po-lex.c): one letter, up to three octal digits, or hex digits;
+# numeric ones give bytes, which are UTF-8 together with the rest of the string.
+_UNESCAPES = {"n": b"\n", "t": b"\t", "r": b"\r", "v": b"\v", "b": b"\b", "f": b"\f", "a": b"\a"}
+_UNESCAPES |= {"\\": b"\\", '"': b'"'}
+_UNESCAPE = re.compile(rb"\\(x[0-9a-fA-F]+|[0-7]{1,3}|.?)", re.DOTALL)
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _KEYWORDS = {"msgid", "msgstr", "msgctxt", "msgid_plural"}
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
+def plural_count(po: polib.POFile) -> int:
+    """The number of plural forms the catalog's Plural-Forms header declares (2 when it has none)."""
+    declared = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
+    return int(declared.group(1)) if declared else 2
 
 
 def _unquote(token: str) -> str:
-    """The value of one quoted string, unescaped as polib does (other escapes stay as written)."""
+    """The value of one quoted string, unescaped as GNU gettext does."""
     inner = token[1:-1]
     if len(token) > 1 and token[0] == '"' and token[-1] == '"' and '"' not in inner and "\\" not in inner:
         return inner
     match = _QUOTED.fullmatch(token)
     if match is None:
         raise _Unexpected
-    value = match.group(1)
-    if "\\" in value:
-        value = _UNESCAPE.sub(lambda m: _UNESCAPES[m.group(1)], value)
-    return value
+    return _unescape(match.group(1))
+
+
+def _unescape(value: str) -> str:
+    """The text of a quoted string's inside; an escape msgfmt does not know is an error."""
+    if "\\" not in value:
+        return value
+    unescaped = _UNESCAPE.sub(_escaped_bytes, value.encode("utf-8"))
+    try:
+        return unescaped.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Invalid("an escape sequence gives a byte that is not UTF-8") from None
+
+
+def _escaped_bytes(match: re.Match[bytes]) -> bytes:
+    sequence = match.group(1).decode("utf-8", "replace")
+    if sequence[:1] == "x" and len(sequence) > 1:
+        return bytes([int(sequence[1:], 16) & 0xFF])
+    if sequence[:1].isdigit():
+        return bytes([int(sequence, 8) & 0xFF])
+    if sequence in _UNESCAPES:
+        return _UNESCAPES[sequence]
+    raise _Invalid(f"invalid escape sequence '\\{sequence}' (write '\\\\' for a backslash)")
 
 
 def _read_fast(text: str) -> polib.POFile:
-    """Read a well-formed PO file into the objects polib would build, in one pass.
+    """Read a PO file into the objects polib would build, in one pass.
 
     Same results as polib, including its quirks: comments before the first entry form the
     file's header comment, `#~|` lines are skipped, trailing comments are dropped. An entry's
-    line number is the first line of the entry.
+    line number is the first line of the entry. What msgfmt rejects is an `_Invalid` at the
+    line msgfmt names; what is merely unusual goes to polib (`_Unexpected`).
     """
-    po = polib.POFile(wrapwidth=79)
-    entries: list[polib.POEntry] = []
-    entry: dict[str, Any] = {}
-    target: str | tuple[str, int] | None = None
-    started = False
-    last_was_comment = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    reader = _FastReader()
+    number = 0
+    try:
+        for number, raw in enumerate(text.splitlines(), start=1):
+            reader.line(number, raw)
+        return reader.finish(number)
+    except _Invalid as exc:
+        exc.line = exc.line or number
+        raise
+
+
+class _FastReader:
+    def __init__(self) -> None:
+        self.po = polib.POFile(wrapwidth=79)
+        self.entries: list[polib.POEntry] = []
+        self.entry: dict[str, Any] = {}
+        self.target: str | tuple[str, int] | None = None
+        self.started = False
+        self.last_was_comment = False
+        self.msgid_line = 0  # where the current entry's msgid is
+        self.header_line = 0
+
+    def line(self, number: int, raw: str) -> None:
+        entry = self.entry
         line = raw.strip()
         if not line:
-            continue
+            return
         if number == 1 and line.startswith("\ufeff"):
             line = line[1:].strip()
         obsolete = False
         if line.startswith("#~"):
             if line.startswith("#~|"):
-                continue
+                for quoted in _QUOTED.finditer(line):
+                    _unescape(quoted.group(1))
+                return
             line = line[2:].strip()
             obsolete = True
             if not line:
                 raise _Unexpected
-        last_was_comment = line[0] == "#" and not obsolete
+        self.last_was_comment = line[0] == "#" and not obsolete
         if line[0] == '"':
-            if target is None:
+            if self.target is None:
                 raise _Unexpected
             value = _unquote(line)
-            if isinstance(target, tuple):
-                entry["msgstr_plural"][target[1]] += value
+            if isinstance(self.target, tuple):
+                entry["msgstr_plural"][self.target[1]] += value
             else:
-                entry[target] += value
-            continue
+                entry[self.target] += value
+            return
         if "msgstr" in entry and (line[0] == "#" or not line.startswith(("msgstr", "msgid_plural"))):
-            entries.append(_entry(entry))
-            entry = {}
+            self.complete()
+            entry = self.entry = {}
         if line[0] == "#":
-            target = _comment(line, entry, po, started, target)
+            self.target = _comment(line, entry, self.po, self.started, self.target)
             if entry:
                 entry.setdefault("linenum", number)
-            continue
-        started = True
+            return
+        self.started = True
         keyword, _, rest = line.partition(" ")
         rest = rest.lstrip()
         if keyword in _KEYWORDS:
+            if keyword == "msgid" and "msgid" in entry and "msgstr" not in entry:
+                raise _Invalid("missing 'msgstr' after this msgid", self.msgid_line)
             if keyword in entry:
                 raise _Unexpected
             if keyword == "msgid":
                 entry["obsolete"] = obsolete
+                self.msgid_line = number
             elif keyword != "msgctxt" and "msgid" not in entry:
                 raise _Unexpected
+            elif keyword == "msgstr" and "msgid_plural" in entry:
+                raise _Invalid("a plural entry (msgid_plural) needs msgstr[0], msgstr[1]..., not msgstr")
             entry.setdefault("linenum", number)
             entry[keyword] = _unquote(rest)
-            target = keyword
+            self.target = keyword
         elif keyword.startswith("msgstr[") and keyword.endswith("]") and keyword[7:-1].isdigit():
             if "msgid" not in entry:
                 raise _Unexpected
+            if "msgid_plural" not in entry:
+                raise _Invalid("msgstr[N] without 'msgid_plural'", self.msgid_line)
             index = int(keyword[7:-1])
-            entry.setdefault("msgstr_plural", {})[index] = _unquote(rest)
+            forms = entry.setdefault("msgstr_plural", {})
+            if index != len(forms):
+                raise _Invalid(f"msgstr[{index}] where msgstr[{len(forms)}] should be: plural forms go 0, 1, 2...")
+            forms[index] = _unquote(rest)
             entry.setdefault("msgstr", "")
-            target = ("msgstr_plural", index)
+            self.target = ("msgstr_plural", index)
         else:
             raise _Unexpected
         entry.setdefault("linenum", number)
-    if entry and not last_was_comment:
-        if "msgid" not in entry or "msgstr" not in entry:
-            raise _Unexpected
-        entries.append(_entry(entry))
-    header = next((item for item in entries if item.msgid == "" and not item.obsolete), None)
-    if header is not None:
-        _take_metadata(po, header)
-        entries.remove(header)
-    po.extend(entries)
-    return po
+
+    def complete(self) -> None:
+        """The current entry is whole: keep it (a second header is an error, as in msgfmt)."""
+        finished = _entry(self.entry)
+        if finished.msgid == "" and finished.msgctxt is None and not finished.obsolete:
+            if self.header_line:
+                raise _Invalid(
+                    f'a second header entry (msgid ""; the first is at line {self.header_line})', self.msgid_line
+                )
+            self.header_line = self.msgid_line
+        self.entries.append(finished)
+
+    def finish(self, number: int) -> polib.POFile:
+        if self.entry and not self.last_was_comment:
+            if "msgid" not in self.entry:
+                raise _Invalid("an entry without msgid at the end of the file", number)
+            if "msgstr" not in self.entry:
+                raise _Invalid("missing 'msgstr' after this msgid", self.msgid_line)
+            self.complete()
+        po, entries = self.po, self.entries
+        header = next((item for item in entries if item.msgid == "" and not item.obsolete), None)
+        if header is not None:
+            _take_metadata(po, header)
+            entries.remove(header)
+        po.extend(entries)
+        return po
 
 
 def _comment(
