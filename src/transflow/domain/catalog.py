@@ -96,17 +96,24 @@ def new_catalog(template: polib.POFile, lang: str, project: str, now: str) -> po
         REVISION_DATE: now,
         "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
         "Language-Team": f"{languages.name(lang)}",
-        "Language": lang,
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": languages.plural_forms(lang),
+        **_essential_fields(lang),
         "X-Generator": GENERATOR,
     }
     forms = plural_count(catalog)
     for entry in template:
         catalog.append(_from_template(entry, forms))
     return catalog
+
+
+def _essential_fields(lang: str) -> dict[str, str]:
+    """The header fields without which tools misread a catalog: its encoding, language and plurals."""
+    return {
+        "Language": lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": languages.plural_forms(lang),
+    }
 
 
 def _from_template(entry: polib.POEntry, forms: int = 2) -> polib.POEntry:
@@ -158,6 +165,7 @@ def merge(
     template: polib.POFile,
     old: polib.POFile,
     options: MergeOptions | None = None,
+    lang: str | None = None,
 ) -> tuple[polib.POFile, MergeStats]:
     """Bring a catalog up to date with its template, as ``msgmerge --previous`` does.
 
@@ -168,7 +176,8 @@ def merge(
     already fuzzy, its own ``#|``: the last source a translator approved. Old entries used by
     neither kind of match become obsolete when translated and are dropped when not: there is
     nothing in them to lose. ``purge_obsolete`` drops obsolete entries instead, like
-    ``msgattrib --no-obsolete``.
+    ``msgattrib --no-obsolete``. Given the catalog's ``lang``, header fields it lacks (a catalog
+    made by hand may have no header at all) are added: encoding, Language and Plural-Forms.
     """
     options = options or MergeOptions()
     stats = MergeStats()
@@ -178,6 +187,9 @@ def merge(
     merged.metadata_is_fuzzy = old.metadata_is_fuzzy
     if CREATION_DATE in template.metadata:
         merged.metadata[CREATION_DATE] = template.metadata[CREATION_DATE]
+    if lang:
+        for name, value in _essential_fields(lang).items():
+            merged.metadata.setdefault(name, value)
     olds = list(old)
     previous = {(entry.msgctxt, entry.msgid): index for index, entry in enumerate(olds)}
     used: set[int] = set()

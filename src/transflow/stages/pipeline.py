@@ -102,7 +102,7 @@ def update(
         stats = MergeStats(added=len(catalog))
         return UpdateResult(slug, lang, path, True, True, stats, catalog)
     old = read_po(path)
-    merged, stats = catalogs.merge(template, old, options or merge_options(config))
+    merged, stats = catalogs.merge(template, old, options or merge_options(config), lang)
     written = write_po(path, merged)
     return UpdateResult(slug, lang, path, False, written, stats, merged)
 
