@@ -95,14 +95,19 @@ def _notify(message: str) -> None:
 
 
 def _writes(command: Callable[..., Any]) -> Callable[..., Any]:
-    """A command that writes to the project holds the project lock while it runs."""
+    """A command that writes to the project holds the project lock while it runs; holding it, it
+    can remove the temporary files that a killed command left behind."""
 
     @functools.wraps(command)
     def locked(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        from transflow.formats.fileio import remove_temp_files
         from transflow.stages.lock import project_lock
 
+        config = _loaded(ctx)
         name = ctx.command_path.partition(" ")[2]
-        with project_lock(_loaded(ctx).state_dir, name, ctx.find_root().params["wait"], _notify):
+        with project_lock(config.state_dir, name, ctx.find_root().params["wait"], _notify):
+            for folder in (config.translations_dir, config.build_dir, config.state_dir):
+                remove_temp_files(folder)
             return command(ctx, *args, **kwargs)
 
     return locked

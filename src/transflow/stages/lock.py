@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO
 
 from transflow.errors import TransflowError
 
@@ -44,29 +43,33 @@ def project_lock(
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise TransflowError(f"cannot take the project lock: {exc.strerror}", path) from None
-    with os.fdopen(descriptor, "r+", encoding="utf-8") as handle:
-        _acquire(handle, path, wait, notify or (lambda message: None))
-        left_behind = _holder(handle)
+    try:
+        _acquire(descriptor, path, wait, notify or (lambda message: None))
+        left_behind = _holder(descriptor)
         if left_behind and notify:
             notify(f"took over the project lock left by {left_behind}, which ended without releasing it")
         since = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-        _record(handle, {"command": command, "pid": os.getpid(), "since": since})
+        try:
+            _record(descriptor, json.dumps({"command": command, "pid": os.getpid(), "since": since}))
+        except OSError as exc:
+            raise TransflowError(f"cannot write the project lock: {exc.strerror}", path) from None
         try:
             yield
         finally:
-            _record(handle, None)
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _record(descriptor, "")
+    finally:
+        os.close(descriptor)  # which releases the lock
 
 
-def _acquire(handle: IO[str], path: Path, wait: float, notify: Callable[[str], None]) -> None:
+def _acquire(descriptor: int, path: Path, wait: float, notify: Callable[[str], None]) -> None:
     deadline = time.monotonic() + wait
     told = False
     while True:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            holder = _holder(handle) or "another transflow command"
+            holder = _holder(descriptor) or "another transflow command"
             if time.monotonic() >= deadline:
                 advice = "wait for it to finish" if wait else "wait for it to finish, or pass --wait SECONDS"
                 raise ProjectLocked(f"the project is locked by {holder}; {advice}", path) from None
@@ -76,19 +79,16 @@ def _acquire(handle: IO[str], path: Path, wait: float, notify: Callable[[str], N
             time.sleep(_POLL)
 
 
-def _holder(handle: IO[str]) -> str:
+def _holder(descriptor: int) -> str:
     """Who the lock file names, as a phrase ('' when nobody: the last holder released it)."""
-    handle.seek(0)
     try:
-        holder = json.loads(handle.read() or "null")
+        holder = json.loads(os.pread(descriptor, 4096, 0) or b"null")
         return f"`transflow {holder['command']}` (PID {holder['pid']}, since {holder['since']})"
     except (ValueError, TypeError, KeyError):
         return ""
 
 
-def _record(handle: IO[str], holder: dict[str, object] | None) -> None:
-    handle.seek(0)
-    handle.truncate()
-    if holder is not None:
-        handle.write(json.dumps(holder))
-    handle.flush()
+def _record(descriptor: int, holder: str) -> None:
+    """Truncating first frees the file's block: emptying it needs no room even on a full disk."""
+    os.ftruncate(descriptor, 0)
+    os.pwrite(descriptor, holder.encode(), 0)
