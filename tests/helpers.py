@@ -105,3 +105,22 @@ def confined(setup: str, *command: str) -> subprocess.CompletedProcess[str]:
 def cli(*args: str) -> list[str]:
     """The real command line as a separate process."""
     return [sys.executable, "-c", "from transflow.faces.cli import main; main()", *args]
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from transflow.stages.lock import project_lock
+with project_lock(Path(sys.argv[1]), "run"):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def hold(state_dir: Path, seconds: float = 600) -> subprocess.Popen[str]:
+    """Another process holding the lock, as `transflow run` would, once it says so."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(state_dir), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    return holder

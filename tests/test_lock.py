@@ -5,35 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from helpers import cli, confined, copy_project, transflow
+from helpers import cli, confined, copy_project, hold, transflow
 from transflow.stages.lock import ProjectLocked, project_lock
 
 pytestmark = pytest.mark.reliability
-
-HOLDER = """
-import sys, time
-from pathlib import Path
-from transflow.stages.lock import project_lock
-with project_lock(Path(sys.argv[1]), "run"):
-    print("locked", flush=True)
-    time.sleep(float(sys.argv[2]))
-"""
-
-
-def hold(state_dir: Path, seconds: float = 600) -> subprocess.Popen[str]:
-    """Another process holding the lock, as `transflow run` would, once it says so."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(state_dir), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
-    return holder
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from helpers import ONE_TERM_GLOSSARY, copy_project, transflow, wait_until
+from helpers import ONE_TERM_GLOSSARY, copy_project, hold, transflow, wait_until
 from transflow.faces.review import Change, word_diff
 from transflow.formats.pofile import read_po, write_po
 
@@ -149,6 +149,26 @@ def test_accept_skip_quit_then_rerun_continues(project: Path):
     finish(child)
     approved = entry(project, HEADING)
     assert "fuzzy" not in approved.flags and approved.previous_msgid is None
+
+
+@pytest.mark.reliability
+def test_a_decision_waits_while_another_command_holds_the_project(project: Path):
+    """Review takes the project lock only to save: it starts beside `run`, and a decision made
+    while `run` writes is saved once `run` is done, not over what `run` wrote."""
+    holder = hold(project / ".transflow")
+    try:
+        child = spawn(project)
+        child.expect_exact("[1/3]")
+        press(child, "a")
+        child.expect_exact(f"waiting up to 600 s for `transflow run` (PID {holder.pid}")
+        assert "fuzzy" in entry(project, TITLE).flags
+    finally:
+        holder.kill()
+        holder.wait()
+    child.expect_exact("Accepted.")
+    press(child, "q")
+    finish(child)
+    assert "fuzzy" not in entry(project, TITLE).flags
 
 
 def test_back_returns_to_the_previous_entry(project: Path):
