@@ -40,46 +40,44 @@ def wrong_shape(path: Path) -> None:
     database.close()
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda path: path.write_bytes(b"garbage\n"),
-        wrong_shape,
-        lambda path: path.mkdir(),
-    ],
-    ids=["garbage", "wrong-shape", "a-folder"],
-)
+DAMAGES = {
+    "garbage": lambda path: path.write_bytes(b"garbage\n" * 100),
+    "wrong-shape": wrong_shape,
+    "a-folder": lambda path: path.mkdir(),
+}
+
+
+def translate_after(project: Path, name: str, damage) -> str:
+    """Damage `.transflow/NAME`, translate, and return what the command said on stderr."""
+    path = project / ".transflow" / name
+    path.parent.mkdir(exist_ok=True)
+    damage(path)
+    result = translate(project)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+@pytest.mark.parametrize("damage", DAMAGES.values(), ids=DAMAGES.keys())
 def test_a_damaged_mt_cache_is_set_aside_and_a_new_one_started(project: Path, damage):
+    said = translate_after(project, "mt-cache.sqlite3", damage)
     cache = project / ".transflow/mt-cache.sqlite3"
-    cache.parent.mkdir(exist_ok=True)
-    damage(cache)
-    first = translate(project)
-    assert first.returncode == 0, first.stderr
-    assert "Traceback" not in first.stderr
     (aside,) = cache.parent.glob("mt-cache.sqlite3.corrupt-*")
-    assert "mt-cache.sqlite3 is damaged or unreadable" in first.stderr
-    assert f"set aside as {aside.name} and a new cache started" in first.stderr
+    assert "mt-cache.sqlite3 is damaged or unreadable" in said
+    assert f"set aside as {aside.name} and a new cache started" in said
     with sqlite3.connect(cache) as database:
         assert database.execute("SELECT count(*) FROM translations").fetchone()[0] > 0
     database.close()
-    second = translate(project)
-    assert second.returncode == 0 and "damaged" not in second.stderr
+    again = translate(project)
+    assert again.returncode == 0 and "damaged" not in again.stderr
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [lambda path: path.write_bytes(b"garbage\n" * 100), lambda path: path.mkdir()],
-    ids=["garbage", "a-folder"],
-)
+@pytest.mark.parametrize("damage", [DAMAGES["garbage"], DAMAGES["a-folder"]], ids=["garbage", "a-folder"])
 def test_a_damaged_memory_is_rebuilt(project: Path, damage):
-    memory = project / ".transflow/tm.sqlite"
-    memory.parent.mkdir(exist_ok=True)
-    damage(memory)
-    result = translate(project)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.count("tm.sqlite is damaged or unreadable") == 1
-    assert "rebuilding it from the catalogs" in result.stderr
-    assert memory.is_file()
+    said = translate_after(project, "tm.sqlite", damage)
+    assert said.count("tm.sqlite is damaged or unreadable") == 1
+    assert "rebuilding it from the catalogs" in said
+    assert (project / ".transflow/tm.sqlite").is_file()
 
 
 def test_an_unwritable_state_folder_is_one_line(project: Path):
