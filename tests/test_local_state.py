@@ -135,5 +135,6 @@ def test_temporary_files_left_by_a_kill_are_removed_and_ignored_by_git(project: 
     assert transflow(project, "extract").exit_code == 0
     assert not any(leftover.exists() for leftover in leftovers)
     assert unrelated.exists()
-    ignored = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", "translations/de/.a.po.transflow-tmp-xyz"])
-    assert ignored.returncode == 0
+    if (ROOT / ".git").exists():  # not in an unpacked tarball
+        ignored = ["git", "-C", str(ROOT), "check-ignore", "-q", "translations/de/.a.po.transflow-tmp-xyz"]
+        assert subprocess.run(ignored).returncode == 0
