@@ -493,11 +493,18 @@ class _Invalid(Exception):
         self.line = line
 
 
-# The escapes of GNU's PO lexer (po-lex.c): one letter, up to three octal digits, or hex digits;
-# numeric ones give bytes, which are UTF-8 together with the rest of the string.
-_UNESCAPES = {"n": b"\n", "t": b"\t", "r": b"\r", "v": b"\v", "b": b"\b", "f": b"\f", "a": b"\a"}
-_UNESCAPES |= {"\\": b"\\", '"': b'"'}
-_UNESCAPE = re.compile(rb"\\(x[0-9a-fA-F]+|[0-7]{1,3}|.?)", re.DOTALL)
+# The escapes of GNU's PO lexer (po-lex.c): one letter, up to three octal digits, or hex digits.
+# Numeric ones give bytes, which are UTF-8 together with the rest of the string: the rare strings
+# that hold one are unescaped as bytes.
+_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "a": "\a", "\\": "\\", '"': '"'}
+_UNESCAPE = re.compile(r"\\(.?)", re.DOTALL)
+_NUMERIC_UNESCAPE = re.compile(rb"\\(x[0-9a-fA-F]+|[0-7]{1,3}|.?)", re.DOTALL)
+
+
+class _Numeric(Exception):
+    """A numeric escape: the string is unescaped as bytes."""
+
+
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _KEYWORDS = {"msgid", "msgstr", "msgctxt", "msgid_plural"}
 _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
@@ -524,22 +531,40 @@ def _unescape(value: str) -> str:
     """The text of a quoted string's inside; an escape msgfmt does not know is an error."""
     if "\\" not in value:
         return value
-    unescaped = _UNESCAPE.sub(_escaped_bytes, value.encode("utf-8"))
+    try:
+        return _UNESCAPE.sub(_escaped_char, value)
+    except _Numeric:
+        pass
+    unescaped = _NUMERIC_UNESCAPE.sub(_escaped_bytes, value.encode("utf-8"))
     try:
         return unescaped.decode("utf-8")
     except UnicodeDecodeError:
         raise _Invalid("an escape sequence gives a byte that is not UTF-8") from None
 
 
+def _escaped_char(match: re.Match[str]) -> str:
+    sequence = match.group(1)
+    unescaped = _UNESCAPES.get(sequence)
+    if unescaped is not None:
+        return unescaped
+    if sequence and sequence in "01234567x":
+        raise _Numeric
+    raise _invalid_escape(sequence)
+
+
 def _escaped_bytes(match: re.Match[bytes]) -> bytes:
     sequence = match.group(1).decode("utf-8", "replace")
     if sequence[:1] == "x" and len(sequence) > 1:
         return bytes([int(sequence[1:], 16) & 0xFF])
-    if sequence[:1].isdigit():
+    if sequence[:1] and sequence[:1] in "01234567":
         return bytes([int(sequence, 8) & 0xFF])
     if sequence in _UNESCAPES:
-        return _UNESCAPES[sequence]
-    raise _Invalid(f"invalid escape sequence '\\{sequence}' (write '\\\\' for a backslash)")
+        return _UNESCAPES[sequence].encode("utf-8")
+    raise _invalid_escape(sequence)
+
+
+def _invalid_escape(sequence: str) -> _Invalid:
+    return _Invalid(f"invalid escape sequence '\\{sequence}' (write '\\\\' for a backslash)")
 
 
 def _read_fast(text: str) -> polib.POFile:
@@ -550,122 +575,106 @@ def _read_fast(text: str) -> polib.POFile:
     line number is the first line of the entry. What msgfmt rejects is an `_Invalid` at the
     line msgfmt names; what is merely unusual goes to polib (`_Unexpected`).
     """
-    reader = _FastReader()
-    number = 0
+    po = polib.POFile(wrapwidth=79)
+    entries: list[polib.POEntry] = []
+    entry: dict[str, Any] = {}
+    target: str | tuple[str, int] | None = None
+    started = False
+    last_was_comment = False
+    msgid_line = header_line = number = 0
+
+    def keep(fields: dict[str, Any]) -> None:
+        nonlocal header_line
+        finished = _entry(fields)
+        if finished.msgid == "" and finished.msgctxt is None and not finished.obsolete:
+            if header_line:
+                raise _Invalid(f'a second header entry (msgid ""; the first is at line {header_line})', msgid_line)
+            header_line = msgid_line
+        entries.append(finished)
+
     try:
         for number, raw in enumerate(text.splitlines(), start=1):
-            reader.line(number, raw)
-        return reader.finish(number)
+            line = raw.strip()
+            if not line:
+                continue
+            if number == 1 and line.startswith("\ufeff"):
+                line = line[1:].strip()
+            obsolete = False
+            if line.startswith("#~"):
+                if line.startswith("#~|"):
+                    for quoted in _QUOTED.finditer(line):
+                        _unescape(quoted.group(1))
+                    continue
+                line = line[2:].strip()
+                obsolete = True
+                if not line:
+                    raise _Unexpected
+            last_was_comment = line[0] == "#" and not obsolete
+            if line[0] == '"':
+                if target is None:
+                    raise _Unexpected
+                value = _unquote(line)
+                if isinstance(target, tuple):
+                    entry["msgstr_plural"][target[1]] += value
+                else:
+                    entry[target] += value
+                continue
+            if "msgstr" in entry and (line[0] == "#" or not line.startswith(("msgstr", "msgid_plural"))):
+                keep(entry)
+                entry = {}
+            if line[0] == "#":
+                target = _comment(line, entry, po, started, target)
+                if entry:
+                    entry.setdefault("linenum", number)
+                continue
+            started = True
+            keyword, _, rest = line.partition(" ")
+            rest = rest.lstrip()
+            if keyword in _KEYWORDS:
+                if keyword in entry:
+                    if keyword == "msgid" and "msgstr" not in entry:
+                        raise _Invalid("missing 'msgstr' after this msgid", msgid_line)
+                    raise _Unexpected
+                if keyword == "msgid":
+                    entry["obsolete"] = obsolete
+                    msgid_line = number
+                elif keyword != "msgctxt" and "msgid" not in entry:
+                    raise _Unexpected
+                elif keyword == "msgstr" and "msgid_plural" in entry:
+                    raise _Invalid("a plural entry (msgid_plural) needs msgstr[0], msgstr[1]..., not msgstr")
+                entry.setdefault("linenum", number)
+                entry[keyword] = _unquote(rest)
+                target = keyword
+            elif keyword.startswith("msgstr[") and keyword.endswith("]") and keyword[7:-1].isdigit():
+                if "msgid" not in entry:
+                    raise _Unexpected
+                if "msgid_plural" not in entry:
+                    raise _Invalid("msgstr[N] without 'msgid_plural'", msgid_line)
+                index = int(keyword[7:-1])
+                forms = entry.setdefault("msgstr_plural", {})
+                if index != len(forms):
+                    raise _Invalid(f"msgstr[{index}] where msgstr[{len(forms)}] should be: forms go 0, 1, 2...")
+                forms[index] = _unquote(rest)
+                entry.setdefault("msgstr", "")
+                target = ("msgstr_plural", index)
+            else:
+                raise _Unexpected
+            entry.setdefault("linenum", number)
+        if entry and not last_was_comment:
+            if "msgid" not in entry:
+                raise _Invalid("an entry without msgid at the end of the file", number)
+            if "msgstr" not in entry:
+                raise _Invalid("missing 'msgstr' after this msgid", msgid_line)
+            keep(entry)
     except _Invalid as exc:
         exc.line = exc.line or number
         raise
-
-
-class _FastReader:
-    def __init__(self) -> None:
-        self.po = polib.POFile(wrapwidth=79)
-        self.entries: list[polib.POEntry] = []
-        self.entry: dict[str, Any] = {}
-        self.target: str | tuple[str, int] | None = None
-        self.started = False
-        self.last_was_comment = False
-        self.msgid_line = 0  # where the current entry's msgid is
-        self.header_line = 0
-
-    def line(self, number: int, raw: str) -> None:
-        entry = self.entry
-        line = raw.strip()
-        if not line:
-            return
-        if number == 1 and line.startswith("\ufeff"):
-            line = line[1:].strip()
-        obsolete = False
-        if line.startswith("#~"):
-            if line.startswith("#~|"):
-                for quoted in _QUOTED.finditer(line):
-                    _unescape(quoted.group(1))
-                return
-            line = line[2:].strip()
-            obsolete = True
-            if not line:
-                raise _Unexpected
-        self.last_was_comment = line[0] == "#" and not obsolete
-        if line[0] == '"':
-            if self.target is None:
-                raise _Unexpected
-            value = _unquote(line)
-            if isinstance(self.target, tuple):
-                entry["msgstr_plural"][self.target[1]] += value
-            else:
-                entry[self.target] += value
-            return
-        if "msgstr" in entry and (line[0] == "#" or not line.startswith(("msgstr", "msgid_plural"))):
-            self.complete()
-            entry = self.entry = {}
-        if line[0] == "#":
-            self.target = _comment(line, entry, self.po, self.started, self.target)
-            if entry:
-                entry.setdefault("linenum", number)
-            return
-        self.started = True
-        keyword, _, rest = line.partition(" ")
-        rest = rest.lstrip()
-        if keyword in _KEYWORDS:
-            if keyword == "msgid" and "msgid" in entry and "msgstr" not in entry:
-                raise _Invalid("missing 'msgstr' after this msgid", self.msgid_line)
-            if keyword in entry:
-                raise _Unexpected
-            if keyword == "msgid":
-                entry["obsolete"] = obsolete
-                self.msgid_line = number
-            elif keyword != "msgctxt" and "msgid" not in entry:
-                raise _Unexpected
-            elif keyword == "msgstr" and "msgid_plural" in entry:
-                raise _Invalid("a plural entry (msgid_plural) needs msgstr[0], msgstr[1]..., not msgstr")
-            entry.setdefault("linenum", number)
-            entry[keyword] = _unquote(rest)
-            self.target = keyword
-        elif keyword.startswith("msgstr[") and keyword.endswith("]") and keyword[7:-1].isdigit():
-            if "msgid" not in entry:
-                raise _Unexpected
-            if "msgid_plural" not in entry:
-                raise _Invalid("msgstr[N] without 'msgid_plural'", self.msgid_line)
-            index = int(keyword[7:-1])
-            forms = entry.setdefault("msgstr_plural", {})
-            if index != len(forms):
-                raise _Invalid(f"msgstr[{index}] where msgstr[{len(forms)}] should be: plural forms go 0, 1, 2...")
-            forms[index] = _unquote(rest)
-            entry.setdefault("msgstr", "")
-            self.target = ("msgstr_plural", index)
-        else:
-            raise _Unexpected
-        entry.setdefault("linenum", number)
-
-    def complete(self) -> None:
-        """The current entry is whole: keep it (a second header is an error, as in msgfmt)."""
-        finished = _entry(self.entry)
-        if finished.msgid == "" and finished.msgctxt is None and not finished.obsolete:
-            if self.header_line:
-                raise _Invalid(
-                    f'a second header entry (msgid ""; the first is at line {self.header_line})', self.msgid_line
-                )
-            self.header_line = self.msgid_line
-        self.entries.append(finished)
-
-    def finish(self, number: int) -> polib.POFile:
-        if self.entry and not self.last_was_comment:
-            if "msgid" not in self.entry:
-                raise _Invalid("an entry without msgid at the end of the file", number)
-            if "msgstr" not in self.entry:
-                raise _Invalid("missing 'msgstr' after this msgid", self.msgid_line)
-            self.complete()
-        po, entries = self.po, self.entries
-        header = next((item for item in entries if item.msgid == "" and not item.obsolete), None)
-        if header is not None:
-            _take_metadata(po, header)
-            entries.remove(header)
-        po.extend(entries)
-        return po
+    header = next((item for item in entries if item.msgid == "" and not item.obsolete), None)
+    if header is not None:
+        _take_metadata(po, header)
+        entries.remove(header)
+    po.extend(entries)
+    return po
 
 
 def _comment(
