@@ -298,13 +298,13 @@ def is_complete(entry: polib.POEntry) -> bool:
 
 
 def is_approved(entry: polib.POEntry) -> bool:
-    """Translated, reviewed and current: the only entries that are ever published."""
-    return is_complete(entry) and not entry.obsolete and "fuzzy" not in entry.flags
+    """Translated, reviewed and current: the only entries that are ever published. Never a plural
+    entry: a paragraph has no count to choose a form by."""
+    return bool(entry.msgstr) and not entry.msgid_plural and not entry.obsolete and "fuzzy" not in entry.flags
 
 
 def approved_translations(catalog: polib.POFile) -> dict[str, str]:
-    """What an article can use: a paragraph has no count, so plural entries never apply to one."""
-    return {entry.msgid: entry.msgstr for entry in catalog if is_approved(entry) and not entry.msgid_plural}
+    return {entry.msgid: entry.msgstr for entry in catalog if is_approved(entry)}
 
 
 @dataclass(frozen=True)
@@ -357,7 +357,7 @@ def count(catalog: polib.POFile) -> Counts:
             continue
         state = (
             "translated"
-            if is_approved(entry)
+            if is_complete(entry) and "fuzzy" not in entry.flags
             else "fuzzy"
             if (_translated(entry) and "fuzzy" in entry.flags)
             else "untranslated"
