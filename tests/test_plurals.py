@@ -116,6 +116,16 @@ def test_new_plural_entries_get_as_many_forms_as_the_language_has(tmp_path):
     assert 'msgstr[2] ""' in ours
 
 
+def test_an_entry_that_becomes_or_stops_being_plural_is_fuzzy_as_in_msgmerge(tmp_path):
+    old = GERMAN + '\nmsgid "{n} week"\nmsgid_plural "{n} weeks"\nmsgstr[0] "{n} Woche"\nmsgstr[1] "{n} Wochen"\n'
+    old += '\nmsgid "one day"\nmsgstr "ein Tag"\n'
+    template = TEMPLATE_HEADER + '\nmsgid "{n} week"\nmsgstr ""\n'
+    template += '\nmsgid "one day"\nmsgid_plural "{n} days"\nmsgstr[0] ""\nmsgstr[1] ""\n'
+    ours, theirs = ours_and_msgmerge(tmp_path, old, template)
+    assert ours == theirs
+    assert 'msgstr[1] "ein Tag"' in ours
+
+
 def test_update_keeps_a_translated_plural_entry_that_left_the_template(tmp_path):
     project = copy_project(tmp_path)
     assert transflow(project, "extract").exit_code == 0

@@ -202,11 +202,15 @@ def merge(
             unmatched.append(entry)
         else:
             used.add(index)
-            _carry_over(olds[index], entry)
-            if olds[index].obsolete:
-                stats.revived += 1
+            if bool(olds[index].msgid_plural) != bool(source.msgid_plural):
+                _carry_over_fuzzy(olds[index], entry)  # it became, or stopped being, a plural entry
+                stats.fuzzy += 1
             else:
-                stats.kept += 1
+                _carry_over(olds[index], entry)
+                if olds[index].obsolete:
+                    stats.revived += 1
+                else:
+                    stats.kept += 1
         merged.append(entry)
     stats.added = len(unmatched)
     if options.fuzzy and unmatched:
@@ -245,8 +249,8 @@ def _translated(entry: polib.POEntry) -> bool:
 def _carry_over(match: polib.POEntry, entry: polib.POEntry) -> None:
     if entry.msgid_plural and match.msgid_plural:
         entry.msgstr_plural = dict(match.msgstr_plural)
-    elif entry.msgid_plural:  # msgmerge puts a singular translation in the first form
-        entry.msgstr_plural[0] = match.msgstr
+    elif entry.msgid_plural:  # msgmerge puts a singular translation in every form
+        entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, match.msgstr)
     else:
         entry.msgstr = match.msgstr or match.msgstr_plural.get(0, "")
     entry.tcomment = match.tcomment
