@@ -89,3 +89,10 @@ def test_an_unwritable_state_folder_is_one_clear_line(project: Path):
     )
     assert result.returncode == 2
     assert result.stderr.endswith(".transflow/lock: cannot take the project lock: Read-only file system\n")
+
+
+def test_a_missing_project_folder_is_not_created(tmp_path: Path):
+    result = transflow(tmp_path / "nosuchdir", "run")
+    assert result.exit_code == 2
+    assert result.output.strip().endswith("nosuchdir: no such project folder")
+    assert not (tmp_path / "nosuchdir").exists()

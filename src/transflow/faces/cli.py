@@ -104,6 +104,8 @@ def _writes(command: Callable[..., Any]) -> Callable[..., Any]:
         from transflow.stages.lock import project_lock
 
         config = _loaded(ctx)
+        if not config.root.is_dir():  # the lock must not create it
+            raise TransflowError("no such project folder", config.root)
         name = ctx.command_path.partition(" ")[2]
         with project_lock(config.state_dir, name, ctx.find_root().params["wait"], _notify):
             for folder in (config.translations_dir, config.build_dir, config.state_dir):
