@@ -92,6 +92,15 @@ def test_an_unwritable_state_folder_is_one_line(project: Path):
     assert ".transflow/lock: cannot take the project lock: Read-only file system" in result.stderr
 
 
+def catalog_to_update(project: Path) -> Path:
+    """A German catalog whose article gained a paragraph: `update` must write it."""
+    catalog = sorted((project / "translations/de").glob("*.po"))[0]
+    with (project / "source" / f"{catalog.stem}.md").open("a", encoding="utf-8") as article:
+        article.write("\nEen nieuwe alinea.\n")
+    assert transflow(project, "extract").exit_code == 0
+    return catalog
+
+
 def fill(folder: Path) -> str:
     """Shell: a 256 kB file system mounted on `folder`, its files copied back, then filled up."""
     return (
@@ -114,13 +123,20 @@ def test_disk_full_while_building_the_memory_names_the_file(project: Path):
 
 def test_disk_full_while_writing_a_catalog_names_the_catalog(project: Path):
     folder = project / "translations/de"
-    catalog = sorted(folder.glob("*.po"))[0]
-    (project / "source" / f"{catalog.stem}.md").open("a", encoding="utf-8").write("\nEen nieuwe alinea.\n")
-    assert transflow(project, "extract").exit_code == 0
+    catalog = catalog_to_update(project)
     result = confined(fill(folder), *cli("-C", str(project), "update", "--lang", "de"))
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().endswith(f"translations/de/{catalog.name}: cannot write: No space left on device")
     assert "transflow-tmp" not in result.stderr
+
+
+def test_a_read_only_catalog_folder_names_the_catalog_not_a_temporary_file(project: Path):
+    folder = project / "translations/de"
+    catalog = catalog_to_update(project)
+    read_only = f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder}"
+    result = confined(read_only, *cli("-C", str(project), "update", "--lang", "de"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().endswith(f"translations/de/{catalog.name}: cannot write: Read-only file system")
 
 
 def test_temporary_files_left_by_a_kill_are_removed_and_ignored_by_git(project: Path):
