@@ -6,13 +6,13 @@ import re
 from functools import partial
 from pathlib import Path
 
-from helpers import ROOT, copy_project, transflow
+from helpers import copy_project, shipped_catalogs, transflow
 from transflow.domain.decisions import raise_query
 from transflow.domain.state import EntryState, entry_state
 from transflow.formats.pofile import read_po
 from transflow.stages.reviewing import EntryKey, save_entry
 
-CATALOGS = sorted((ROOT / "translations" / "en").glob("*.po"))
+CATALOGS = sorted((shipped_catalogs() / "en").glob("*.po"))
 FDA = (
     "These statements have not been evaluated by the Food and Drug Administration. This "
     "product is not intended to diagnose, treat, cure, or prevent any disease."

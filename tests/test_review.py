@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import sys
 import termios
+import time
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from helpers import ONE_TERM_GLOSSARY, copy_project, transflow, wait_until
+from helpers import ONE_TERM_GLOSSARY, copy_project, hold, transflow, wait_until
 from transflow.domain.candidates import Change, word_diff
 from transflow.domain.catalog import timestamp
 from transflow.formats.pofile import read_po, write_po
@@ -55,9 +56,32 @@ def entry(project: Path, msgid: str):
     return next(e for e in read_po(catalog_path(project)) if e.msgid == msgid)
 
 
+class Review(pexpect.spawn):
+    """A review session whose expectations fail as soon as they cannot be met: once the child has
+    been waiting for a key for a while (a key just typed is read at once), everything it had to
+    show is on the screen, so there is nothing more to wait for."""
+
+    def expect_exact(self, pattern, timeout=-1, **kwargs):
+        deadline = time.monotonic() + (self.timeout if timeout == -1 else timeout)
+        waiting_since = None
+        while True:
+            try:
+                return super().expect_exact(pattern, timeout=0.2, **kwargs)
+            except pexpect.TIMEOUT:
+                now = time.monotonic()
+                waiting_since = (waiting_since or now) if waiting_for_key(self) else None
+                if now > deadline or (waiting_since is not None and now - waiting_since > 2):
+                    raise
+
+
+def waiting_for_key(child: pexpect.spawn) -> bool:
+    """`review` reads keys in raw mode, and the child's terminal mode shows on the pty."""
+    return not termios.tcgetattr(child.child_fd)[3] & termios.ICANON
+
+
 def spawn(project: Path, *args: str, editor: str = "false") -> pexpect.spawn:
     env = {**os.environ, "NO_COLOR": "1", "EDITOR": editor, "VISUAL": editor}
-    child = pexpect.spawn(
+    child = Review(
         sys.executable,
         [
             "-c",
@@ -81,9 +105,9 @@ def spawn(project: Path, *args: str, editor: str = "false") -> pexpect.spawn:
 def press(child: pexpect.spawn, key: str) -> None:
     """Type a key once `review` is reading one: it reads keys in raw mode, and switching to raw
     mode discards what was typed before (as click.getchar does), so a key typed while the entry
-    is still being drawn would be lost on a slow machine. The child's terminal mode shows on the
-    pty, so wait for it instead of for a fixed delay (a child that died fails at the next expect)."""
-    wait_until(lambda: not child.isalive() or not termios.tcgetattr(child.child_fd)[3] & termios.ICANON)
+    is still being drawn would be lost on a slow machine: wait for raw mode instead of for a fixed
+    delay (a child that died fails at the next expect)."""
+    wait_until(lambda: not child.isalive() or waiting_for_key(child))
     child.send(key)
 
 
@@ -126,6 +150,26 @@ def test_accept_skip_quit_then_rerun_continues(project: Path):
     finish(child)
     approved = entry(project, HEADING)
     assert "fuzzy" not in approved.flags and approved.previous_msgid is None
+
+
+@pytest.mark.reliability
+def test_a_decision_waits_while_another_command_holds_the_project(project: Path):
+    """Review takes the project lock only to save: it starts beside `run`, and a decision made
+    while `run` writes is saved once `run` is done, not over what `run` wrote."""
+    holder = hold(project / ".transflow")
+    try:
+        child = spawn(project)
+        child.expect_exact("[1/3]")
+        press(child, "a")
+        child.expect_exact(f"waiting up to 600 s for `transflow run` (PID {holder.pid}")
+        assert "fuzzy" in entry(project, TITLE).flags
+    finally:
+        holder.kill()
+        holder.wait()
+    child.expect_exact("Accepted.")
+    press(child, "q")
+    finish(child)
+    assert "fuzzy" not in entry(project, TITLE).flags
 
 
 def test_back_returns_to_the_previous_entry(project: Path):

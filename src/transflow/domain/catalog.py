@@ -18,6 +18,7 @@ from transflow.domain import languages
 from transflow.domain.glossary import Glossary
 from transflow.domain.state import EntryState, entry_state
 from transflow.formats.markdown import Article
+from transflow.formats.pofile import plural_count
 
 GENERATOR = f"transflow {__version__}"
 CREATION_DATE = "POT-Creation-Date"
@@ -96,23 +97,34 @@ def new_catalog(template: polib.POFile, lang: str, project: str, now: str) -> po
         REVISION_DATE: now,
         "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
         "Language-Team": f"{languages.name(lang)}",
+        **_essential_fields(lang),
+        "X-Generator": GENERATOR,
+    }
+    forms = plural_count(catalog)
+    for entry in template:
+        catalog.append(_from_template(entry, forms))
+    return catalog
+
+
+def _essential_fields(lang: str) -> dict[str, str]:
+    """The header fields without which tools misread a catalog: its encoding, language and plurals."""
+    return {
         "Language": lang,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": languages.plural_forms(lang),
-        "X-Generator": GENERATOR,
     }
-    for entry in template:
-        catalog.append(_from_template(entry))
-    return catalog
 
 
-def _from_template(entry: polib.POEntry) -> polib.POEntry:
+def _from_template(entry: polib.POEntry, forms: int = 2) -> polib.POEntry:
+    """An untranslated copy; a plural entry gets one empty form per plural form of the catalog."""
     return polib.POEntry(
         msgid=entry.msgid,
         msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural,
         msgstr="",
+        msgstr_plural=dict.fromkeys(range(forms), "") if entry.msgid_plural else {},
         occurrences=list(entry.occurrences),
         comment=entry.comment,
         flags=list(entry.flags),
@@ -150,6 +162,7 @@ def merge(
     template: polib.POFile,
     old: polib.POFile,
     options: MergeOptions | None = None,
+    lang: str | None = None,
 ) -> tuple[polib.POFile, MergeStats]:
     """Bring a catalog up to date with its template, as ``msgmerge --previous`` does.
 
@@ -160,7 +173,8 @@ def merge(
     already fuzzy, its own ``#|``: the last source a translator approved. Old entries used by
     neither kind of match become obsolete when translated and are dropped when not: there is
     nothing in them to lose. ``purge_obsolete`` drops obsolete entries instead, like
-    ``msgattrib --no-obsolete``.
+    ``msgattrib --no-obsolete``. Given the catalog's ``lang``, header fields it lacks (a catalog
+    made by hand may have no header at all) are added: encoding, Language and Plural-Forms.
     """
     options = options or MergeOptions()
     stats = MergeStats()
@@ -170,22 +184,30 @@ def merge(
     merged.metadata_is_fuzzy = old.metadata_is_fuzzy
     if CREATION_DATE in template.metadata:
         merged.metadata[CREATION_DATE] = template.metadata[CREATION_DATE]
+    if lang:
+        for name, value in _essential_fields(lang).items():
+            merged.metadata.setdefault(name, value)
     olds = list(old)
     previous = {(entry.msgctxt, entry.msgid): index for index, entry in enumerate(olds)}
     used: set[int] = set()
     unmatched: list[polib.POEntry] = []
+    forms = plural_count(old)
     for source in template:
-        entry = _from_template(source)
+        entry = _from_template(source, forms)
         index = previous.get((source.msgctxt, source.msgid))
         if index is None:
             unmatched.append(entry)
         else:
             used.add(index)
-            _carry_over(olds[index], entry)
-            if olds[index].obsolete:
-                stats.revived += 1
+            if bool(olds[index].msgid_plural) != bool(source.msgid_plural):
+                _carry_over_fuzzy(olds[index], entry)  # it became, or stopped being, a plural entry
+                stats.fuzzy += 1
             else:
-                stats.kept += 1
+                _carry_over(olds[index], entry)
+                if olds[index].obsolete:
+                    stats.revived += 1
+                else:
+                    stats.kept += 1
         merged.append(entry)
     stats.added = len(unmatched)
     if options.fuzzy and unmatched:
@@ -217,16 +239,22 @@ def merge(
 
 
 def _translated(entry: polib.POEntry) -> bool:
+    """Anything a translator wrote, in any form: what a merge must never lose."""
     return bool(entry.msgstr or any(entry.msgstr_plural.values()))
 
 
 def _carry_over(match: polib.POEntry, entry: polib.POEntry) -> None:
-    entry.msgstr = match.msgstr
-    entry.msgstr_plural = dict(match.msgstr_plural)
+    if entry.msgid_plural and match.msgid_plural:
+        entry.msgstr_plural = dict(match.msgstr_plural)
+    elif entry.msgid_plural:  # msgmerge puts a singular translation in every form
+        entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, match.msgstr)
+    else:
+        entry.msgstr = match.msgstr or match.msgstr_plural.get(0, "")
     entry.tcomment = match.tcomment
     entry.flags = _union(match.flags, entry.flags)
     if "fuzzy" in match.flags:
         entry.previous_msgid = match.previous_msgid
+        entry.previous_msgid_plural = match.previous_msgid_plural
         entry.previous_msgctxt = match.previous_msgctxt
 
 
@@ -236,6 +264,7 @@ def _carry_over_fuzzy(match: polib.POEntry, entry: polib.POEntry) -> None:
     if "fuzzy" not in match.flags:
         entry.flags = ["fuzzy", *entry.flags]
         entry.previous_msgid = match.msgid
+        entry.previous_msgid_plural = match.msgid_plural or None
         entry.previous_msgctxt = match.msgctxt
 
 
@@ -243,11 +272,13 @@ def _obsolete(entry: polib.POEntry) -> polib.POEntry:
     kept = polib.POEntry(
         msgid=entry.msgid,
         msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural,
         msgstr=entry.msgstr,
         msgstr_plural=dict(entry.msgstr_plural),
         tcomment=entry.tcomment,
         flags=list(entry.flags),
         previous_msgid=entry.previous_msgid,
+        previous_msgid_plural=entry.previous_msgid_plural,
         previous_msgctxt=entry.previous_msgctxt,
     )
     kept.obsolete = True
@@ -261,7 +292,9 @@ def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
 
 
 def is_approved(entry: polib.POEntry) -> bool:
-    return entry_state(entry) is EntryState.APPROVED
+    """Translated, reviewed and current: the only entries that are ever published. Never a plural
+    entry: a paragraph has no count to choose a form by."""
+    return entry_state(entry) is EntryState.APPROVED and not entry.msgid_plural
 
 
 def approved_translations(catalog: polib.POFile) -> dict[str, str]:

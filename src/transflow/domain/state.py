@@ -40,16 +40,19 @@ def entry_state(entry: polib.POEntry) -> EntryState:
     """Approved means translated, reviewed (not fuzzy), current and unquestioned: the only entries
     published. A query outranks every state but obsolete: it waits for the editor's answer.
 
-    A plural entry is translated by its plural forms, as msgfmt and pocount count it.
+    A plural entry is translated when every one of its forms is.
     """
     if entry.obsolete:
         return EntryState.OBSOLETE
     if is_query(entry):
         return EntryState.QUERY
-    if not entry.msgstr and not any(entry.msgstr_plural.values()):
+    forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+    if not any(forms):
         return EntryState.UNTRANSLATED
     if "fuzzy" in entry.flags:
         return EntryState.FUZZY
+    if not all(forms):
+        return EntryState.UNTRANSLATED  # a plural entry with a form still empty
     return EntryState.APPROVED
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -54,8 +57,15 @@ class _Group(click.Group):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Config file to use instead of PROJECT/transflow.yml.",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=0,
+    metavar="SECONDS",
+    help="When another transflow command is writing to the project, wait up to SECONDS for it to finish.",
+)
 @click.pass_context
-def main(ctx: click.Context, project: Path, config_file: Path | None) -> None:
+def main(ctx: click.Context, project: Path, config_file: Path | None, wait: float) -> None:
     """transflow: Markdown articles -> gettext catalogs -> localized articles.
 
     Typical use: `transflow run` after editing articles in source/ or catalogs in
@@ -64,11 +74,45 @@ def main(ctx: click.Context, project: Path, config_file: Path | None) -> None:
     ctx.obj = (project, config_file)
 
 
+def _loaded(ctx: click.Context) -> config_module.Config:
+    """The project's settings, read once per command (the lock and the command both need them)."""
+    root = ctx.find_root()
+    if "config" not in root.meta:
+        project, config_file = root.obj
+        root.meta["config"] = config_module.load(project, config_file)
+    config: config_module.Config = root.meta["config"]
+    return config
+
+
 def _config(
     ctx: click.Context, langs: tuple[str, ...] = (), threshold: float | None = None, output: Path | None = None
 ) -> config_module.Config:
-    project, config_file = ctx.find_root().obj
-    return config_module.load(project, config_file).with_overrides(langs, threshold, output)
+    return _loaded(ctx).with_overrides(langs, threshold, output)
+
+
+def _notify(message: str) -> None:
+    click.echo(f"transflow: {message}", err=True)
+
+
+def _writes(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A command that writes to the project holds the project lock while it runs; holding it, it
+    can remove the temporary files that a killed command left behind."""
+
+    @functools.wraps(command)
+    def locked(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        from transflow.formats.fileio import remove_temp_files
+        from transflow.stages.lock import project_lock
+
+        config = _loaded(ctx)
+        if not config.root.is_dir():  # the lock must not create it
+            raise TransflowError("no such project folder", config.root)
+        name = ctx.command_path.partition(" ")[2]
+        with project_lock(config.state_dir, name, ctx.find_root().params["wait"], _notify):
+            for folder in (config.translations_dir, config.build_dir, config.state_dir):
+                remove_temp_files(folder)
+            return command(ctx, *args, **kwargs)
+
+    return locked
 
 
 _lang_option = click.option(
@@ -91,6 +135,7 @@ _output_option = click.option(
 
 @main.command()
 @click.pass_context
+@_writes
 def extract(ctx: click.Context) -> None:
     """Write one template (POT) per source article to translations/templates/."""
     from transflow.stages.pipeline import extract as extract_one
@@ -110,6 +155,7 @@ def extract(ctx: click.Context) -> None:
 )
 @click.option("--purge-obsolete", is_flag=True, help="Drop obsolete (#~) entries instead of keeping them.")
 @click.pass_context
+@_writes
 def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obsolete: bool) -> None:
     """Create or update each language's catalogs from the templates (like msgmerge --previous).
 
@@ -145,6 +191,7 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
 @_threshold_option
 @_output_option
 @click.pass_context
+@_writes
 def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None) -> None:
     """Rebuild localized articles from the sources and the approved translations."""
     from transflow.stages.pipeline import build as build_one
@@ -173,6 +220,7 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
 @_threshold_option
 @_output_option
 @click.pass_context
+@_writes
 def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None) -> None:
     """The main job: extract -> update -> translate -> build, for what changed since the last run.
 
@@ -371,6 +419,7 @@ def _translation_summary(report) -> list[str]:
 )
 @click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
 @click.pass_context
+@_writes
 def translate(
     ctx: click.Context,
     langs: tuple[str, ...],
@@ -491,6 +540,7 @@ def tm() -> None:
 @tm.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
+@_writes
 def tm_import(ctx: click.Context, file: Path) -> None:
     """Add the units of a TMX file to the memory (kept in translations/memory/).
 
@@ -522,6 +572,7 @@ def tm_export(ctx: click.Context, langs: tuple[str, ...], file: Path) -> None:
 
 @tm.command("rebuild")
 @click.pass_context
+@_writes
 def tm_rebuild(ctx: click.Context) -> None:
     """Rebuild the memory index from the catalogs and imported memories alone."""
     from transflow.stages.memory import TranslationMemory

@@ -92,9 +92,9 @@ def queue(config: Config, articles: Iterable[str] = ()) -> list[Item]:
     return items
 
 
-def save(item: Item, change: Callable[[polib.POEntry], None]) -> polib.POEntry:
-    """Apply one decision to the catalog as it is on disk now."""
-    return save_entry(item.path, item.key, change).entry
+def save(item: Item, change: Callable[[polib.POEntry], None], lock_dir: Path) -> polib.POEntry:
+    """Apply one decision to the catalog as it is on disk now, holding the project lock meanwhile."""
+    return save_entry(item.path, item.key, change, lock_dir=lock_dir, notify=click.echo).entry
 
 
 def from_editor(edited: str, msgid: str) -> str:
@@ -173,7 +173,8 @@ class Session:
                 if edited is None or not text.strip() or text == entry.msgstr:
                     click.echo("Not saved in the editor: the translation is unchanged.")
                     continue
-                entry = save(item, partial(edit, text=text, reviewer=self.reviewer, when=today()))
+                changed = partial(edit, text=text, reviewer=self.reviewer, when=today())
+                entry = save(item, changed, self.config.state_dir)
                 self.tally.edited += 1
                 click.echo(self.style("Saved (still fuzzy): press a to accept it.", fg="green"))
                 self.show(item, entry, position)
@@ -186,7 +187,7 @@ class Session:
                 if entry_state(entry) is not EntryState.APPROVED:
                     click.echo("Only an approved entry can be opened again.")
                     continue
-                entry = save(item, reopen)
+                entry = save(item, reopen, self.config.state_dir)
                 click.echo(self.style("Opened again (fuzzy): it waits for review.", fg="yellow"))
                 self.show(item, entry, position)
             else:
@@ -195,14 +196,14 @@ class Session:
     def query(self, item: Item, entry: polib.POEntry) -> polib.POEntry:
         """Resolve the entry's query, or raise one with a note for the editor."""
         if entry_state(entry) is EntryState.QUERY:
-            entry = save(item, lambda e: resolve_query(e, self.reviewer, today()))
+            entry = save(item, lambda e: resolve_query(e, self.reviewer, today()), self.config.state_dir)
             click.echo(self.style("Query resolved.", fg="green"))
             return entry
         note = click.prompt("Query for the editor", default="", show_default=False).strip()
         if not note:
             click.echo("No note: no query raised.")
             return entry
-        entry = save(item, lambda e: raise_query(e, note, self.reviewer, today()))
+        entry = save(item, lambda e: raise_query(e, note, self.reviewer, today()), self.config.state_dir)
         click.echo(self.style("Query raised: the entry is held until it is resolved.", fg="yellow"))
         return entry
 
@@ -215,7 +216,7 @@ class Session:
             f"This translation still has {len(errors)} check error(s). Accept it anyway?", default=False
         ):
             return False
-        save(item, lambda e: accept(e, e.msgstr, self.reviewer, today()))
+        save(item, lambda e: accept(e, e.msgstr, self.reviewer, today()), self.config.state_dir)
         self.tally.accepted += 1
         click.echo(self.style("Accepted.", fg="green"))
         return True

@@ -26,19 +26,28 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+TEMP_MARKER = ".transflow-tmp-"  # in every temporary file's name: `.NAME.transflow-tmp-XXXXXXXX`
+
+
 def atomic_write_text(path: Path, text: str, *, expected: str | None = None) -> bool:
     """Write through a temporary file in the same folder and rename it into place.
 
     An interruption at any moment (Ctrl-C, kill -9, a crash) leaves either the old file or the new
     one, never a mix. There is no fsync: it would cost milliseconds per file on every run, and a
     lost power supply is the file system's business (ext4 and XFS flush a file replaced by rename).
+    A temporary file left by a kill carries `TEMP_MARKER` in its name, for `remove_temp_files`.
+    A failure (disk full, folder not writable) is a TransflowError naming ``path``, not the
+    temporary file.
 
     With ``expected``, the file is replaced only if it still holds that text, checked just before
     the rename, so an editor's save made meanwhile is not overwritten (one landing between that
     check and the rename could be: editors take no lock to share). Returns whether it wrote.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARKER}", suffix="", dir=path.parent)
+    except OSError as exc:
+        raise TransflowError(f"cannot write: {exc.strerror or exc}", path) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -50,7 +59,21 @@ def atomic_write_text(path: Path, text: str, *, expected: str | None = None) -> 
             Path(tmp_name).unlink()
             return False
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise TransflowError(f"cannot write: {exc.strerror or exc}", path) from None
         raise
     return True
+
+
+def remove_temp_files(folder: Path) -> list[Path]:
+    """Delete the temporary files that writes interrupted by a kill left under ``folder``.
+
+    Only safe while no other transflow writes there: the caller holds the project lock.
+    """
+    removed = []
+    for leftover in folder.rglob(f".*{TEMP_MARKER}*") if folder.is_dir() else ():
+        leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    return removed

@@ -152,9 +152,12 @@ def parse_article(text: str, path: str, front_matter_keys: tuple[str, ...] = ("t
     """
     if not text.strip():
         raise TransflowError("empty article", path, 1)
+    _refuse_what_is_not_an_article(text, path)
     lines = split_lines(text)
     tokens = _parser().parse(_normalise(text))
     if not tokens or tokens[0].type != "front_matter":
+        if lines[0][0].rstrip() == "---":
+            raise TransflowError("the front matter is never closed: end it with a '---' line", path, 1)
         raise TransflowError("no front matter: an article starts with a '---' YAML block", path, 1)
     front = tokens[0]
     front_matter = _load_front_matter(front, path)
@@ -162,6 +165,22 @@ def parse_article(text: str, path: str, front_matter_keys: tuple[str, ...] = ("t
     lang_span = _front_matter_value_span(front, lines, "lang") if "lang" in front_matter else None
     segments.extend(_body_segments(tokens[1:], lines))
     return Article(path, lines, front_matter, segments, lang_span)
+
+
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+
+
+def _refuse_what_is_not_an_article(text: str, path: str) -> None:
+    """Text the Markdown parser would take for content, silently misread: refused with its line."""
+    if text.startswith("\ufeff"):
+        raise TransflowError("the file starts with a byte order mark (BOM): save it as UTF-8 without BOM", path, 1)
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise TransflowError("a NUL byte: this is not a text file, or it is damaged", path, line)
+    conflict = _CONFLICT_MARKER.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise TransflowError("a git conflict marker: resolve the merge conflict first", path, line)
 
 
 def _load_yaml(text: str) -> object:

@@ -36,9 +36,11 @@ Known differences from msgcat, none of which occurs in nl/en/de/fr prose:
 - The header fields keep the order of ``po.metadata`` (the file's order, as GNU keeps it), not the
   order that polib's own ``save()`` imposes.
 
-Not round-trippable through polib (so neither through ``parse_po``): a BEL character (polib reads
-``\\a`` back as two characters), and U+2028, U+2029, U+0085 and the other characters that Python's
-``splitlines`` splits on (GNU and we write them raw; polib then splits the string line in two).
+Not round-trippable through polib: a BEL character (polib reads ``\\a`` back as two characters;
+``parse_po`` reads every escape of GNU's, octal and hex included, and rejects the others as msgfmt
+does), and U+2028, U+2029, U+0085 and the other characters that Python's
+``splitlines`` splits on (GNU and we write them raw; polib and ``parse_po`` then split the string
+line in two).
 """
 
 from __future__ import annotations
@@ -337,6 +339,11 @@ def _first_translation(entry: polib.POEntry) -> str:
     return str(entry.msgstr)
 
 
+def _plural_forms(entry: polib.POEntry) -> dict[int, str]:
+    """The msgstr[N] of a plural entry; one that has none gets the two empty forms xgettext writes."""
+    return dict(entry.msgstr_plural) or {0: "", 1: ""}
+
+
 def _comment_lines(marker: str, text: str) -> list[str]:
     return [f"{marker} {line}" if line else marker for line in text.split("\n")] if text else []
 
@@ -384,8 +391,9 @@ def _entry_lines(entry: polib.POEntry, width: int) -> list[str]:
         (prefix, "msgid", entry.msgid),
         (prefix, "msgid_plural", entry.msgid_plural or None),
     ]
-    if entry.msgid_plural and entry.msgstr_plural:
-        fields += [(prefix, f"msgstr[{n}]", entry.msgstr_plural[n]) for n in sorted(entry.msgstr_plural)]
+    if entry.msgid_plural:
+        forms = _plural_forms(entry)
+        fields += [(prefix, f"msgstr[{n}]", forms[n]) for n in sorted(forms)]
     else:
         fields.append((prefix, "msgstr", entry.msgstr))
     for line_prefix, keyword, value in fields:
@@ -438,6 +446,8 @@ def parse_po(text: str, path: str | Path) -> polib.POFile:
         po = _read_fast(text)
     except _Unexpected:
         po = _read_with_polib(text, path)
+    except _Invalid as exc:
+        raise TransflowError(exc.message, path, exc.line) from None
     _check_duplicates(po, path)
     return po
 
@@ -447,6 +457,11 @@ def _read_with_polib(text: str, path: str | Path) -> polib.POFile:
         line = line.strip()
         if _STRING_EXPECTED.match(line) and not _STRING_LINE.fullmatch(line):
             raise TransflowError("syntax error: expected one quoted string", path, number)
+        for quoted in _QUOTED.finditer(line):
+            try:
+                _unescape(quoted.group(1))
+            except _Invalid as exc:
+                raise TransflowError(exc.message, path, number) from None
     try:
         # The added newline keeps polib from taking a one-line text for the name of a file.
         po = polib.pofile(text + "\n")
@@ -474,32 +489,96 @@ class _Unexpected(Exception):
     """Something the fast reader does not handle: polib gets the file instead."""
 
 
-_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
-_UNESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
+class _Invalid(Exception):
+    """A catalog that `msgfmt` rejects too: an error at ``line`` (None: the line being read)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+# The escapes of GNU's PO lexer (po-lex.c): one letter, up to three octal digits, or hex digits.
+# Numeric ones give bytes, which are UTF-8 together with the rest of the string: the rare strings
+# that hold one are unescaped as bytes.
+_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "a": "\a", "\\": "\\", '"': '"'}
+_UNESCAPE = re.compile(r"\\(.?)", re.DOTALL)
+_NUMERIC_UNESCAPE = re.compile(rb"\\(x[0-9a-fA-F]+|[0-7]{1,3}|.?)", re.DOTALL)
+
+
+class _Numeric(Exception):
+    """A numeric escape: the string is unescaped as bytes."""
+
+
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _KEYWORDS = {"msgid", "msgstr", "msgctxt", "msgid_plural"}
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
+def plural_count(po: polib.POFile) -> int:
+    """The number of plural forms the catalog's Plural-Forms header declares (2 when it has none)."""
+    declared = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
+    return int(declared.group(1)) if declared else 2
 
 
 def _unquote(token: str) -> str:
-    """The value of one quoted string, unescaped as polib does (other escapes stay as written)."""
+    """The value of one quoted string, unescaped as GNU gettext does."""
     inner = token[1:-1]
     if len(token) > 1 and token[0] == '"' and token[-1] == '"' and '"' not in inner and "\\" not in inner:
         return inner
     match = _QUOTED.fullmatch(token)
     if match is None:
         raise _Unexpected
-    value = match.group(1)
-    if "\\" in value:
-        value = _UNESCAPE.sub(lambda m: _UNESCAPES[m.group(1)], value)
-    return value
+    return _unescape(match.group(1))
+
+
+def _unescape(value: str) -> str:
+    """The text of a quoted string's inside; an escape msgfmt does not know is an error."""
+    if "\\" not in value:
+        return value
+    try:
+        return _UNESCAPE.sub(_escaped_char, value)
+    except _Numeric:
+        pass
+    unescaped = _NUMERIC_UNESCAPE.sub(_escaped_bytes, value.encode("utf-8"))
+    try:
+        return unescaped.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Invalid("an escape sequence gives a byte that is not UTF-8") from None
+
+
+def _escaped_char(match: re.Match[str]) -> str:
+    sequence = match.group(1)
+    unescaped = _UNESCAPES.get(sequence)
+    if unescaped is not None:
+        return unescaped
+    if sequence and sequence in "01234567x":
+        raise _Numeric
+    raise _invalid_escape(sequence)
+
+
+def _escaped_bytes(match: re.Match[bytes]) -> bytes:
+    sequence = match.group(1).decode("utf-8", "replace")
+    if sequence[:1] == "x" and len(sequence) > 1:
+        return bytes([int(sequence[1:], 16) & 0xFF])
+    if sequence[:1] and sequence[:1] in "01234567":
+        return bytes([int(sequence, 8) & 0xFF])
+    if sequence in _UNESCAPES:
+        return _UNESCAPES[sequence].encode("utf-8")
+    raise _invalid_escape(sequence)
+
+
+def _invalid_escape(sequence: str) -> _Invalid:
+    return _Invalid(f"invalid escape sequence '\\{sequence}' (write '\\\\' for a backslash)")
 
 
 def _read_fast(text: str) -> polib.POFile:
-    """Read a well-formed PO file into the objects polib would build, in one pass.
+    """Read a PO file into the objects polib would build, in one pass.
 
     Same results as polib, including its quirks: comments before the first entry form the
     file's header comment, `#~|` lines are skipped, trailing comments are dropped. An entry's
-    line number is the first line of the entry.
+    line number is the first line of the entry. What msgfmt rejects is an `_Invalid` at the
+    line msgfmt names; what is merely unusual goes to polib (`_Unexpected`).
     """
     po = polib.POFile(wrapwidth=79)
     entries: list[polib.POEntry] = []
@@ -507,65 +586,94 @@ def _read_fast(text: str) -> polib.POFile:
     target: str | tuple[str, int] | None = None
     started = False
     last_was_comment = False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        if number == 1 and line.startswith("\ufeff"):
-            line = line[1:].strip()
-        obsolete = False
-        if line.startswith("#~"):
-            if line.startswith("#~|"):
-                continue
-            line = line[2:].strip()
-            obsolete = True
+    msgid_line = header_line = number = 0
+
+    def keep(fields: dict[str, Any]) -> None:
+        nonlocal header_line
+        finished = _entry(fields)
+        if finished.msgid == "" and finished.msgctxt is None and not finished.obsolete:
+            if header_line:
+                raise _Invalid(f'a second header entry (msgid ""; the first is at line {header_line})', msgid_line)
+            header_line = msgid_line
+        entries.append(finished)
+
+    try:
+        for number, raw in enumerate(text.splitlines(), start=1):
+            line = raw.strip()
             if not line:
-                raise _Unexpected
-        last_was_comment = line[0] == "#" and not obsolete
-        if line[0] == '"':
-            if target is None:
-                raise _Unexpected
-            value = _unquote(line)
-            if isinstance(target, tuple):
-                entry["msgstr_plural"][target[1]] += value
-            else:
-                entry[target] += value
-            continue
-        if "msgstr" in entry and (line[0] == "#" or not line.startswith(("msgstr", "msgid_plural"))):
-            entries.append(_entry(entry))
-            entry = {}
-        if line[0] == "#":
-            target = _comment(line, entry, po, started, target)
-            if entry:
+                continue
+            if number == 1 and line.startswith("\ufeff"):
+                line = line[1:].strip()
+            obsolete = False
+            if line.startswith("#~"):
+                if line.startswith("#~|"):
+                    for quoted in _QUOTED.finditer(line):
+                        _unescape(quoted.group(1))
+                    continue
+                line = line[2:].strip()
+                obsolete = True
+                if not line:
+                    raise _Unexpected
+            last_was_comment = line[0] == "#" and not obsolete
+            if line[0] == '"':
+                if target is None:
+                    raise _Unexpected
+                value = _unquote(line)
+                if isinstance(target, tuple):
+                    entry["msgstr_plural"][target[1]] += value
+                else:
+                    entry[target] += value
+                continue
+            if "msgstr" in entry and (line[0] == "#" or not line.startswith(("msgstr", "msgid_plural"))):
+                keep(entry)
+                entry = {}
+            if line[0] == "#":
+                target = _comment(line, entry, po, started, target)
+                if entry:
+                    entry.setdefault("linenum", number)
+                continue
+            started = True
+            keyword, _, rest = line.partition(" ")
+            rest = rest.lstrip()
+            if keyword in _KEYWORDS:
+                if keyword in entry:
+                    if keyword == "msgid" and "msgstr" not in entry:
+                        raise _Invalid("missing 'msgstr' after this msgid", msgid_line)
+                    raise _Unexpected
+                if keyword == "msgid":
+                    entry["obsolete"] = obsolete
+                    msgid_line = number
+                elif keyword != "msgctxt" and "msgid" not in entry:
+                    raise _Unexpected
+                elif keyword == "msgstr" and "msgid_plural" in entry:
+                    raise _Invalid("a plural entry (msgid_plural) needs msgstr[0], msgstr[1]..., not msgstr")
                 entry.setdefault("linenum", number)
-            continue
-        started = True
-        keyword, _, rest = line.partition(" ")
-        rest = rest.lstrip()
-        if keyword in _KEYWORDS:
-            if keyword in entry:
-                raise _Unexpected
-            if keyword == "msgid":
-                entry["obsolete"] = obsolete
-            elif keyword != "msgctxt" and "msgid" not in entry:
+                entry[keyword] = _unquote(rest)
+                target = keyword
+            elif keyword.startswith("msgstr[") and keyword.endswith("]") and keyword[7:-1].isdigit():
+                if "msgid" not in entry:
+                    raise _Unexpected
+                if "msgid_plural" not in entry:
+                    raise _Invalid("msgstr[N] without 'msgid_plural'", msgid_line)
+                index = int(keyword[7:-1])
+                forms = entry.setdefault("msgstr_plural", {})
+                if index != len(forms):
+                    raise _Invalid(f"msgstr[{index}] where msgstr[{len(forms)}] should be: forms go 0, 1, 2...")
+                forms[index] = _unquote(rest)
+                entry.setdefault("msgstr", "")
+                target = ("msgstr_plural", index)
+            else:
                 raise _Unexpected
             entry.setdefault("linenum", number)
-            entry[keyword] = _unquote(rest)
-            target = keyword
-        elif keyword.startswith("msgstr[") and keyword.endswith("]") and keyword[7:-1].isdigit():
+        if entry and not last_was_comment:
             if "msgid" not in entry:
-                raise _Unexpected
-            index = int(keyword[7:-1])
-            entry.setdefault("msgstr_plural", {})[index] = _unquote(rest)
-            entry.setdefault("msgstr", "")
-            target = ("msgstr_plural", index)
-        else:
-            raise _Unexpected
-        entry.setdefault("linenum", number)
-    if entry and not last_was_comment:
-        if "msgid" not in entry or "msgstr" not in entry:
-            raise _Unexpected
-        entries.append(_entry(entry))
+                raise _Invalid("an entry without msgid at the end of the file", number)
+            if "msgstr" not in entry:
+                raise _Invalid("missing 'msgstr' after this msgid", msgid_line)
+            keep(entry)
+    except _Invalid as exc:
+        exc.line = exc.line or number
+        raise
     header = next((item for item in entries if item.msgid == "" and not item.obsolete), None)
     if header is not None:
         _take_metadata(po, header)

@@ -5,7 +5,8 @@ The catalogs stay the single source of truth. The memory is an SQLite index of t
 of every ``translations/<lang>/*.po``, plus the units of the memories imported from TMX files,
 which ``transflow tm import`` keeps in ``translations/memory/``. Opening the memory re-reads only
 the files whose size or modification time changed; deleting the database loses nothing, and a
-locked or damaged one is replaced (with a notice) by one rebuilt from those files.
+locked, damaged, unreadable or read-only one is replaced (with a notice) by one rebuilt from those
+files.
 
 A TMX import keeps the units between our source language and our target languages (``en-US``
 counts as ``en``), rewritten as UTF-8 TMX with our language codes, in
@@ -31,6 +32,7 @@ from transflow.domain.state import EntryState, entry_state
 from transflow.errors import TransflowError
 from transflow.formats.pofile import read_po
 from transflow.formats.tmx import TmxUnit, read_tmx, same_language, write_tmx
+from transflow.stages.localstate import disk_full, ensure_writable, is_locked, set_aside
 from transflow.stages.settings import Config
 
 DATABASE = "tm.sqlite"
@@ -94,13 +96,17 @@ class TranslationMemory:
     def open(cls, config: Config, notify: Callable[[str], None] = _notice) -> TranslationMemory:
         """The memory, brought up to date with the catalogs and imported memories."""
         path = config.state_dir / DATABASE
+        ensure_writable(config.state_dir)
         try:
             memory = cls(_connect(path), config, notify)
             memory.refresh()
             return memory
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                return cls._rebuilt(config, notify, f"{exc}")
+        except sqlite3.Error as exc:
+            if error := disk_full(exc, path):
+                raise error from None
+            if not is_locked(exc):
+                notify(f"{config.relative(path)} is damaged or unreadable ({exc}); rebuilding it from the catalogs")
+                return cls.rebuild(config, notify)
             notify(
                 f"{config.relative(path)} is locked by another transflow; using a "
                 "temporary memory rebuilt from the catalogs for this run"
@@ -108,14 +114,6 @@ class TranslationMemory:
             memory = cls(_connect(Path(":memory:")), config, notify)
             memory.refresh()
             return memory
-        except sqlite3.DatabaseError as exc:
-            return cls._rebuilt(config, notify, f"{exc}")
-
-    @classmethod
-    def _rebuilt(cls, config: Config, notify: Callable[[str], None], reason: str) -> TranslationMemory:
-        path = config.state_dir / DATABASE
-        notify(f"{config.relative(path)} is damaged ({reason}); rebuilding it from the catalogs")
-        return cls.rebuild(config, notify)
 
     @classmethod
     def rebuild(
@@ -125,10 +123,17 @@ class TranslationMemory:
     ) -> TranslationMemory:
         """A new index made from the catalogs and imported memories alone."""
         path = config.state_dir / DATABASE
+        ensure_writable(config.state_dir)
         for leftover in (path, path.with_name(DATABASE + "-journal")):
-            leftover.unlink(missing_ok=True)
-        memory = cls(_connect(path), config, notify)
-        memory.refresh()
+            if leftover.is_dir():
+                set_aside(leftover)  # not ours to delete
+            else:
+                leftover.unlink(missing_ok=True)
+        try:
+            memory = cls(_connect(path), config, notify)
+            memory.refresh()
+        except sqlite3.Error as exc:
+            raise disk_full(exc, path) or TransflowError(f"cannot write the translation memory: {exc}", path) from None
         return memory
 
     def close(self) -> None:

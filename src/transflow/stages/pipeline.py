@@ -104,7 +104,7 @@ def update(
         atomic_write_text(path, text)
         return UpdateResult(slug, lang, path, True, True, MergeStats(added=len(catalog)), catalog, text)
     old_text = read_text(path)
-    merged, stats = catalogs.merge(template, parse_po(old_text, path), options or config.merge)
+    merged, stats = catalogs.merge(template, parse_po(old_text, path), options or config.merge, lang)
     text = format_po(merged)
     written = text != old_text
     if written:

@@ -22,6 +22,7 @@ from transflow.domain.text import shorten
 from transflow.errors import TransflowError
 from transflow.formats.fileio import atomic_write_text, read_text
 from transflow.formats.pofile import format_entry, format_po, parse_po
+from transflow.stages.lock import project_lock
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,10 @@ def find_entry(po: polib.POFile, key: EntryKey) -> polib.POEntry | None:
     )
 
 
+# Seconds a review decision waits for another command (`run`, `update`) to let go of the project.
+SAVE_WAIT = 600
+
+
 def save_entry(
     path: Path,
     key: EntryKey,
@@ -90,14 +95,21 @@ def save_entry(
     *,
     expected: str | None = None,
     known: Loaded | None = None,
+    lock_dir: Path | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> Saved:
     """Apply one decision to the catalog as it is on disk and write it atomically.
 
     With `expected` (the version the reviewer saw), a catalog changed since is not written:
     `Conflict` carries the entry as it is now. Without it, the decision applies to the current file
     (the terminal review re-reads before every decision). `known`: see `read_catalog`; it is not
-    usable afterwards (its entry was changed), the returned catalog is.
+    usable afterwards (its entry was changed), the returned catalog is. `lock_dir`: the project's
+    state folder, whose lock the save holds (and only the save: a review stays open beside `run`);
+    `notify` hears that the save waits for another command.
     """
+    if lock_dir is not None:
+        with project_lock(lock_dir, "review", SAVE_WAIT, notify):
+            return save_entry(path, key, change, expected=expected, known=known)
     loaded = read_catalog(path, known)
     entry = find_entry(loaded.po, key)
     if expected is not None and loaded.version != expected:

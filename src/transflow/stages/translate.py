@@ -42,6 +42,7 @@ from transflow.stages.engines import (
     open_engine,
     translate_text,
 )
+from transflow.stages.localstate import disk_full, ensure_writable, set_aside, warn
 from transflow.stages.memory import TranslationMemory, apply_memory
 from transflow.stages.settings import Config, EngineSettings
 
@@ -109,15 +110,43 @@ class MachineCache:
     Each result is committed as it arrives (WAL journal), so even a killed run keeps it.
     """
 
+    COLUMNS = ("engine", "source", "target", "text", "translation", "created")
+
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self._db = sqlite3.connect(path)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS translations (engine TEXT, source TEXT, target TEXT, "
-            "text TEXT, translation TEXT, created TEXT, PRIMARY KEY (engine, source, target, text))"
-        )
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS translations (engine TEXT, source TEXT, target TEXT, "
+                "text TEXT, translation TEXT, created TEXT, PRIMARY KEY (engine, source, target, text))"
+            )
+            columns = tuple(row[1] for row in self._db.execute("PRAGMA table_info(translations)"))
+            if columns != self.COLUMNS:
+                raise sqlite3.DatabaseError(f"unexpected columns {', '.join(columns)}")
+            self._db.execute("INSERT OR REPLACE INTO translations VALUES ('', '', '', '', '', '')")
+            self._db.rollback()  # writable: the cache must be able to keep what it is given
+        except sqlite3.Error:
+            self._db.close()
+            raise
+
+    @classmethod
+    def open(cls, path: Path, notify: Callable[[str], None]) -> MachineCache:
+        """The cache; a damaged one cannot be rebuilt (it holds what was paid for), so it is kept
+        aside as `*.corrupt-DATE` for whoever wants to recover it, and a new one is started."""
+        ensure_writable(path.parent)
+        try:
+            return cls(path)
+        except sqlite3.Error as exc:
+            if error := disk_full(exc, path):
+                raise error from None
+            aside = set_aside(path)
+            notify(
+                f"{path.name} is damaged or unreadable ({exc}); set aside as {aside.name} and a new cache "
+                "started: translations it held will be requested from the engine again"
+            )
+            return cls(path)
 
     def get(self, engine: str, source: str, target: str, text: str) -> str | None:
         row = self._db.execute(
@@ -127,11 +156,14 @@ class MachineCache:
         return row[0] if row else None
 
     def put(self, engine: str, source: str, target: str, text: str, translation: str) -> None:
-        with self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
-                (engine, source, target, text, translation, _today()),
-            )
+        try:
+            with self._db:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
+                    (engine, source, target, text, translation, _today()),
+                )
+        except sqlite3.OperationalError as exc:
+            raise disk_full(exc, self.path) or exc from None
 
     def close(self) -> None:
         self._db.close()
@@ -275,7 +307,7 @@ def translate(
             if entry_state(entry) is EntryState.UNTRANSLATED:
                 masked = mask(entry.msgid, glossary, catalog.lang)
                 waiting.setdefault((catalog.lang, masked.text), []).append(_Waiting(catalog, entry, masked))
-    cache = MachineCache(config.state_dir / CACHE_NAME)
+    cache = MachineCache.open(config.state_dir / CACHE_NAME, warn)
     try:
         run = _TranslationRun(config, settings, glossary, cache, report, progress)
         if dry_run:

@@ -262,7 +262,7 @@ class Workspace:
             decision(entry)
 
         known = self._catalogs.pop(path, None)  # changed in place by the save: never reused as it was
-        saved = save_entry(path, key, change, expected=version, known=known)
+        saved = save_entry(path, key, change, expected=version, known=known, lock_dir=self.config.state_dir)
         self._catalogs[path] = saved.catalog
         return self.detail(lang, slug, key, saved.catalog) | {"saved": action}
 
