@@ -113,14 +113,21 @@ def mask(source: str, glossary: Glossary, lang: str) -> Masked:
     parts: list[str] = []
     slots: list[Slot] = []
     position = 0
+    glued = {found.span: found.glued for found in glossary.find(source) if found.glued}
     for span in protected_spans(source, glossary):
         original = source[span.start : span.end]
         restore = original
         if span.term is not None:
             restore = glossary.expected(span.term, lang) or original
-            restore = _match_case(original, restore, span.term)
+            restore = _carry_markup(original, _match_case(original, restore, span.term))
         parts.append(source[position : span.start])
+        # A term glued to a neighbouring word is sent, and comes back, as a word of its own.
+        seam = glued.get((span.start, span.end), "") if span.term is not None else ""
+        if seam in ("before", "both") and not next(filter(None, reversed(parts)), " ").endswith(" "):
+            parts.append(" ")
         parts.append(PLACEHOLDER.format(len(slots)))
+        if seam in ("after", "both"):
+            parts.append(" ")
         slots.append(
             Slot(
                 span.kind,
@@ -134,6 +141,18 @@ def mask(source: str, glossary: Glossary, lang: str) -> Masked:
         position = span.end
     parts.append(source[position:])
     return Masked("".join(parts), tuple(slots))
+
+
+def _carry_markup(original: str, rendering: str) -> str:
+    """Emphasis inside a source term stays in the rendering: closing before a final ® or ™
+    (``**Magtein**®``), otherwise opening before the rendering (``synaptische *plasticiteit*``)."""
+    markers = re.findall(r"[*_]{1,3}", original)
+    if not markers:
+        return rendering
+    before_mark = re.search(r"([*_]{1,3})\s?([®™])$", original)
+    if before_mark and rendering.endswith(before_mark.group(2)):
+        return rendering[:-1] + before_mark.group(1) + rendering[-1]
+    return "".join(markers) + rendering
 
 
 def _match_case(original: str, rendering: str, term: Term) -> str:
@@ -197,7 +216,7 @@ def repair(source: str, translation: str, glossary: Glossary, lang: str) -> str:
     translation = _repair_markup(source, translation)
     for term in {found.term for found in glossary.find(source)}:
         expected = glossary.expected(term, lang)
-        if not expected or _enough(term, expected, source, translation, glossary):
+        if not expected or _enough(term, lang, source, translation, glossary):
             continue
         forms = sorted({term.source, *term.variants, *term.forbidden.get(lang, ())}, key=len, reverse=True)
         for form in forms:
@@ -206,7 +225,7 @@ def repair(source: str, translation: str, glossary: Glossary, lang: str) -> str:
                     continue
                 rendering = _match_case(match.group(), expected, term)
                 translation = translation[: match.start()] + rendering + translation[match.end() :]
-        while not _enough(term, expected, source, translation, glossary):
+        while not _enough(term, lang, source, translation, glossary):
             near = _nearest(translation, forms, expected)
             if near is None:
                 break
@@ -268,16 +287,29 @@ def _tighten_emphasis(text: str) -> str:
     return "".join(pieces)
 
 
-def _enough(term: Term, expected: str, source: str, translation: str, glossary: Glossary) -> bool:
+def _enough(term: Term, lang: str, source: str, translation: str, glossary: Glossary) -> bool:
     needed = sum(1 for found in glossary.find(source) if found.term is term)
-    return len(occurrences(expected, translation, term.case_sensitive, term.compound)) >= needed
+    return len(glossary.renderings(term, lang, translation)) >= needed
+
+
+def preferable(current: list[Violation], fallback: list[Violation]) -> bool:
+    """Whether the unmasked fallback should replace the masked result: it has fewer violations,
+    and it never trades intact markup for broken markup."""
+    if _breaks_markup(fallback) and not _breaks_markup(current):
+        return False
+    return len(fallback) < len(current)
+
+
+def _breaks_markup(violations: list[Violation]) -> bool:
+    return any(violation.kind == "placeholder" for violation in violations)
 
 
 def check(source: str, translation: str, glossary: Glossary, lang: str) -> list[Violation]:
-    """Every protected piece of markup present as often as in the source, and every term right."""
+    """Every protected piece of markup present as often as in the source, every term right, and
+    every verbatim token outside the terms kept (`Glossary.verify`, as `check` uses it)."""
     violations = []
-    wanted = _markup_counts(source, glossary)
-    found = _markup_counts(translation, glossary)
+    wanted = _markup_counts(source)
+    found = _markup_counts(translation)
     for original, count in wanted.items():
         if found[original] != count:
             state = "missing" if not found[original] else f"present {found[original]} time(s), expected {count}"
@@ -302,5 +334,7 @@ def _inline_parser() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def _markup_counts(text: str, glossary: Glossary) -> Counter[str]:
-    return Counter(text[span.start : span.end] for span in protected_spans(text, glossary) if span.kind != "term")
+def _markup_counts(text: str) -> Counter[str]:
+    """Markup counted on its own: emphasis inside a source term (synaptische *plasticiteit*)
+    counts as much as around its rendering."""
+    return Counter(text[span.start : span.end] for span in protected_spans(text))

@@ -49,6 +49,9 @@ class TransientError(Exception):
         self.retry_after = retry_after
         self.network = network or refused
         self.refused = refused
+        # What the failed text cost before it gave up (the service bills attempts too).
+        self.requests = 0
+        self.characters = 0
 
 
 class Engine(Protocol):
@@ -519,7 +522,11 @@ def translate_text(engine: Engine, text: str, settings: EngineSettings, limiter:
             continue
         lead = chunk[: len(chunk) - len(chunk.lstrip())]
         trail = chunk[len(chunk.rstrip()) :]
-        pieces.append(lead + _with_retries(engine, core, settings, limiter, sent) + trail)
+        try:
+            pieces.append(lead + _with_retries(engine, core, settings, limiter, sent) + trail)
+        except TransientError as exc:
+            exc.requests, exc.characters = sent.requests, sent.characters
+            raise
     sent.translation = "".join(pieces)
     return sent
 

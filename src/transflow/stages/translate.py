@@ -27,7 +27,7 @@ import polib
 from transflow.domain import glossary as glossaries
 from transflow.domain.catalog import REVISION_DATE, timestamp
 from transflow.domain.glossary import Glossary, Violation
-from transflow.domain.protect import Masked, check, mask, repair, restore
+from transflow.domain.protect import Masked, check, mask, preferable, repair, restore
 from transflow.errors import TransflowError
 from transflow.formats.fileio import atomic_write_text, read_text
 from transflow.formats.pofile import format_po, parse_po
@@ -43,6 +43,9 @@ from transflow.stages.memory import TranslationMemory, apply_memory
 from transflow.stages.settings import Config
 
 CACHE_NAME = "mt-cache.sqlite3"
+# Connection failures (refused, timed out) of this many different texts in a row, with no reply
+# in between, mean the engine is unreachable; fewer are failures of those texts alone.
+UNREACHABLE_AFTER = 3
 
 
 # ----------------------------------------------------------------------------------------------
@@ -307,6 +310,7 @@ class _Run:
         self.cache = cache
         self.report = report
         self.progress = progress
+        self.connection_failures = 0
         self.stamp = f"machine translation: {settings.identity}, {_today()}"
         if settings.name == "pseudo":
             self.stamp += " (pseudo-localization, not a translation)"
@@ -351,7 +355,7 @@ class _Run:
                 if translation is not None:
                     candidate = repair(item.entry.msgid, translation, self.glossary, key[0])
                     violations = check(item.entry.msgid, candidate, self.glossary, key[0])
-                    if len(violations) < len(item.violations):
+                    if preferable(item.violations, violations):
                         item.candidate, item.violations = candidate, violations
                 self._accept(item, item.violations)
 
@@ -458,11 +462,16 @@ class _Run:
             self._unreachable(str(exc), workers)
             return None
         except TransientError as exc:
-            if exc.network:
+            # This text failed alone; only connection failures of several texts in a row mean
+            # the engine itself is gone.
+            self.report.requests += exc.requests
+            self.report.characters += exc.characters
+            self.report.errors.append(f"{key[0]}: {exc} (for {_preview(key[1])})")
+            self.connection_failures = self.connection_failures + 1 if exc.network else 0
+            if self.connection_failures >= UNREACHABLE_AFTER:
                 self._unreachable(str(exc), workers)
-            else:
-                self.report.errors.append(f"{key[0]}: {exc} (for {_preview(key[1])})")
             return None
+        self.connection_failures = 0
         self.report.requests += sent.requests
         self.report.characters += sent.characters
         return sent.translation
