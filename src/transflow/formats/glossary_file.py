@@ -298,3 +298,46 @@ def parse(text: str, path: Path, languages_: tuple[str, ...], check_language: La
             f"invalid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None
         ) from None
     return _Loader(path, languages_, check_language).glossary(node)
+
+
+def dump(glossary: GlossaryFile) -> str:
+    """glossary.yml text for `glossary`, each field written only when it differs from its default."""
+    terms = []
+    for term in glossary.terms:
+        fields: dict[str, object] = {"term": term.source}
+        if not term.translate:
+            fields["translate"] = False
+        if term.variants:
+            fields["variants"] = list(term.variants)
+        for key, value, default in (
+            ("status", term.status, "preferred"),
+            ("part_of_speech", term.part_of_speech, ""),
+            ("definition", term.definition, ""),
+            ("case", term.case, "exact"),
+            ("compound", term.compound, False),
+            ("note", term.note, ""),
+        ):
+            if value != default:
+                fields[key] = value
+        if term.inflections is not None:
+            fields["inflections"] = list(term.inflections) or False
+        if term.translate:
+            fields["translations"] = {lang: _rendering(term, lang) for lang in term.targets}
+        if term.forbidden:
+            fields["forbidden"] = {lang: list(forms) for lang, forms in term.forbidden.items()}
+        terms.append(fields)
+    top: dict[str, object] = {"source_language": glossary.source_language} if glossary.source_language else {}
+    top["terms"] = terms
+    return str(yaml.safe_dump(top, allow_unicode=True, sort_keys=False, width=100))
+
+
+def _rendering(term: Term, lang: str) -> object:
+    """A text, or a mapping when the language has variants, a pattern or a note."""
+    extra: dict[str, object] = {}
+    if term.target_variants.get(lang):
+        extra["variants"] = list(term.target_variants[lang])
+    if term.target_patterns.get(lang):
+        extra["pattern"] = term.target_patterns[lang]
+    if term.notes.get(lang):
+        extra["note"] = term.notes[lang]
+    return {"term": term.targets[lang], **extra} if extra else term.targets[lang]
