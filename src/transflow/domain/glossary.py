@@ -119,7 +119,7 @@ class Glossary:
         if not accepted:
             return []
         pattern = term.target_patterns.get(lang) or term.target_patterns.get(lang.split("_")[0], "")
-        return list(_rendering_pattern(accepted, pattern, term.case, term.compound).finditer(verbatim.prose_only(text)))
+        return list(_rendering_pattern(accepted, pattern, term.case).finditer(verbatim.prose_only(text)))
 
     def verify(self, source_text: str, translation: str, lang: str) -> list[Violation]:
         """Every term of the source rendered as required, none in a forbidden form.
@@ -148,6 +148,7 @@ class Glossary:
         rest = _blank(verbatim.prose_only(translation), claimed)
         for term, found in short:
             violations.append(self._absent(term, self.expected(term, lang), rest, found, needed[term]))
+        violations.extend(self._doubled_marks(candidates, claimed, translation, lang))
         excused = tuple(match.span for match in self.find(source_text))
         for token in verbatim.missing(source_text, translation, excused, kinds=VERBATIM_KINDS):
             violations.append(
@@ -202,6 +203,21 @@ class Glossary:
             return Violation("altered-term", term, f"{label} altered: found {altered[0]!r}")
         return Violation("missing-term", term, f"{label} missing")
 
+    def _doubled_marks(
+        self, candidates: dict[Term, list[tuple[int, int]]], claimed: list[tuple[int, int]], translation: str, lang: str
+    ) -> list[Violation]:
+        """A rendering ending in ® or ™ followed by that mark again (``**Magtein®**®``)."""
+        violations = []
+        for term, spans in candidates.items():
+            expected = self.expected(term, lang)
+            for start, end in spans:
+                again = re.match(r"[*_]{0,3}\s?[®™]", translation[end:])
+                if (start, end) in claimed and again and expected.endswith(again.group()[-1]):
+                    found = translation[start : end + again.end()]
+                    what = "kept-as-is term" if not term.translate else "required term"
+                    violations.append(Violation("altered-term", term, f"{what} {expected!r} altered: found {found!r}"))
+        return violations
+
     def source_forms(self, term: Term) -> list[str]:
         """Regular expressions of the forms of `term` in a source text: spellings and inflections."""
         forms = []
@@ -255,6 +271,9 @@ def _form_body(
 ) -> str:
     """Spaces and hyphens interchangeable, emphasis allowed between words and before a final ® or
     ™, the last word in its inflected forms (`suffixes`, or the language's default when None)."""
+    if case == "first-letter" and form[:1].isalpha() and len(form) > 1:
+        first = f"[{re.escape(form[0].upper())}{re.escape(form[0].lower())}]"
+        return first + _form_body(form[1:], "exact", lang, part_of_speech, suffixes)
     pieces = re.split(r"[\s-]+", form)
     last = re.match(r"(.*?)(\s*[®™]*)$", pieces[-1], re.DOTALL)
     assert last is not None
@@ -268,8 +287,6 @@ def _form_body(
     body = _JOINER.join([*(re.escape(piece) for piece in pieces[:-1]), ending])
     if case == "any":
         return f"(?i:{body})"
-    if case == "first-letter" and form[:1].isalpha():
-        return f"[{re.escape(form[0].upper())}{re.escape(form[0].lower())}]{body[len(re.escape(form[0])) :]}"
     return body
 
 
@@ -289,12 +306,13 @@ def _form_pattern(form: str, case_sensitive: bool, compound: bool) -> re.Pattern
 
 
 @lru_cache(maxsize=4096)
-def _rendering_pattern(accepted: tuple[str, ...], pattern: str, case: str, compound: bool) -> re.Pattern[str]:
-    """Any accepted rendering, or `pattern`, on word boundaries; longest first."""
+def _rendering_pattern(accepted: tuple[str, ...], pattern: str, case: str) -> re.Pattern[str]:
+    """Any accepted rendering, or `pattern`, on word boundaries, longest first: a translation
+    writes a term as a word of its own (`Magtein®s` is not `Magtein®`), whatever the source did."""
     forms = [_form_body(form, case) for form in sorted(accepted, key=len, reverse=True)]
     if pattern:
         forms.append(f"(?:{pattern})")
-    return re.compile(f"{_BEFORE}(?:{'|'.join(forms)}){_after(compound)}")
+    return re.compile(f"{_BEFORE}(?:{'|'.join(forms)}){_after(False)}")
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:

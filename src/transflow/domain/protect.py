@@ -28,6 +28,8 @@ from rapidfuzz import fuzz
 from transflow.domain.glossary import Glossary, Violation, occurrences
 from transflow.formats.glossary_file import Term
 
+_LATIN_LETTER = "[A-Za-zÀ-ÖØ-öø-ÿ]"
+
 # What we send, and every variant of it that engines are known to return.
 PLACEHOLDER = "[X{}X]"
 PLACEHOLDER_FOUND = re.compile(r"[\[［]\s*[Xx]\s*(\d+)\s*[Xx]\s*[\]］]")
@@ -63,6 +65,7 @@ class Slot:
     space_before: bool
     space_after: bool
     term: Term | None = None
+    letter_after: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,9 +136,10 @@ def mask(source: str, glossary: Glossary, lang: str) -> Masked:
                 span.kind,
                 original,
                 restore,
-                space_before=span.start == 0 or source[span.start - 1].isspace(),
-                space_after=span.end == len(source) or source[span.end].isspace(),
+                space_before=span.start == 0 or source[span.start - 1].isspace() or seam in ("before", "both"),
+                space_after=span.end == len(source) or source[span.end].isspace() or seam in ("after", "both"),
                 term=span.term,
+                letter_after=span.end < len(source) and source[span.end].isalnum(),
             )
         )
         position = span.end
@@ -200,6 +204,16 @@ def restore(masked: Masked, translated: str) -> Restored:
                 text = re.sub(rf"(?<=\S)[ \t]+(?={token})", "", text)
             if not slot.space_after:
                 text = re.sub(rf"(?<={token})[ \t]+(?=\S)", "", text)
+        # An engine that glues the next word to a placeholder: the source's space goes back;
+        # letters glued where the source had none (`Magtein®s`) are reported.
+        if slot.space_after:
+            text = re.sub(rf"(?<={token})(?={_LATIN_LETTER})", " ", text)
+        elif not slot.letter_after and (glued := re.search(rf"(?<={token}){_LATIN_LETTER}+", text)):
+            violations.append(
+                Violation("placeholder", slot.term, f"{glued.group()!r} glued to {slot.original!r} in the translation")
+            )
+        if slot.space_before:
+            text = re.sub(rf"(?<={_LATIN_LETTER})(?={token})", " ", text)
         text = text.replace(f"\0{number}\0", slot.restore)
     if "  " not in masked.text:
         text = re.sub(r"(?<=\S) {2,}(?=\S)", " ", text)
