@@ -371,3 +371,14 @@ def test_a_text_that_keeps_timing_out_fails_alone(tmp_path):
     # the failed attempts (2 per text: retries: 1) are counted in what was sent
     sent = sum(len(text) for text in server.texts)
     assert f"{sent} characters sent" in result.output
+
+
+def test_check_source_reports_glued_terms_and_accepts_inflected_ones(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(CORPUS / "project", project)
+    for stage in ("extract", "update"):
+        assert transflow(project, stage).exit_code == 0
+    output = transflow(project, "check", "--source").output
+    assert "garbled glossary term 'Magtein' in 'L-threonaatMagteinMagtein®)'" in output
+    assert "glossary term 'Magtein' glued to the next word in 'Magteinervoor'" in output
+    assert "source-near-miss" not in output
