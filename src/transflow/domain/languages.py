@@ -103,12 +103,17 @@ SUFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
 _SHORTENED_VOWEL = {"nl": re.compile(r"(aa|ee|oo|uu)([^aeiouy])$")}
 
 
+def default_suffixes(word: str, lang: str, part_of_speech: str = "noun") -> tuple[str, ...]:
+    """The suffixes `word` takes by default in `lang`: none unless written in lower case."""
+    if not word.islower() or not word.isalpha():
+        return ()
+    return SUFFIXES.get(lang.split("_")[0], {}).get(part_of_speech or "noun", ())
+
+
 def inflected(word: str, lang: str, part_of_speech: str = "noun", suffixes: tuple[str, ...] | None = None) -> list[str]:
     """Inflected forms of `word` in `lang`: the declared suffixes or the language's default ones."""
     if suffixes is None:
-        if not word.islower() or not word.isalpha():
-            return []
-        suffixes = SUFFIXES.get(lang.split("_")[0], {}).get(part_of_speech or "noun", ())
+        suffixes = default_suffixes(word, lang, part_of_speech)
     forms = []
     shortening = _SHORTENED_VOWEL.get(lang.split("_")[0])
     for suffix in suffixes:

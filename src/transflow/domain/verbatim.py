@@ -14,73 +14,110 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 # A letter or a digit, but not a superscript or subscript digit: `NMDA¹²` ends at the `A`.
 WORD_CHAR = r"[^\W_\u00b2\u00b3\u00b9\u2070-\u209f]"
 
 _URL = r"(?:https?://|www\.|doi:)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]"
-_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _CODE = r"(?P<ticks>`+)[^`](?:.*?[^`])?(?P=ticks)(?!`)"
 
-# Where a glossary term is never looked for: it is markup, kept as it is, not prose.
-NOT_PROSE = re.compile(
-    rf"{_CODE}"
-    r"|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"  # link or image destination
-    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>"  # autolink
-    r"|</?[A-Za-z][^<>\n]*>"  # HTML tag with its attributes
-    rf"|{_URL}|{_EMAIL}",
-    re.DOTALL,
-)
-_MAY_HOLD_MARKUP = re.compile(r"[`<@]|\]\(|://|www\.|doi:")
+# Each kind of token: its pattern, and a quick test a text must pass to hold one. Only the kinds
+# a text can hold go into the pattern run over it: most texts need none, or one or two.
+_KINDS: dict[str, tuple[str, tuple[str, ...] | re.Pattern[str]]] = {
+    "code": (_CODE, ("`",)),
+    "url": (_URL, ("://", "www.", "doi:")),
+    "email": (_EMAIL, ("@",)),
+    "mark": ("", ("®", "™")),  # found from the mark backwards: see `_marked_words`
+    "acronym": (
+        rf"(?<![\w-])[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?!{WORD_CHAR})",
+        re.compile("[A-Z][A-Z0-9]"),
+    ),
+    "quantity": (
+        r"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:%|‰|°C|mg|µg|μg|mcg|kg|g|mmol|mEq|ml|mL|dl|l|kcal|IU|IE)(?!\w)",
+        re.compile(r"\d"),
+    ),
+    # Markup where glossary terms are never looked for (`prose_only`), besides code, URLs and e-mail.
+    "destination": (r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)", ("](",)),
+    "tag": (r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>|</?[A-Za-z][^<>\n]*>", ("<",)),
+}
+TOKEN_KINDS = ("code", "url", "email", "mark", "acronym", "quantity")
+_NOT_PROSE = ("code", "destination", "tag", "url", "email")
 
-_TOKENS = re.compile(
-    rf"(?P<code>{_CODE})"
-    rf"|(?P<url>{_URL})"
-    rf"|(?P<email>{_EMAIL})"
-    rf"|(?P<mark>(?<!{WORD_CHAR}){WORD_CHAR}[\w.-]*?(?:[*_]{{1,3}})?\s?[®™])"
-    rf"|(?P<acronym>(?<![\w-])[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?!{WORD_CHAR}))"
-    r"|(?P<quantity>(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:%|‰|°C|mg|µg|μg|mcg|kg|g|mmol|mEq|ml|mL|dl|l|kcal|IU|IE)(?!\w))",
-    re.DOTALL,
-)
+
+@lru_cache(maxsize=256)
+def _pattern(kinds: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?P<{kind}>{_KINDS[kind][0]})" for kind in kinds), re.DOTALL)
+
+
+def _present(text: str, kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """The kinds `text` may hold, in the order given (substring tests: faster than a regex)."""
+    present = []
+    for kind in kinds:
+        quick = _KINDS[kind][1]
+        if quick.search(text) if isinstance(quick, re.Pattern) else any(sign in text for sign in quick):
+            present.append(kind)
+    return tuple(present)
 
 
 def prose_only(text: str) -> str:
-    """`text` with its markup (code, link destinations, tags, URLs) blanked, same length."""
-    if not _MAY_HOLD_MARKUP.search(text):
+    """`text` with its markup (code, link destinations, tags, URLs, e-mail) blanked, same length."""
+    kinds = _present(text, _NOT_PROSE)
+    if not kinds:
         return text
-    return NOT_PROSE.sub(lambda found: "\0" * len(found.group()), text)
+    return _pattern(kinds).sub(lambda found: "\0" * len(found.group()), text)
 
 
-_MAY_HOLD_TOKEN = re.compile(r"[®™@`\d]|[A-Z]{2}|://|www\.|doi:")
-
-
-def tokens(text: str) -> list[tuple[str, str, int, int]]:
-    """(kind, token, start, end) of every verbatim token; emphasis inside a marked word is dropped."""
-    found: list[tuple[str, str, int, int]] = []
-    if not _MAY_HOLD_TOKEN.search(text):
-        return found
-    for match in _TOKENS.finditer(text):
-        kind = match.lastgroup or ""
-        token = match.group()
-        if kind == "mark":
-            token = re.sub(r"[*_\s]", "", token)
-        elif kind == "quantity":
-            token = re.sub(r"\s", "", token).replace(",", ".").replace("μ", "µ")
-        found.append((kind, token, match.start(), match.end()))
+def _marked_words(text: str) -> list[tuple[str, str, int, int]]:
+    """Words marked ® or ™ (``Magtein®``, ``**Magtein**®``), found from each mark backwards."""
+    found = []
+    for mark in re.finditer("[®™]", text):
+        start = mark.start()
+        if start and text[start - 1].isspace():
+            start -= 1
+        markers = 0
+        while start and text[start - 1] in "*_" and markers < 3:
+            start, markers = start - 1, markers + 1
+        end_of_word = start
+        while start and (text[start - 1].isalnum() or text[start - 1] in ".-"):
+            start -= 1
+        while start < end_of_word and text[start] in ".-":
+            start += 1
+        if start < end_of_word:
+            token = re.sub(r"[*_\s]", "", text[start : mark.end()])
+            found.append(("mark", token, start, mark.end()))
     return found
 
 
+def tokens(text: str, kinds: tuple[str, ...] = TOKEN_KINDS) -> list[tuple[str, str, int, int]]:
+    """(kind, token, start, end) of every verbatim token of `kinds`; emphasis inside a marked word
+    and spacing inside a quantity are dropped, a decimal comma is a point."""
+    kinds = _present(text, kinds)
+    found = _marked_words(text) if "mark" in kinds else []
+    kinds = tuple(kind for kind in kinds if kind != "mark")
+    if not kinds:
+        return found
+    for match in _pattern(kinds).finditer(text):
+        kind = match.lastgroup or ""
+        token = match.group()
+        if kind == "quantity":
+            token = re.sub(r"\s", "", token).replace(",", ".").replace("μ", "µ")
+        found.append((kind, token, match.start(), match.end()))
+    return sorted(found, key=lambda item: item[2])
+
+
 def missing(
-    source: str, translation: str, excused: tuple[tuple[int, int], ...] = (), kinds: tuple[str, ...] = ()
+    source: str, translation: str, excused: tuple[tuple[int, int], ...] = (), kinds: tuple[str, ...] = TOKEN_KINDS
 ) -> list[str]:
     """Verbatim tokens of `source` that `translation` has fewer times; `excused` source spans
-    (terms the glossary renders differently, DNA -> ADN) are not counted; `kinds` limits the kinds."""
+    (terms the glossary renders differently, DNA -> ADN) are not counted."""
     wanted = Counter(
         token
-        for kind, token, start, end in tokens(source)
-        if (not kinds or kind in kinds) and not any(start < stop and begin < end for begin, stop in excused)
+        for _, token, start, end in tokens(source, kinds)
+        if not any(start < stop and begin < end for begin, stop in excused)
     )
     if not wanted:
         return []
-    have = Counter(token for kind, token, _, _ in tokens(translation) if not kinds or kind in kinds)
+    have = Counter(token for _, token, _, _ in tokens(translation, kinds))
     return [token for token, count in wanted.items() if have[token] < count]
