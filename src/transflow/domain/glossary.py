@@ -61,6 +61,9 @@ class Glossary:
     source_language: str = ""  # its default inflections apply; none when unknown
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
     _found: dict[str, list[TermMatch]] = field(default_factory=dict, repr=False, compare=False)
+    _rendering_patterns: dict[tuple[Term, str], re.Pattern[str] | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls, path: Path, languages_: tuple[str, ...] = ()) -> Glossary:
@@ -119,11 +122,13 @@ class Glossary:
         return self._renderings(term, lang, verbatim.prose_only(text))
 
     def _renderings(self, term: Term, lang: str, prose: str) -> list[re.Match[str]]:
-        accepted = self.accepted(term, lang)
-        if not accepted:
-            return []
-        pattern = term.target_patterns.get(lang) or term.target_patterns.get(lang.split("_")[0], "")
-        return list(_rendering_pattern(accepted, pattern, term.case).finditer(prose))
+        key = (term, lang)
+        if key not in self._rendering_patterns:
+            accepted = self.accepted(term, lang)
+            pattern = term.target_patterns.get(lang) or term.target_patterns.get(lang.split("_")[0], "")
+            self._rendering_patterns[key] = _rendering_pattern(accepted, pattern, term.case) if accepted else None
+        compiled = self._rendering_patterns[key]
+        return list(compiled.finditer(prose)) if compiled else []
 
     def verify(self, source_text: str, translation: str, lang: str) -> list[Violation]:
         """Every term of the source rendered as required, none in a forbidden form.
@@ -219,6 +224,8 @@ class Glossary:
         violations = []
         for term, spans in candidates.items():
             expected = self.expected(term, lang)
+            if expected[-1:] not in ("®", "™"):
+                continue
             for start, end in spans:
                 again = re.match(r"[*_]{0,3}\s?[®™]", translation[end:])
                 if (start, end) in claimed and again and expected.endswith(again.group()[-1]):
