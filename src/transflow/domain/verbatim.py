@@ -69,11 +69,14 @@ def prose_only(text: str) -> str:
     return _pattern(kinds).sub(lambda found: "\0" * len(found.group()), text)
 
 
-def _marked_words(text: str) -> list[tuple[str, str, int, int]]:
-    """Words marked ® or ™ (``Magtein®``, ``**Magtein**®``), found from each mark backwards."""
+def _marked_words(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[tuple[str, str, int, int]]:
+    """Words marked ® or ™ (``Magtein®``, ``**Magtein**®``), found from each mark backwards;
+    none whose mark is inside a `skip` span."""
     found = []
     for mark in re.finditer("[®™]", text):
         start = mark.start()
+        if any(begin <= start < end for begin, end in skip):
+            continue
         if start and text[start - 1].isspace():
             start -= 1
         markers = 0
@@ -90,11 +93,14 @@ def _marked_words(text: str) -> list[tuple[str, str, int, int]]:
     return found
 
 
-def tokens(text: str, kinds: tuple[str, ...] = TOKEN_KINDS) -> list[tuple[str, str, int, int]]:
+def tokens(
+    text: str, kinds: tuple[str, ...] = TOKEN_KINDS, skip: tuple[tuple[int, int], ...] = ()
+) -> list[tuple[str, str, int, int]]:
     """(kind, token, start, end) of every verbatim token of `kinds`; emphasis inside a marked word
-    and spacing inside a quantity are dropped, a decimal comma is a point."""
+    and spacing inside a quantity are dropped, a decimal comma is a point; marks inside `skip` spans
+    are not looked at (the other kinds are filtered by the caller)."""
     kinds = _present(text, kinds)
-    found = _marked_words(text) if "mark" in kinds else []
+    found = _marked_words(text, skip) if "mark" in kinds else []
     kinds = tuple(kind for kind in kinds if kind != "mark")
     if not kinds:
         return found
@@ -114,7 +120,7 @@ def missing(
     (terms the glossary renders differently, DNA -> ADN) are not counted."""
     wanted = Counter(
         token
-        for _, token, start, end in tokens(source, kinds)
+        for _, token, start, end in tokens(source, kinds, excused)
         if not any(start < stop and begin < end for begin, stop in excused)
     )
     if not wanted:
