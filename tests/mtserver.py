@@ -18,7 +18,10 @@ differs from input but is reproducible) and injects faults on demand:
   a run is certainly still going (and, once `held` equals the run's concurrency, idle);
 - `realistic = True`: what real engines do now and then, chosen by a hash of the text so it is
   reproducible: placeholders moved, dropped, lower-cased or spaced, spaces added around markup,
-  brand names translated, ® dropped.
+  brand names translated, ® dropped;
+- `mangle_terms = True`: what engines do to terms, on every reply: acronyms misspelt (NMDA ->
+  NDMA), brand names translated and ® dropped, a suffix glued to a placeholder (`[X0X]s`), the
+  next word glued to a placeholder, emphasis opened with a space (`** word`).
 """
 
 from __future__ import annotations
@@ -107,14 +110,29 @@ def realistic(text: str) -> str:
     return text
 
 
+def mangle_terms(text: str) -> str:
+    """Every kind of damage engines do to terms and the markup around them, all at once."""
+    text = re.sub(r"\b([A-Z])([A-Z])([A-Z])([A-Z]*)\b", r"\1\3\2\4", text)
+    text = translate_brands(text).replace("®", "")
+    text = re.sub(r"(\[X\d+X\])(?=[.,;:])", r"\1s", text)
+    text = re.sub(r"(\[X\d+X\]) (?=[a-z])", r"\1", text)
+    return re.sub(r"\*\*(?=\w)", "** ", text)
+
+
 class MTServer:
     """Start with `with MTServer() as server:`; `server.url` is the LibreTranslate base URL."""
 
     def __init__(
-        self, latency: float = 0.0, realistic_mode: bool = False, retry_after: float = 0.05, stall: float = 2.0
+        self,
+        latency: float = 0.0,
+        realistic_mode: bool = False,
+        retry_after: float = 0.05,
+        stall: float = 2.0,
+        mangle_terms: bool = False,
     ):
         self.latency = latency
         self.realistic = realistic_mode
+        self.mangle_terms = mangle_terms
         self.retry_after = retry_after
         self.stall = stall
         self.faults: deque[str] = deque()
@@ -219,6 +237,8 @@ class MTServer:
             translated = re.sub(r"\S+", lambda m: m.group()[::-1], translated)
         elif self.realistic:
             translated = realistic(translated)
+        if self.mangle_terms:
+            translated = mangle_terms(translated)
         return 200, {}, json.dumps({"translatedText": translated}).encode()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

@@ -146,7 +146,10 @@ def test_deepl_official_client_with_our_glossary(server, monkeypatch):
     glossary = Glossary.load(ROOT / "glossary.yml", ("en", "de", "fr"))
     settings = EngineSettings(name="deepl", url=server.url.rstrip("/"), backoff=0.01)
     first = open_engine(settings, "nl", "de", glossary)()
-    assert first.translate("HPA-as en magnesiumoxide") == "HPA-Achse and Magnesiumoxid"
+    assert (
+        first.translate("HPA-as en magnesiumoxide")
+        == "Hypothalamus-Hypophysen-Nebennierenrinden-Achse and Magnesiumoxid"
+    )
     open_engine(settings, "nl", "de", glossary)()
     (made,) = server.glossaries.values()
     assert made["entries"]["Magtein"] == "Magtein®"

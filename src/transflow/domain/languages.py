@@ -110,3 +110,39 @@ _PLAIN = Typography()
 def typography(code: str) -> Typography:
     """The rules of a language code or its base language (`pt_BR` -> `pt`); plain ones otherwise."""
     return _TYPOGRAPHY.get(code) or _TYPOGRAPHY.get(code.split("_")[0], _PLAIN)
+
+
+# How a source-language noun or adjective inflects, for finding glossary terms in their inflected
+# forms without listing every form: suffixes added to the term's last word, per part of speech.
+# Only words written in lower case inflect by default (names, brands and acronyms do not); a term
+# declares its own `inflections:` to override this. Dutch drops one vowel of a long vowel in a
+# closed last syllable before a suffix that starts with a vowel (threonaat -> threonaten,
+# biobeschikbaar -> biobeschikbare); the other languages add the suffix as it is.
+SUFFIXES: dict[str, dict[str, tuple[str, ...]]] = {
+    "nl": {"noun": ("en", "s", "'s", "n"), "adjective": ("e",)},
+    "en": {"noun": ("s", "es"), "adjective": ()},
+    "de": {"noun": ("e", "en", "n", "s", "es", "er", "ern"), "adjective": ("e", "en", "em", "er", "es")},
+    "fr": {"noun": ("s", "x"), "adjective": ("e", "s", "es")},
+}
+_SHORTENED_VOWEL = {"nl": re.compile(r"(aa|ee|oo|uu)([^aeiouy])$")}
+
+
+def default_suffixes(word: str, lang: str, part_of_speech: str = "noun") -> tuple[str, ...]:
+    """The suffixes `word` takes by default in `lang`: none unless written in lower case."""
+    if not word.islower() or not word.isalpha():
+        return ()
+    return SUFFIXES.get(lang.split("_")[0], {}).get(part_of_speech or "noun", ())
+
+
+def inflected(word: str, lang: str, part_of_speech: str = "noun", suffixes: tuple[str, ...] | None = None) -> list[str]:
+    """Inflected forms of `word` in `lang`: the declared suffixes or the language's default ones."""
+    if suffixes is None:
+        suffixes = default_suffixes(word, lang, part_of_speech)
+    forms = []
+    shortening = _SHORTENED_VOWEL.get(lang.split("_")[0])
+    for suffix in suffixes:
+        stem = word
+        if shortening and suffix[:1] in "aeiou" and suffix:
+            stem = shortening.sub(lambda found: found.group(1)[0] + found.group(2), word)
+        forms.append(stem + suffix)
+    return forms

@@ -29,6 +29,8 @@ from transflow.domain.glossary import Glossary, Violation, occurrences
 from transflow.domain.units import DEFAULT_UNITS, alternatives
 from transflow.formats.glossary_file import Term
 
+_LATIN_LETTER = "[A-Za-zÀ-ÖØ-öø-ÿ]"
+
 # What we send, and every variant of it that engines are known to return.
 PLACEHOLDER = "[X{}X]"
 PLACEHOLDER_FOUND = re.compile(r"[\[［]\s*[Xx]\s*(\d+)\s*[Xx]\s*[\]］]")
@@ -64,6 +66,7 @@ class Slot:
     space_before: bool
     space_after: bool
     term: Term | None = None
+    letter_after: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,27 +117,47 @@ def mask(source: str, glossary: Glossary, lang: str) -> Masked:
     parts: list[str] = []
     slots: list[Slot] = []
     position = 0
+    glued = {found.span: found.glued for found in glossary.find(source) if found.glued}
     for span in protected_spans(source, glossary):
         original = source[span.start : span.end]
         restore = original
         if span.term is not None:
             restore = glossary.expected(span.term, lang) or original
-            restore = _match_case(original, restore, span.term)
+            restore = _carry_markup(original, _match_case(original, restore, span.term))
         parts.append(source[position : span.start])
+        # A term glued to a neighbouring word is sent, and comes back, as a word of its own.
+        seam = glued.get((span.start, span.end), "") if span.term is not None else ""
+        if seam in ("before", "both") and not next(filter(None, reversed(parts)), " ").endswith(" "):
+            parts.append(" ")
         parts.append(PLACEHOLDER.format(len(slots)))
+        if seam in ("after", "both"):
+            parts.append(" ")
         slots.append(
             Slot(
                 span.kind,
                 original,
                 restore,
-                space_before=span.start == 0 or source[span.start - 1].isspace(),
-                space_after=span.end == len(source) or source[span.end].isspace(),
+                space_before=span.start == 0 or source[span.start - 1].isspace() or seam in ("before", "both"),
+                space_after=span.end == len(source) or source[span.end].isspace() or seam in ("after", "both"),
                 term=span.term,
+                letter_after=span.end < len(source) and source[span.end].isalnum(),
             )
         )
         position = span.end
     parts.append(source[position:])
     return Masked("".join(parts), tuple(slots))
+
+
+def _carry_markup(original: str, rendering: str) -> str:
+    """Emphasis inside a source term stays in the rendering: closing before a final ® or ™
+    (``**Magtein**®``), otherwise opening before the rendering (``synaptische *plasticiteit*``)."""
+    markers = re.findall(r"[*_]{1,3}", original)
+    if not markers:
+        return rendering
+    before_mark = re.search(r"([*_]{1,3})\s?([®™])$", original)
+    if before_mark and rendering.endswith(before_mark.group(2)):
+        return rendering[:-1] + before_mark.group(1) + rendering[-1]
+    return "".join(markers) + rendering
 
 
 def _match_case(original: str, rendering: str, term: Term) -> str:
@@ -182,6 +205,16 @@ def restore(masked: Masked, translated: str) -> Restored:
                 text = re.sub(rf"(?<=\S)[ \t]+(?={token})", "", text)
             if not slot.space_after:
                 text = re.sub(rf"(?<={token})[ \t]+(?=\S)", "", text)
+        # An engine that glues the next word to a placeholder: the source's space goes back;
+        # letters glued where the source had none (`Magtein®s`) are reported.
+        if slot.space_after:
+            text = re.sub(rf"(?<={token})(?={_LATIN_LETTER})", " ", text)
+        elif not slot.letter_after and (glued := re.search(rf"(?<={token}){_LATIN_LETTER}+", text)):
+            violations.append(
+                Violation("placeholder", slot.term, f"{glued.group()!r} glued to {slot.original!r} in the translation")
+            )
+        if slot.space_before:
+            text = re.sub(rf"(?<={_LATIN_LETTER})(?={token})", " ", text)
         text = text.replace(f"\0{number}\0", slot.restore)
     if "  " not in masked.text:
         text = re.sub(r"(?<=\S) {2,}(?=\S)", " ", text)
@@ -198,7 +231,7 @@ def repair(source: str, translation: str, glossary: Glossary, lang: str) -> str:
     translation = _repair_markup(source, translation)
     for term in {found.term for found in glossary.find(source)}:
         expected = glossary.expected(term, lang)
-        if not expected or _enough(term, expected, source, translation, glossary):
+        if not expected or _enough(term, lang, source, translation, glossary):
             continue
         forms = sorted({term.source, *term.variants, *term.forbidden.get(lang, ())}, key=len, reverse=True)
         for form in forms:
@@ -207,7 +240,7 @@ def repair(source: str, translation: str, glossary: Glossary, lang: str) -> str:
                     continue
                 rendering = _match_case(match.group(), expected, term)
                 translation = translation[: match.start()] + rendering + translation[match.end() :]
-        while not _enough(term, expected, source, translation, glossary):
+        while not _enough(term, lang, source, translation, glossary):
             near = _nearest(translation, forms, expected)
             if near is None:
                 break
@@ -269,16 +302,29 @@ def _tighten_emphasis(text: str) -> str:
     return "".join(pieces)
 
 
-def _enough(term: Term, expected: str, source: str, translation: str, glossary: Glossary) -> bool:
+def _enough(term: Term, lang: str, source: str, translation: str, glossary: Glossary) -> bool:
     needed = sum(1 for found in glossary.find(source) if found.term is term)
-    return len(occurrences(expected, translation, term.case_sensitive, term.compound)) >= needed
+    return len(glossary.renderings(term, lang, translation)) >= needed
+
+
+def preferable(current: list[Violation], fallback: list[Violation]) -> bool:
+    """Whether the unmasked fallback should replace the masked result: it has fewer violations,
+    and it never trades intact markup for broken markup."""
+    if _breaks_markup(fallback) and not _breaks_markup(current):
+        return False
+    return len(fallback) < len(current)
+
+
+def _breaks_markup(violations: list[Violation]) -> bool:
+    return any(violation.kind == "placeholder" for violation in violations)
 
 
 def check(source: str, translation: str, glossary: Glossary, lang: str) -> list[Violation]:
-    """Every protected piece of markup present as often as in the source, and every term right."""
+    """Every protected piece of markup present as often as in the source, every term right, and
+    every verbatim token outside the terms kept (`Glossary.verify`, as `check` uses it)."""
     violations = []
-    wanted = _markup_counts(source, glossary)
-    found = _markup_counts(translation, glossary)
+    wanted = _markup_counts(source)
+    found = _markup_counts(translation)
     for original, count in wanted.items():
         if found[original] != count:
             state = "missing" if not found[original] else f"present {found[original]} time(s), expected {count}"
@@ -303,5 +349,7 @@ def _inline_parser() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def _markup_counts(text: str, glossary: Glossary) -> Counter[str]:
-    return Counter(text[span.start : span.end] for span in protected_spans(text, glossary) if span.kind != "term")
+def _markup_counts(text: str) -> Counter[str]:
+    """Markup counted on its own: emphasis inside a source term (synaptische *plasticiteit*)
+    counts as much as around its rendering."""
+    return Counter(text[span.start : span.end] for span in protected_spans(text))

@@ -585,3 +585,34 @@ def tm_rebuild(ctx: click.Context) -> None:
     finally:
         memory.close()
     click.echo(f"rebuilt   {config.relative(config.state_dir / 'tm.sqlite')} ({units} units from {files} files)")
+
+
+@main.group()
+def glossary() -> None:
+    """The glossary (glossary.yml) exchanged with terminology tools as TBX."""
+
+
+@glossary.command("import-tbx")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite an existing glossary.yml.")
+@click.pass_context
+def glossary_import_tbx(ctx: click.Context, file: Path, replace: bool) -> None:
+    """Write glossary.yml from a TBX file (TBX-Basic, v2 or v3)."""
+    from transflow.stages.terminology import import_tbx
+
+    config = _config(ctx)
+    count = import_tbx(config, file, replace)
+    click.echo(f"imported  {file} -> {config.relative(config.glossary_file)} ({count} terms)")
+
+
+@glossary.command("export-tbx")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--tbx-version", type=click.Choice(["2", "3"]), default="3", show_default=True, help="2: <martif>.")
+@click.pass_context
+def glossary_export_tbx(ctx: click.Context, file: Path, tbx_version: str) -> None:
+    """Write glossary.yml as a TBX-Basic file."""
+    from transflow.stages.terminology import export_tbx
+
+    config = _config(ctx)
+    count = export_tbx(config, file, int(tbx_version))
+    click.echo(f"exported  {file} ({count} terms, TBX-Basic v{tbx_version})")

@@ -27,7 +27,7 @@ import polib
 from transflow.domain import glossary as glossaries
 from transflow.domain.catalog import REVISION_DATE, timestamp
 from transflow.domain.glossary import Glossary, Violation
-from transflow.domain.protect import Masked, check, mask, repair, restore
+from transflow.domain.protect import Masked, check, mask, preferable, repair, restore
 from transflow.domain.state import EntryState, entry_state
 from transflow.domain.text import shorten
 from transflow.errors import TransflowError
@@ -47,6 +47,9 @@ from transflow.stages.memory import TranslationMemory, apply_memory
 from transflow.stages.settings import Config, EngineSettings
 
 CACHE_NAME = "mt-cache.sqlite3"
+# Connection failures (refused, timed out) of this many different texts in a row, with no reply
+# in between, mean the engine is unreachable; fewer are failures of those texts alone.
+UNREACHABLE_AFTER = 3
 
 
 # ----------------------------------------------------------------------------------------------
@@ -355,6 +358,7 @@ class _TranslationRun:
         self.cache = cache
         self.report = report
         self.progress = progress
+        self.connection_failures = 0
         self.stamp = f"machine translation: {settings.identity}, {_today()}"
         if settings.name == "pseudo":
             self.stamp += " (pseudo-localization, not a translation)"
@@ -402,7 +406,7 @@ class _TranslationRun:
                 if translation is not None:
                     candidate = repair(item.entry.msgid, translation, self.glossary, key[0])
                     violations = check(item.entry.msgid, candidate, self.glossary, key[0])
-                    if len(violations) < len(item.violations):
+                    if preferable(item.violations, violations):
                         item.candidate, item.violations = candidate, violations
                 self._accept(item, item.violations)
 
@@ -512,11 +516,16 @@ class _TranslationRun:
             self._unreachable(str(exc), workers)
             return None
         except TransientError as exc:
-            if exc.network:
+            # This text failed alone; only connection failures of several texts in a row mean
+            # the engine itself is gone.
+            self.report.requests += exc.requests
+            self.report.characters += exc.characters
+            self.report.errors.append(f"{key[0]}: {exc} (for {shorten(key[1], 40)!r})")
+            self.connection_failures = self.connection_failures + 1 if exc.network else 0
+            if self.connection_failures >= UNREACHABLE_AFTER:
                 self._unreachable(str(exc), workers)
-            else:
-                self.report.errors.append(f"{key[0]}: {exc} (for {shorten(key[1], 40)!r})")
             return None
+        self.connection_failures = 0
         self.report.requests += sent.requests
         self.report.characters += sent.characters
         return sent.translation

@@ -32,7 +32,8 @@ def source_near_miss(text: str, context: SourceContext) -> Iterator[tuple[str, s
     """A word that is almost a glossary term (a misspelling such as "Acmme" for "Acme")."""
     if not context.words:
         return
-    exact = {form.lower() for form in context.words}
+    # Inflected forms the matcher recognises (L-threonaten) are the term, not a misspelling.
+    exact = {form.lower() for form in context.words} | {found.text.lower() for found in context.glossary.find(text)}
     for word in dict.fromkeys(re.findall(r"[^\W_][\w®™-]*", text)):
         word = word.rstrip("-")
         lower = word.lower()

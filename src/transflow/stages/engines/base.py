@@ -27,6 +27,9 @@ class TransientError(Exception):
         self.retry_after = retry_after
         self.network = network or refused
         self.refused = refused
+        # What the failed text cost before it gave up (the service bills attempts too).
+        self.requests = 0
+        self.characters = 0
 
 
 class Engine(Protocol):

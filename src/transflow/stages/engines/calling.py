@@ -87,7 +87,11 @@ def translate_text(engine: Engine, text: str, settings: EngineSettings, limiter:
             continue
         lead = chunk[: len(chunk) - len(chunk.lstrip())]
         trail = chunk[len(chunk.rstrip()) :]
-        pieces.append(lead + _with_retries(engine, core, settings, limiter, sent) + trail)
+        try:
+            pieces.append(lead + _with_retries(engine, core, settings, limiter, sent) + trail)
+        except TransientError as exc:
+            exc.requests, exc.characters = sent.requests, sent.characters
+            raise
     sent.translation = "".join(pieces)
     return sent
 
