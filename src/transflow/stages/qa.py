@@ -33,6 +33,7 @@ from transflow.domain.checks import (
     EntryContext,
     SourceContext,
 )
+from transflow.domain.checks.citations import citation_problems
 from transflow.domain.glossary import Glossary, for_project
 from transflow.domain.state import EntryState, entry_state
 from transflow.domain.text import shorten
@@ -372,6 +373,9 @@ class _ArticleChecker:
             for check in checks:
                 for snippet, message in check.function(segment.msgid, context):
                     self.add(check.name, message, where, _line_of(source, segment, snippet), segment=segment)
+        for name, line, message in citation_problems(source.article):
+            if self.settings.enabled(name):
+                self.add(name, message, where, line)
 
 
 def _entry_keys(template: polib.POFile) -> list[tuple[object, ...]]:

@@ -48,6 +48,20 @@ CHECKS = (
         "One translation is used for different source strings.",
     ),
     RunnerCheck(
+        "source-citation-missing",
+        "source",
+        ERROR,
+        "article",
+        "A superscript citation marker in a source article has no numbered reference to point to.",
+    ),
+    RunnerCheck(
+        "source-citation-unused",
+        "source",
+        WARNING,
+        "article",
+        "A numbered reference of a source article that cites by markers is never cited.",
+    ),
+    RunnerCheck(
         "glossary-file",
         "glossary",
         ERROR,
