@@ -141,15 +141,41 @@ def test_accept_skip_quit_then_rerun_continues(project: Path):
     assert "fuzzy" in entry(project, HEADING).flags
     assert "fuzzy" in entry(project, ADDRESSING).flags
 
+    # The rerun shows what is left, the entry skipped before last.
     child = spawn(project)
     child.expect_exact("[1/2]")
+    child.expect_exact("Magnesiummangel 2 angehen")
+    press(child, "s")
+    child.expect_exact("[2/2]")
     child.expect_exact("Magnesiumüberschuss verstehen")
     press(child, "a")
-    child.expect_exact("[2/2]")
+    child.expect_exact("Accepted.")
     press(child, "q")
     finish(child)
     approved = entry(project, HEADING)
     assert "fuzzy" not in approved.flags and approved.previous_msgid is None
+
+
+def test_filters_choose_by_state_check_and_text_and_g_goes_to_an_entry(project: Path):
+    child = spawn(project, "--check", "numbers")
+    child.expect_exact("[1/1]")
+    child.expect_exact("Magnesiummangel 2 angehen")
+    press(child, "q")
+    finish(child)
+    child = spawn(project, "--search", "ÜBERSCHUSS")
+    child.expect_exact("[1/1]")
+    child.expect_exact("Magnesiumüberschuss verstehen")
+    press(child, "q")
+    finish(child)
+    child = spawn(project, "--state", "fuzzy")
+    child.expect_exact("[1/3]")
+    press(child, "g")
+    child.expect_exact("Go to entry (1-3)")
+    child.sendline("3")
+    child.expect_exact("[3/3]")
+    child.expect_exact("Magnesiummangel 2 angehen")
+    press(child, "q")
+    finish(child)
 
 
 @pytest.mark.reliability

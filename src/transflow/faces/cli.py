@@ -456,20 +456,35 @@ def translate(
 
 @main.command()
 @_lang_option
+@click.option("--state", type=click.Choice(["fuzzy", "query"]), help="Only entries in this state.")
+@click.option("--check", "check_name", metavar="NAME", help="Only entries this check finds a problem in.")
+@click.option("--search", metavar="TEXT", help="Only entries whose source or candidate contains TEXT.")
 @click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
 @click.pass_context
-def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...]) -> None:
+def review(
+    ctx: click.Context,
+    langs: tuple[str, ...],
+    state: str | None,
+    check_name: str | None,
+    search: str | None,
+    articles: tuple[str, ...],
+) -> None:
     """Review the entries waiting for a translator, one at a time, in the terminal.
 
     Machine translations, translation-memory suggestions, entries whose source changed and
     translators' queries: keys a (accept), e (edit in $EDITOR), s (skip), b (back), r (raise or
-    resolve a query), o (open an approved entry again), q (quit), ? (help). Every decision is
-    saved at once; a rerun continues with what is left. Exit status 0.
+    resolve a query), o (open an approved entry again), g (go to an entry by number), q (quit),
+    ? (help). Every decision is saved at once; a rerun continues with what is left, entries
+    skipped before coming last. Exit status 0.
     """
+    from transflow.domain.checks import CHECKS
+    from transflow.faces.review import ReviewFilter
     from transflow.faces.review import review as run_review
 
+    if check_name is not None and check_name not in CHECKS:
+        raise click.BadParameter(f"unknown check {check_name!r} (see `transflow check --list`)", param_hint="--check")
     config = _config(ctx, langs)
-    tally, shown, left = run_review(config, articles)
+    tally, shown, left = run_review(config, articles, ReviewFilter(state, check_name, search))
     if not shown:
         click.echo("Nothing to review: no fuzzy entries with a candidate translation.")
         return

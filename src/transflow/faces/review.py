@@ -32,7 +32,7 @@ from transflow.domain.state import EntryState, entry_state, query_note
 from transflow.errors import TransflowError
 from transflow.formats.pofile import read_po
 from transflow.stages import qa
-from transflow.stages.reviewing import EntryKey, find_entry, reviewer_name, save_entry, today
+from transflow.stages.reviewing import EntryKey, SkippedEntries, find_entry, reviewer_name, save_entry, today
 from transflow.stages.settings import Config
 
 KEYS = {
@@ -42,6 +42,7 @@ KEYS = {
     "b": "back",
     "r": "raise query",
     "o": "open again",
+    "g": "go to",
     "q": "quit",
     "?": "help",
 }
@@ -78,18 +79,41 @@ class Tally:
     skipped: int = 0
 
 
-def queue(config: Config, articles: Iterable[str] = ()) -> list[Item]:
-    """Every entry waiting for review, by language, article and position in the catalog."""
+@dataclass(frozen=True)
+class ReviewFilter:
+    """Which waiting entries to review: by state, by a check that finds a problem, by text."""
+
+    state: str | None = None  # fuzzy | query
+    check: str | None = None
+    text: str | None = None  # in the source or the candidate, ignoring case
+
+    def admits(self, entry: polib.POEntry, problems: Callable[[], list[qa.Finding]]) -> bool:
+        if self.state is not None and entry_state(entry).value != self.state:
+            return False
+        if self.text is not None and self.text.lower() not in f"{entry.msgid}\n{entry.msgstr}".lower():
+            return False
+        return self.check is None or any(finding.check == self.check for finding in problems())
+
+
+def queue(config: Config, articles: Iterable[str] = (), only: ReviewFilter = ReviewFilter()) -> list[Item]:
+    """Every entry waiting for review that `only` admits, by language, article and position in the
+    catalog; those skipped in an earlier review come last."""
     items: list[Item] = []
     slugs = qa.select_articles(config, articles)
+    entry_checks = qa.EntryChecks(config.checks)
+    glossary = for_project(config.glossary_file, config.languages)
     for lang in config.languages:
+        context = qa.entry_context(config.checks, lang, config.source_language, glossary)
         for slug in slugs:
             path = config.catalog_path(lang, slug)
             if path.exists():
                 items.extend(
-                    Item(path, slug, lang, entry.msgctxt, entry.msgid) for entry in read_po(path) if waiting(entry)
+                    Item(path, slug, lang, entry.msgctxt, entry.msgid)
+                    for entry in read_po(path)
+                    if waiting(entry) and only.admits(entry, partial(entry_checks.of_candidate, entry, context))
                 )
-    return items
+    skipped = SkippedEntries(config.state_dir)
+    return sorted(items, key=lambda item: (item.path, item.key) in skipped)
 
 
 def save(item: Item, change: Callable[[polib.POEntry], None], lock_dir: Path) -> polib.POEntry:
@@ -124,6 +148,7 @@ class Session:
         self.settings = self.config.checks
         self.entry_checks = qa.EntryChecks(self.settings)
         self.reviewer = reviewer_name(self.config.root)
+        self.skipped = SkippedEntries(self.config.state_dir)
 
     def style(self, text: str, **styles: Any) -> str:
         return click.style(text, **styles) if self.colour else text
@@ -140,6 +165,12 @@ class Session:
             action = self.decide(item, entry, position, can_go_back=bool(history))
             if action == "quit":
                 break
+            if action in ("skip", "accept"):
+                self.skipped.mark(item.path, item.key, skipped=action == "skip")
+            if action.startswith("go to "):
+                history.append(position)
+                position, revisit = int(action.removeprefix("go to ")), True
+                continue
             revisit = action == "back"
             if revisit:
                 position = history.pop()
@@ -163,6 +194,9 @@ class Session:
             elif action in ("skip", "quit"):
                 self.tally.skipped += action == "skip"
                 return action
+            elif action == "go to":
+                number = click.prompt(f"Go to entry (1-{len(self.items)})", type=click.IntRange(1, len(self.items)))
+                return f"go to {number - 1}"
             elif action == "accept":
                 if self.accept(item, entry):
                     return "accept"
@@ -249,6 +283,7 @@ class Session:
             "s skip it for now\nb back to the previous entry\n"
             "r raise a query for the editor (held until resolved), or resolve the entry's query\n"
             "o open an approved entry again (after b)\n"
+            "g go to an entry by its number in this review\n"
             "q quit (every decision is already saved)"
         )
 
@@ -325,14 +360,14 @@ def indented(text: str) -> str:
     )
 
 
-def review(config: Config, articles: Iterable[str] = ()) -> tuple[Tally, int, int]:
+def review(config: Config, articles: Iterable[str] = (), only: ReviewFilter = ReviewFilter()) -> tuple[Tally, int, int]:
     """Run the interactive review; returns the tally, the entries shown and those still waiting."""
     if not sys.stdin.isatty():
         raise TransflowError(
             "transflow review is interactive: run it in a terminal "
             "(`transflow check` lists the same entries without one)"
         )
-    items = queue(config, articles)
+    items = queue(config, articles, only)
     session = Session(config, items, colour=not os.environ.get("NO_COLOR"))
     tally = session.run() if items else Tally()
-    return tally, len(items), len(queue(config, articles))
+    return tally, len(items), len(queue(config, articles, only))

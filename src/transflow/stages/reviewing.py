@@ -6,8 +6,10 @@ place where a catalog is written on a person's behalf: the project lock belongs 
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -166,3 +168,36 @@ def reviewer_name(project: Path) -> str:
 
 def today() -> str:
     return timestamp()[:10]
+
+
+class SkippedEntries:
+    """Entries a reviewer skipped, remembered in `.transflow/` so that the next review shows them last.
+
+    Local state like the rest of `.transflow/`: a missing or damaged file only means no entry is
+    remembered; a decision on an entry forgets it.
+    """
+
+    NAME = "review-skipped.json"
+
+    def __init__(self, state_dir: Path):
+        self.path = state_dir / self.NAME
+        try:
+            loaded = json.loads(read_text(self.path))
+        except (TransflowError, ValueError):
+            loaded = []
+        self.keys = {str(key) for key in loaded} if isinstance(loaded, list) else set()
+
+    @staticmethod
+    def key(path: Path, entry: EntryKey) -> str:
+        return json.dumps([path.as_posix(), entry.msgctxt, entry.msgid])
+
+    def __contains__(self, item: tuple[Path, EntryKey]) -> bool:
+        return self.key(*item) in self.keys
+
+    def mark(self, path: Path, entry: EntryKey, skipped: bool) -> None:
+        key = self.key(path, entry)
+        if (key in self.keys) == skipped:
+            return
+        self.keys = self.keys | {key} if skipped else self.keys - {key}
+        with contextlib.suppress(OSError, TransflowError):  # only the order of the next review is lost
+            atomic_write_text(self.path, json.dumps(sorted(self.keys), ensure_ascii=False))
