@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from transflow.domain.catalog import Counts
+from transflow.stages.pipeline import ArticleReport
 
 _NUMBER = re.compile(r"^[-+]?[\d.,]*%?$")
 
@@ -25,7 +26,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([line(headers), rule, *(line(row) for row in rows)])
 
 
-def summary_table(rows: Sequence) -> str:
+def summary_table(rows: Sequence[ArticleReport]) -> str:
     """Article x language: translated %, fuzzy, untranslated, and whether it was built."""
     body = []
     total = Counts()

@@ -206,7 +206,7 @@ class TranslationMemory:
                 f"source IN ({', '.join('?' * len(chunk))})",
                 (lang, *chunk),
             ).fetchall()
-            by_source: dict[str, list[tuple]] = defaultdict(list)
+            by_source: dict[str, list[tuple[str, str, int | None, bool]]] = defaultdict(list)
             for source, *rest in rows:
                 by_source[source].append(tuple(rest))
             for source, units in by_source.items():
@@ -255,7 +255,7 @@ def _origin(file: str, line: int | None) -> str:
     return f"{name}:{line}" if line else name
 
 
-def _best(source: str, units: list[tuple], score: float) -> Suggestion:
+def _best(source: str, units: list[tuple[str, str, int | None, bool]], score: float) -> Suggestion:
     """Approved translations first, then the most used one, then the first in file order."""
     uses = Counter((target, approved) for target, _, _, approved in units)
     target, file, line, approved = min(

@@ -38,6 +38,7 @@ from transflow.stages.engines import (
     BATCHED,
     EngineUnavailable,
     RateLimiter,
+    Sent,
     TransientError,
     open_engine,
     translate_text,
@@ -452,8 +453,8 @@ class _TranslationRun:
         # At most `concurrency` requests are submitted at a time, and the next one only after a
         # result is in the cache: a killed run loses no more than the requests in flight.
         waiting = iter(pending)
-        futures: dict[Future, tuple[str, str]] = {}
-        running: set[Future] = set()
+        futures: dict[Future[Sent], tuple[str, str]] = {}
+        running: set[Future[Sent]] = set()
 
         def submit_next() -> None:
             key = next(waiting, None)
@@ -465,9 +466,9 @@ class _TranslationRun:
         for _ in range(self.settings.concurrency):
             submit_next()
         last_save = time.monotonic()
-        finished: set[Future] = set()
+        finished: set[Future[Sent]] = set()
 
-        def receive(future: Future) -> None:
+        def receive(future: Future[Sent]) -> None:
             key = futures[future]
             translation = self._outcome(future, key, workers)
             if translation is not None:
@@ -505,7 +506,7 @@ class _TranslationRun:
             self.progress.finish()
         pool.shutdown()
 
-    def _outcome(self, future: Future, key: tuple[str, str], workers: _Workers) -> str | None:
+    def _outcome(self, future: Future[Sent], key: tuple[str, str], workers: _Workers) -> str | None:
         if future.cancelled():
             return None
         try:
@@ -596,7 +597,7 @@ class _Workers:
         self.stop = threading.Event()
         self.local = threading.local()
 
-    def run(self, key: tuple[str, str]):
+    def run(self, key: tuple[str, str]) -> Sent:
         if self.stop.is_set():
             raise _Stopped
         lang, text = key
