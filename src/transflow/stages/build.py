@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,9 +10,10 @@ import polib
 
 from transflow.domain.catalog import Counts, approved_translations, count
 from transflow.domain.text import shorten
-from transflow.formats.fileio import atomic_write_text, read_text
+from transflow.errors import TransflowError
+from transflow.formats.fileio import REWRITE_ATTEMPTS, atomic_write_text, read_text
 from transflow.formats.markdown import render_article
-from transflow.formats.pofile import read_po
+from transflow.formats.pofile import parse_po, read_po
 from transflow.stages.settings import Config
 from transflow.stages.sources import Source
 
@@ -55,6 +57,30 @@ def build_article(config: Config, source: Source, lang: str, catalog: polib.POFi
         return BuildResult(source.slug, lang, output, UNCHANGED, counts, refused=refused)
     atomic_write_text(output, rendered.text)
     return BuildResult(source.slug, lang, output, WRITTEN, counts, refused=refused)
+
+
+def build_current(
+    config: Config, source: Source, lang: str, catalog_path: Path, held: tuple[str, polib.POFile] | None = None
+) -> tuple[BuildResult, os.stat_result]:
+    """Build from the catalog as it is when the output is written, so a translator's save made
+    meanwhile is built too. ``held`` is the catalog's text and parsed form when the caller has them.
+
+    Returns the result and the catalog's status taken before its last comparison, which therefore
+    describes a file no newer than the one built: a later save is seen as a change.
+    """
+    for _attempt in range(REWRITE_ATTEMPTS):
+        text, catalog = held or (None, None)
+        if text is None or catalog is None:
+            text = read_text(catalog_path)
+            catalog = parse_po(text, catalog_path)
+        result = build_article(config, source, lang, catalog, catalog_path)
+        status = catalog_path.stat()
+        if read_text(catalog_path) == text:
+            return result, status
+        held = None
+    raise TransflowError(
+        f"changed by another program {REWRITE_ATTEMPTS} times while being built; run the command again", catalog_path
+    )
 
 
 def _lines(catalog: polib.POFile, catalog_path: Path) -> dict[str, int]:

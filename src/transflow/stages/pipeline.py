@@ -23,9 +23,9 @@ from transflow.domain import catalog as catalogs
 from transflow.domain import glossary as glossaries
 from transflow.domain.catalog import Counts, MergeStats
 from transflow.errors import TransflowError
-from transflow.formats.fileio import atomic_write_text, read_text
-from transflow.formats.pofile import format_po, parse_po, read_po, write_po
-from transflow.stages.build import BuildResult, build_article
+from transflow.formats.fileio import atomic_write_text, rewrite_text
+from transflow.formats.pofile import format_po, parse_po
+from transflow.stages.build import BuildResult, build_current
 from transflow.stages.settings import Config
 from transflow.stages.sources import Source, check_unique, discover, load
 
@@ -66,16 +66,20 @@ def extract(config: Config, source: Source) -> TemplateResult:
     glossary = glossaries.for_project(config.glossary_file, config.languages)
     digest = catalogs.source_digest(source.article.text, source.article.path, config.front_matter_keys, glossary)
     template = catalogs.build_template(source.article, config.project, _creation_date(), glossary, digest)
-    old_text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-    old_date = _CREATION_DATE.search(old_text)
-    if old_date:
-        fresh_date = template.metadata[catalogs.CREATION_DATE]
-        template.metadata[catalogs.CREATION_DATE] = old_date.group(1)
-        if format_po(template) == old_text:
-            return TemplateResult(source.slug, path, False, template)
+    fresh_date = template.metadata[catalogs.CREATION_DATE]
+
+    def make(old_text: str | None) -> tuple[str, None]:
+        old_date = _CREATION_DATE.search(old_text or "")
+        if old_date:
+            template.metadata[catalogs.CREATION_DATE] = old_date.group(1)
+            text = format_po(template)
+            if text == old_text:
+                return text, None
         template.metadata[catalogs.CREATION_DATE] = fresh_date
-    write_po(path, template)
-    return TemplateResult(source.slug, path, True, template)
+        return format_po(template), None
+
+    _, _, written = rewrite_text(path, make)
+    return TemplateResult(source.slug, path, written, template)
 
 
 _CREATION_DATE = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
@@ -98,22 +102,21 @@ def update(
     when its text changes, so its mtime only moves when its content does.
     """
     path = config.catalog_path(lang, slug)
-    if not path.exists():
-        catalog = catalogs.new_catalog(template, lang, config.project, catalogs.timestamp())
-        text = format_po(catalog)
-        atomic_write_text(path, text)
-        return UpdateResult(slug, lang, path, True, True, MergeStats(added=len(catalog)), catalog, text)
-    old_text = read_text(path)
-    merged, stats = catalogs.merge(template, parse_po(old_text, path), options or config.merge)
-    text = format_po(merged)
-    written = text != old_text
-    if written:
-        atomic_write_text(path, text)
-    return UpdateResult(slug, lang, path, False, written, stats, merged, text)
+
+    def make(old_text: str | None) -> tuple[str, tuple[polib.POFile, MergeStats]]:
+        if old_text is None:
+            catalog = catalogs.new_catalog(template, lang, config.project, catalogs.timestamp())
+            return format_po(catalog), (catalog, MergeStats(added=len(catalog)))
+        merged, stats = catalogs.merge(template, parse_po(old_text, path), options or config.merge)
+        return format_po(merged), (merged, stats)
+
+    created = not path.exists()
+    (catalog, stats), text, written = rewrite_text(path, make)
+    return UpdateResult(slug, lang, path, created, written, stats, catalog, text)
 
 
 def build(config: Config, source: Source, lang: str, catalog_path: Path) -> BuildResult:
-    return build_article(config, source, lang, read_po(catalog_path), catalog_path)
+    return build_current(config, source, lang, catalog_path)[0]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -234,18 +237,19 @@ def _prepare(config: Config, source: Source) -> dict[Path, tuple[str, polib.POFi
 def _build_all(config: Config, source: Source, report: RunReport, held: dict[Path, tuple[str, polib.POFile]]) -> dict:
     entry: dict = {"slug": source.slug, "files": {}, "languages": {}}
     watched = [source.path, config.template_path(source.slug)]
+    catalogs_seen = {}
     for lang in config.languages:
         path = config.catalog_path(lang, source.slug)
-        catalog = held.pop(path)[1] if path in held else read_po(path)
-        built = build_article(config, source, lang, catalog, path)
+        built, catalogs_seen[path] = build_current(config, source, lang, path, held.pop(path, None))
         report.messages.extend(built.refused)
         entry["languages"][lang] = {
             "counts": list(built.counts.as_tuple()),
             "status": built.status,
             "reason": built.reason,
         }
-        watched += [path, built.output]
+        watched.append(built.output)
     entry["files"] = {config.relative(path): _signature(path) for path in watched}
+    entry["files"].update({config.relative(path): _signature_of(status) for path, status in catalogs_seen.items()})
     return entry
 
 
@@ -257,9 +261,12 @@ def _unchanged(config: Config, remembered: dict) -> bool:
 
 def _signature(path: Path) -> list[int] | None:
     try:
-        status = path.stat()
+        return _signature_of(path.stat())
     except FileNotFoundError:
         return None
+
+
+def _signature_of(status: os.stat_result) -> list[int]:
     return [status.st_mtime_ns, status.st_size]
 
 
