@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 from pathlib import Path
 
 import polib
@@ -71,3 +73,79 @@ def test_a_save_while_building_is_built(project, command):
     assert result.exit_code == 0, result.output
     assert translation(catalog, HEADING) == SAVED
     assert f"## {SAVED}" in (project / "build" / "en" / f"{SLUG}.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        (
+            lambda p: (p / "source/bad.md").write_bytes(b"---\ntitle: x\n---\n\nCaf\xe9\n"),
+            "source/bad.md:5: not valid UTF-8",
+        ),
+        (lambda p: (p / "source/empty.md").write_text(""), "source/empty.md:1: empty article"),
+        (lambda p: (p / "source/plain.md").write_text("# Kop\n"), "source/plain.md:1: no front matter"),
+        (
+            lambda p: (p / "source/yaml.md").write_text("---\ntitle: x\nslug: [a\n---\n\nT\n"),
+            "source/yaml.md:3: invalid front matter YAML",
+        ),
+        (
+            lambda p: (p / "source/twin.md").write_text(
+                "---\ntitle: x\nslug: 11-tekenen-van-een-magnesiumtekort\n---\n\nT\n"
+            ),
+            "source/twin.md:3: slug '11-tekenen-van-een-magnesiumtekort' is already used by",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["run", "extract", "build"])
+def test_a_bad_article_is_skipped_and_the_others_processed(tmp_path, setup, expected, command):
+    project = copy_project(tmp_path, with_translations=True)
+    if command == "build":
+        assert transflow(project, "run").exit_code == 0
+        shutil.rmtree(project / "build")
+    setup(project)
+    result = transflow(project, command)
+    assert result.exit_code == 2
+    assert expected in result.output
+    twins = "twin" in expected  # neither article is processed: which one owns the catalogs?
+    assert f"{2 if twins else 1} file(s) skipped because of the errors above" in result.output
+    assert "Traceback" not in result.output
+    if command == "extract":
+        assert result.output.count("translations/templates/") == (2 if twins else 3)
+    else:
+        assert len(list((project / "build" / "en").glob("*.md"))) == (2 if twins else 3)
+
+
+def test_a_bad_catalog_is_skipped_and_the_others_processed(project):
+    broken = project / "translations" / "de" / f"{SLUG}.po"
+    broken.write_text(broken.read_text(encoding="utf-8") + '\nmsgid "unterminated\n', encoding="utf-8")
+    for command in ("update", "build", "run"):
+        result = transflow(project, command)
+        assert result.exit_code == 2, result.output
+        assert f"translations/de/{SLUG}.po:" in result.output
+        assert "1 file(s) skipped because of the errors above" in result.output
+    assert (project / "build" / "en" / f"{SLUG}.md").exists()
+    assert len(list((project / "build" / "en").glob("*.md"))) == 3
+
+
+def test_an_unreachable_engine_is_not_asked_again_for_a_while(tmp_path):
+    project = copy_project(tmp_path, with_translations=True, untranslated=("de",))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = (project / "transflow.yml").read_text(encoding="utf-8")
+    settings = settings.replace("  engine: google", f"  engine: libre\n  url: http://127.0.0.1:{port}/")
+    (project / "transflow.yml").write_text(settings.replace("retries: 4", "retries: 0"), encoding="utf-8")
+    first = transflow(project, "run", "--lang", "de")  # nothing listens: refused at once
+    assert first.exit_code == 0, first.output
+    assert "unreachable" in first.output
+    assert "machine translation is not tried again for 10 min (mt.retry_after_unreachable" in first.output
+    with socket.create_server(("127.0.0.1", port)) as listener:  # the engine's port: any request would wait here
+        listener.setblocking(False)
+        (project / "source" / f"{SLUG}.md").touch()
+        second = transflow(project, "run", "--lang", "de")
+        assert second.exit_code == 0, second.output
+        assert f"engine libre http://127.0.0.1:{port}/ was unreachable" in second.output
+        assert "--retry-mt asks now" in second.output
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+        assert "3 article(s) processed" not in second.output and "1 article(s) processed" in second.output

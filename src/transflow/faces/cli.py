@@ -97,10 +97,16 @@ def extract(ctx: click.Context) -> None:
     from transflow.stages.sources import load_all
 
     config = _config(ctx)
-    for source in load_all(config):
-        result = extract_one(config, source)
+    sources, failed = load_all(config)
+    for source in sources:
+        try:
+            result = extract_one(config, source)
+        except TransflowError as exc:
+            failed.append(exc)
+            continue
         state = "wrote" if result.written else "unchanged"
         click.echo(f"{state:9} {config.relative(result.path)} ({len(result.template)} strings)")
+    _exit_after_skipping(ctx, failed)
 
 
 @main.command()
@@ -126,10 +132,19 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
     templates = sorted(config.templates_dir.glob("*.pot"))
     if not templates:
         raise TransflowError("no templates: run `transflow extract` first", config.relative(config.templates_dir))
+    failed: list[TransflowError] = []
     for template_path in templates:
-        template = read_po(template_path)
+        try:
+            template = read_po(template_path)
+        except TransflowError as exc:
+            failed.append(exc)
+            continue
         for lang in config.languages:
-            result = update_one(config, template_path.stem, template, lang, options)
+            try:
+                result = update_one(config, template_path.stem, template, lang, options)
+            except TransflowError as exc:
+                failed.append(exc)
+                continue
             stats = result.stats
             verb = "created" if result.created else "updated" if result.written else "unchanged"
             purged = f", purged {stats.purged}" if stats.purged else ""
@@ -138,6 +153,7 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
                 f"fuzzy {stats.fuzzy}, new {stats.added}, obsolete {stats.obsoleted}, "
                 f"revived {stats.revived}{purged})"
             )
+    _exit_after_skipping(ctx, failed)
 
 
 @main.command()
@@ -151,7 +167,8 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
     from transflow.stages.sources import load_all
 
     config = _config(ctx, langs, threshold, output)
-    for source in load_all(config):
+    sources, failed = load_all(config)
+    for source in sources:
         for lang in config.languages:
             catalog_path = config.catalog_path(lang, source.slug)
             if not catalog_path.exists():
@@ -160,20 +177,39 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
                     " (run `transflow update`)"
                 )
                 continue
-            result = build_one(config, source, lang, catalog_path)
+            try:
+                result = build_one(config, source, lang, catalog_path)
+            except TransflowError as exc:
+                failed.append(exc)
+                continue
             for message in result.refused:
                 click.echo(f"warning: {message}", err=True)
             where = config.relative(result.output)
             detail = f": {result.reason}" if result.reason else ""
             click.echo(f"{result.status:9} {where} ({result.counts.percent:.0f}% translated){detail}")
+    _exit_after_skipping(ctx, failed)
+
+
+def _exit_after_skipping(ctx: click.Context, failed: list[TransflowError]) -> None:
+    """Each bad article or catalog was skipped so that the others were processed: say which, exit 2."""
+    for problem in failed:
+        click.echo(f"transflow: error: {problem}", err=True)
+    if failed:
+        click.echo(f"transflow: {len(failed)} file(s) skipped because of the errors above", err=True)
+        ctx.exit(EXIT_USAGE)
 
 
 @main.command()
 @_lang_option
 @_threshold_option
 @_output_option
+@click.option(
+    "--retry-mt", is_flag=True, help="Ask the translation engine even if it was unreachable a short while ago."
+)
 @click.pass_context
-def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None) -> None:
+def run(
+    ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None, retry_mt: bool
+) -> None:
     """The main job: extract -> update -> translate -> build, for what changed since the last run.
 
     The translate stage runs when transflow.yml has an `mt:` section. Ends with a summary
@@ -193,13 +229,19 @@ def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, out
         ) as bar:
             yield from bar
 
-    report = run_pipeline(config, progress, machine, _Bar())
+    report = run_pipeline(config, progress, machine, _Bar(), retry_machine=retry_mt)
     for message in report.messages:
         click.echo(f"warning: {message}", err=True)
     click.echo(summary_table(report.rows))
     for line in _translation_summary(report.translation):
         click.echo(line)
+    if report.translation is not None and report.translation.unreachable and machine is not None:
+        click.echo(
+            f"machine translation is not tried again for {machine.retry_after_unreachable / 60:g} min "
+            "(mt.retry_after_unreachable; `run --retry-mt` tries at once)"
+        )
     click.echo(f"{report.processed} article(s) processed, {report.skipped} unchanged.")
+    _exit_after_skipping(ctx, report.failed)
     ctx.exit(report.exit_code)
 
 
@@ -322,6 +364,8 @@ def _translation_summary(report) -> list[str]:
     lines = []
     if report.unreachable:
         lines.append(f"warning: {report.unreachable}; those entries stay untranslated")
+    if report.paused:
+        lines.append(f"warning: {report.paused}; those entries stay untranslated")
     lines.extend(f"warning: {error}" for error in report.errors)
     if report.memory_filled or report.machine_filled or report.left:
         lines.append(f"translation memory: {report.memory_filled} filled")

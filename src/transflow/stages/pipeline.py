@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polib
 
@@ -27,7 +28,7 @@ from transflow.formats.fileio import atomic_write_text, rewrite_text
 from transflow.formats.pofile import format_po, parse_po
 from transflow.stages.build import BuildResult, build_current
 from transflow.stages.settings import Config
-from transflow.stages.sources import Source, check_unique, discover, load
+from transflow.stages.sources import Source, discover, load_each, unique
 
 if TYPE_CHECKING:
     from transflow.stages.settings import EngineSettings
@@ -142,12 +143,13 @@ class RunReport:
     skipped: int = 0
     translation: TranslateReport | None = None
     messages: list[str] = field(default_factory=list)
+    failed: list[TransflowError] = field(default_factory=list)  # bad articles and catalogs, skipped
 
     @property
     def exit_code(self) -> int:
-        """0 once everything was processed: an article below its threshold or an unreachable
-        engine is reported, not a failure (bad input stops the run with a TransflowError)."""
-        return 0
+        """2 when bad input was skipped; otherwise 0: an article below its threshold or an
+        unreachable engine is reported, not a failure."""
+        return 2 if self.failed else 0
 
 
 def run(
@@ -155,20 +157,23 @@ def run(
     progress: Callable[[list[Source]], Iterable[Source]] = iter,
     machine: EngineSettings | None = None,
     machine_progress: Progress | None = None,
+    retry_machine: bool = False,
 ) -> RunReport:
     """extract -> update -> translate -> build for every article that changed since the last run.
 
     With `machine` settings, the translate stage (translation memory, then machine translation)
     fills the catalogs of those articles, and of the articles whose machine translation was left
     incomplete last time (engine unreachable, texts that failed), which are rebuilt if it filled
-    anything. An unreachable engine is only reported (`report.translation.unreachable`).
+    anything. An unreachable engine is only reported (`report.translation.unreachable`), and not
+    asked again for `mt.retry_after_unreachable` seconds unless ``retry_machine``. An article or
+    catalog that cannot be read is reported (`report.failed`) and skipped; the others go on.
     """
     state = _load_state(config)
     fingerprint = [config.fingerprint(), _signature(config.glossary_file)]
     known = state.get("articles", {}) if state.get("config") == fingerprint else {}
     fresh: dict[str, dict] = {}
     report = RunReport()
-    pending: list[Source] = []
+    changed: list[Path] = []
     for path in discover(config):
         key = config.relative(path)
         remembered = known.get(key)
@@ -176,30 +181,51 @@ def run(
             fresh[key] = remembered
             report.skipped += 1
         else:
-            pending.append(load(config, path))
-    _check_slugs(config, pending, {key: entry["slug"] for key, entry in fresh.items()})
+            changed.append(path)
+    pending = _loadable(config, changed, report, {entry["slug"]: key for key, entry in fresh.items()})
     held: dict[Path, tuple[str, polib.POFile]] = {}
-    for source in pending:
-        held.update(_prepare(config, source))
+    for source in list(pending):
+        try:
+            held.update(_prepare(config, source))
+        except TransflowError as exc:
+            report.failed.append(exc)
+            pending.remove(source)
     incomplete: set[str] = set()
-    retry = [key for key, remembered in fresh.items() if remembered.get("mt_incomplete")]
+    paused = None if machine is None or retry_machine else _machine_paused(state, machine)
+    retry = [] if paused else [key for key, remembered in fresh.items() if remembered.get("mt_incomplete")]
     if machine is not None and (pending or retry):
         from transflow.stages.translate import translate  # the engines and the TM load only when needed
 
         slugs = [source.slug for source in pending] + [fresh[key]["slug"] for key in retry]
-        report.translation = translate(config, machine, slugs, progress=machine_progress, held=held)
-        held.update(report.translation.catalogs)
-        if not report.translation.ok:
+        try:
+            report.translation = translate(config, machine, slugs, progress=machine_progress, held=held, paused=paused)
+        except TransflowError as exc:  # the translation memory reads every catalog: one may be a bad one
+            if str(exc) not in map(str, report.failed):
+                report.failed.append(exc)
             incomplete = set(slugs)
+        else:
+            held.update(report.translation.catalogs)
+            if not report.translation.ok:
+                incomplete = set(slugs)
+        again = []
         for key in retry:
             if _unchanged(config, fresh[key]):
                 fresh[key]["mt_incomplete"] = fresh[key]["slug"] in incomplete
             else:
-                pending.append(load(config, config.root / key))
+                again.append(config.root / key)
                 del fresh[key]
                 report.skipped -= 1
+        pending += _loadable(config, again, report, {})
+    elif machine is not None and paused:
+        from transflow.stages.translate import TranslateReport
+
+        report.translation = TranslateReport(machine.identity, paused=paused)
     for source in progress(pending):
-        entry = _build_all(config, source, report, held)
+        try:
+            entry = _build_all(config, source, report, held)
+        except TransflowError as exc:
+            report.failed.append(exc)
+            continue
         entry["mt_incomplete"] = source.slug in incomplete
         fresh[config.relative(source.path)] = entry
         report.processed += 1
@@ -210,18 +236,54 @@ def run(
                     fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"], entry.get("reason", "")
                 )
             )
-    _save_state(config, {"version": STATE_VERSION, "config": fingerprint, "articles": fresh})
+    _save_state(
+        config,
+        {
+            "version": STATE_VERSION,
+            "config": fingerprint,
+            "articles": fresh,
+            "unreachable": _unreachable_since(state, machine, report.translation),
+        },
+    )
     return report
 
 
-def _check_slugs(config: Config, pending: list[Source], unchanged: dict[str, str]) -> None:
-    """Before anything is written: two articles with one slug would share their catalogs."""
-    check_unique(pending, config)
-    owners = {slug: key for key, slug in unchanged.items()}
-    for source in pending:
-        other = owners.get(source.slug)
-        if other is not None and other != config.relative(source.path):
-            raise TransflowError(f"slug {source.slug!r} is already used by {other}", config.relative(source.path))
+def _loadable(config: Config, paths: list[Path], report: RunReport, owners: dict[str, str]) -> list[Source]:
+    """The articles at ``paths`` that can be processed; the others go to ``report.failed``."""
+    sources, problems = load_each(config, paths)
+    kept, clashes = unique(sources, config, owners)
+    report.failed += problems + clashes
+    return kept
+
+
+def _machine_paused(state: dict[str, Any], machine: EngineSettings) -> str | None:
+    """Why the engine is not asked this time: it was unreachable less than the set interval ago."""
+    since = state.get("unreachable")
+    if not isinstance(since, dict) or since.get("engine") != machine.identity:
+        return None
+    at = since.get("at")
+    if not isinstance(at, (int, float)) or not 0 <= time.time() - at < machine.retry_after_unreachable:
+        return None
+    return (
+        f"engine {machine.identity} was unreachable {_duration(time.time() - at)} ago: not asked again for "
+        f"{_duration(machine.retry_after_unreachable)} (mt.retry_after_unreachable; --retry-mt asks now)"
+    )
+
+
+def _unreachable_since(
+    state: dict[str, Any], machine: EngineSettings | None, translation: TranslateReport | None
+) -> object:
+    """When the engine was last found unreachable, kept while it is not asked again."""
+    if machine is None or translation is None:
+        return state.get("unreachable")
+    if translation.unreachable:
+        return {"engine": machine.identity, "at": time.time()}
+    return state.get("unreachable") if translation.paused else None
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{round(seconds)} s" if seconds < 90 else f"{minutes} min"
 
 
 def _prepare(config: Config, source: Source) -> dict[Path, tuple[str, polib.POFile]]:

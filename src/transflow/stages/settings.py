@@ -57,6 +57,7 @@ _ENGINE_NUMBERS = {
     "backoff": (float, 0, 60),
     "max_backoff": (float, 0, 3600),
     "save_interval": (float, 0.1, 3600),
+    "retry_after_unreachable": (float, 0, 86400),
 }
 _COUNTS = {"strings": ("strings",), "words": ("words",), "both": ("strings", "words")}
 
@@ -129,6 +130,8 @@ class EngineSettings:
     backoff: float = field(default=0.5, metadata=_NO_OUTPUT)  # first retry delay, doubled each time
     max_backoff: float = field(default=30.0, metadata=_NO_OUTPUT)
     save_interval: float = field(default=5.0, metadata=_NO_OUTPUT)  # seconds between catalog saves
+    # seconds during which `run` does not ask an engine it found unreachable (offline costs nothing)
+    retry_after_unreachable: float = field(default=600.0, metadata=_NO_OUTPUT)
 
     @property
     def identity(self) -> str:

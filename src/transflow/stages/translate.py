@@ -68,6 +68,7 @@ class TranslateReport:
     planned_segments: dict[str, int] = field(default_factory=dict)
     planned_characters: dict[str, int] = field(default_factory=dict)
     unreachable: str | None = None
+    paused: str | None = None  # why the engine was not asked at all (unreachable not long ago)
     errors: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     # Every catalog of the stage as it ends, with its text on disk, for a `run` to build from.
@@ -75,7 +76,7 @@ class TranslateReport:
 
     @property
     def ok(self) -> bool:
-        return self.unreachable is None and not self.left
+        return self.unreachable is None and self.paused is None and not self.left
 
     @property
     def compliance(self) -> float:
@@ -249,14 +250,16 @@ def translate(
     dry_run: bool = False,
     progress: Progress | None = None,
     held: Mapping[Path, tuple[str, polib.POFile]] | None = None,
+    paused: str | None = None,
 ) -> TranslateReport:
     """TM first, then machine translation with glossary enforcement, for every catalog.
 
     ``held`` are catalogs the caller has in memory, by path, with the text of their file: they
     are filled without being read again (`report.catalogs` has them as the stage leaves them).
+    With ``paused`` (the reason), the engine is not asked: only the memory and the cache fill.
     """
     progress = progress or Progress()
-    report = TranslateReport(settings.identity, dry_run=dry_run)
+    report = TranslateReport(settings.identity, dry_run=dry_run, paused=paused)
     glossary = glossaries.for_project(config.glossary_file, config.languages)
     held = held or {}
     catalogs = [
@@ -394,7 +397,7 @@ class _TranslationRun:
             if cached is not None:
                 self.report.from_cache += 1
                 done(key, cached)
-            elif self.report.unreachable:
+            elif self.report.unreachable or self.report.paused:
                 done(key, None)
             else:
                 pending.append(key)
