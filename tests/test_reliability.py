@@ -149,3 +149,99 @@ def test_an_unreachable_engine_is_not_asked_again_for_a_while(tmp_path):
         with pytest.raises(BlockingIOError):
             listener.accept()
         assert "3 article(s) processed" not in second.output and "1 article(s) processed" in second.output
+
+
+def _settings(project: Path, old: str, new: str) -> None:
+    path = project / "transflow.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "warning"),
+    [
+        (
+            "glossary: glossary.yml",
+            "glossary: glosary.yml",
+            "transflow.yml: paths.glossary: glosary.yml does not exist; no glossary is enforced",
+        ),
+        (
+            "translations: translations ",
+            "translations: translatons ",
+            "transflow.yml: paths.translations: translatons does not exist, but translations holds catalogs",
+        ),
+        (
+            "languages: [en, de, fr]\n",
+            "",
+            "transflow.yml: no 'languages:' set; translating into the default en, de, fr",
+        ),
+    ],
+)
+def test_a_setting_that_is_probably_a_mistake_is_warned_about(project, old, new, warning):
+    _settings(project, old, new)
+    result = transflow(project, "stats")
+    assert f"warning: {warning}" in result.output
+
+
+def test_check_in_a_folder_without_a_project_is_an_error(tmp_path):
+    result = transflow(tmp_path, "check")
+    assert result.exit_code == 2
+    assert "no transflow project here" in result.output and "passed" not in result.output
+
+
+def test_the_source_language_is_no_target(project):
+    result = transflow(project, "run", "--lang", "nl")
+    assert result.exit_code == 2
+    assert "--lang nl: that is the source language, not a target" in result.output
+    assert not (project / "translations" / "nl").exists()
+
+
+@pytest.mark.parametrize("where", ["../elsewhere", "ABSOLUTE"])
+def test_output_outside_the_project_needs_allow_outside(project, tmp_path, where):
+    outside = tmp_path / "elsewhere"
+    _settings(project, "build: build ", f"build: {outside if where == 'ABSOLUTE' else where} ")
+    refused = transflow(project, "build")
+    assert refused.exit_code == 2
+    assert "paths.build:" in refused.output and "outside the project folder; pass --allow-outside" in refused.output
+    assert not outside.exists()
+    allowed = transflow(project, "build", "--allow-outside")
+    assert allowed.exit_code == 0, allowed.output
+    assert len(list((outside / "en").glob("*.md"))) == 3
+    assert transflow(project, "build", "--output", str(outside)).exit_code == 2
+
+
+def test_a_deleted_articles_output_is_removed_and_nothing_else(project):
+    assert transflow(project, "run").exit_code == 0
+    mine = project / "build" / "en" / "notes-of-my-own.md"
+    mine.write_text("not written by transflow\n", encoding="utf-8")
+    (project / "source" / f"{SLUG}.md").unlink()
+    result = transflow(project, "run")
+    assert result.exit_code == 0, result.output
+    assert f"removed   build/en/{SLUG}.md (its article is gone)" in result.output
+    assert not any((project / "build").glob(f"*/{SLUG}.md"))
+    assert mine.exists() and len(list((project / "build" / "en").glob("*.md"))) == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "-C", "PROJECT"],
+        ["run", "--project=PROJECT", "--lang", "en"],
+        ["run", "--lang", "en", "--config", "PROJECT/transflow.yml", "-C", "PROJECT"],
+        ["tm", "rebuild", "-C", "PROJECT"],
+    ],
+)
+def test_project_options_after_the_command(project, args):
+    from click.testing import CliRunner
+
+    from transflow.faces.cli import main
+
+    result = CliRunner().invoke(main, [arg.replace("PROJECT", str(project)) for arg in args])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_missing_project_folder_is_named(tmp_path):
+    result = transflow(tmp_path / "nosuchdir", "run")
+    assert result.exit_code == 2
+    assert "nosuchdir: project folder does not exist" in result.output

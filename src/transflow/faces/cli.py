@@ -17,7 +17,16 @@ EXIT_USAGE = 2
 
 
 class _Group(click.Group):
-    """Turns every TransflowError into one line on stderr and exit status 2, never a traceback."""
+    """Turns every TransflowError into one line on stderr and exit status 2, never a traceback.
+
+    The project options may also follow the subcommand (`transflow run -C site`), as the README
+    promises: they are moved in front of it before parsing.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = _project_options_first(args, self.commands)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -54,21 +63,61 @@ class _Group(click.Group):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Config file to use instead of PROJECT/transflow.yml.",
 )
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Let the translations, build and state folders (transflow.yml or --output) lie outside the project.",
+)
 @click.pass_context
-def main(ctx: click.Context, project: Path, config_file: Path | None) -> None:
+def main(ctx: click.Context, project: Path, config_file: Path | None, allow_outside: bool) -> None:
     """transflow: Markdown articles -> gettext catalogs -> localized articles.
 
     Typical use: `transflow run` after editing articles in source/ or catalogs in
     translations/. Exit status: 0 success, 1 problems found, 2 bad input or usage.
+    -C, --config and --allow-outside may also follow the command.
     """
-    ctx.obj = (project, config_file)
+    ctx.obj = (project, config_file, allow_outside)
+
+
+# The main group's options, and whether each takes a value: accepted after the subcommand too.
+_PROJECT_OPTIONS = {"-C": True, "--project": True, "--config": True, "--allow-outside": False}
+
+
+def _project_options_first(args: list[str], commands: dict[str, click.Command]) -> list[str]:
+    """``[globals] command [its args, with globals mixed in]`` -> ``[globals] command [its args]``."""
+    position, index = None, 0
+    while index < len(args) and position is None:
+        if args[index] in commands:
+            position = index
+        index += 2 if _PROJECT_OPTIONS.get(args[index]) else 1
+    if position is None:
+        return args
+    moved: list[str] = []
+    rest: list[str] = []
+    tail = iter(args[position + 1 :])
+    for arg in tail:
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            rest += [arg, *tail]
+        elif name in _PROJECT_OPTIONS:
+            moved.append(arg)
+            if _PROJECT_OPTIONS[name] and "=" not in arg:
+                moved.append(next(tail, ""))
+        elif arg.startswith("-C") and len(arg) > 2:  # -Csite
+            moved.append(arg)
+        else:
+            rest.append(arg)
+    return [*args[:position], *moved, args[position], *rest]
 
 
 def _config(
     ctx: click.Context, langs: tuple[str, ...] = (), threshold: float | None = None, output: Path | None = None
 ) -> config_module.Config:
-    project, config_file = ctx.find_root().obj
-    return config_module.load(project, config_file).with_overrides(langs, threshold, output)
+    project, config_file, allow_outside = ctx.find_root().obj
+    config = config_module.load(project, config_file, allow_outside)
+    for warning in config.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return config.with_overrides(langs, threshold, output, allow_outside)
 
 
 _lang_option = click.option(
@@ -163,11 +212,14 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
 @click.pass_context
 def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None) -> None:
     """Rebuild localized articles from the sources and the approved translations."""
+    from transflow.stages.build import SKIPPED, forget_deleted
     from transflow.stages.pipeline import build as build_one
     from transflow.stages.sources import load_all
 
     config = _config(ctx, langs, threshold, output)
     sources, failed = load_all(config)
+    unreadable = bool(failed)
+    outputs = []
     for source in sources:
         for lang in config.languages:
             catalog_path = config.catalog_path(lang, source.slug)
@@ -184,10 +236,19 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
                 continue
             for message in result.refused:
                 click.echo(f"warning: {message}", err=True)
+            if result.status != SKIPPED:
+                outputs.append(result.output)
             where = config.relative(result.output)
             detail = f": {result.reason}" if result.reason else ""
             click.echo(f"{result.status:9} {where} ({result.counts.percent:.0f}% translated){detail}")
+    if not unreadable:
+        _removed(config, forget_deleted(config, outputs, {source.slug for source in sources}))
     _exit_after_skipping(ctx, failed)
+
+
+def _removed(config: config_module.Config, outputs: list[Path]) -> None:
+    for path in outputs:
+        click.echo(f"removed   {config.relative(path)} (its article is gone)")
 
 
 def _exit_after_skipping(ctx: click.Context, failed: list[TransflowError]) -> None:
@@ -240,6 +301,7 @@ def run(
             f"machine translation is not tried again for {machine.retry_after_unreachable / 60:g} min "
             "(mt.retry_after_unreachable; `run --retry-mt` tries at once)"
         )
+    _removed(config, report.removed)
     click.echo(f"{report.processed} article(s) processed, {report.skipped} unchanged.")
     _exit_after_skipping(ctx, report.failed)
     ctx.exit(report.exit_code)
@@ -302,6 +364,11 @@ def check_command(
         )
         return
     config = _config(ctx, langs)
+    if not config.is_project:
+        raise TransflowError(
+            "no transflow project here (no transflow.yml, source or translations folder): nothing to check",
+            config.root,
+        )
     result = qa.check_project(config, articles, source=source_checks, fail_under=fail_under, jobs=jobs)
     if output_format == "text":
         click.echo(qareport.text(result, config.source_language, colour=sys.stdout.isatty()))

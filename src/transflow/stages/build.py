@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from transflow.stages.settings import Config
 from transflow.stages.sources import Source
 
 WRITTEN, UNCHANGED, SKIPPED = "built", "unchanged", "skipped"
+OUTPUTS_NAME = "outputs.json"  # in the state folder: every output transflow wrote
 
 
 @dataclass
@@ -89,3 +92,25 @@ def _lines(catalog: polib.POFile, catalog_path: Path) -> dict[str, int]:
     if any(entry.linenum is None for entry in catalog):
         catalog = read_po(catalog_path)
     return {entry.msgid: entry.linenum for entry in catalog if not entry.obsolete}
+
+
+def forget_deleted(config: Config, outputs: Iterable[Path], slugs: set[str]) -> list[Path]:
+    """Remember the outputs just built, and remove those of articles that are gone.
+
+    Only files listed as written by transflow are removed, so whatever else is in the build folder
+    is safe; ``slugs`` must name every article, readable or not, or a live output would go.
+    """
+    path = config.state_dir / OUTPUTS_NAME
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = []  # a lost list only means outputs of deleted articles stay, as before it existed
+    files = {Path(name) for name in known if isinstance(name, str)} if isinstance(known, list) else set()
+    files.update(outputs)
+    removed = sorted(output for output in files if output.stem not in slugs)
+    for output in removed:
+        output.unlink(missing_ok=True)
+    kept = sorted(str(output) for output in files if output.stem in slugs)
+    if kept != known:
+        atomic_write_text(path, json.dumps(kept, indent=0))
+    return removed

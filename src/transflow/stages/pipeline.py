@@ -26,7 +26,7 @@ from transflow.domain.catalog import Counts, MergeStats
 from transflow.errors import TransflowError
 from transflow.formats.fileio import atomic_write_text, rewrite_text
 from transflow.formats.pofile import format_po, parse_po
-from transflow.stages.build import BuildResult, build_current
+from transflow.stages.build import SKIPPED, BuildResult, build_current, forget_deleted
 from transflow.stages.settings import Config
 from transflow.stages.sources import Source, discover, load_each, unique
 
@@ -144,6 +144,7 @@ class RunReport:
     translation: TranslateReport | None = None
     messages: list[str] = field(default_factory=list)
     failed: list[TransflowError] = field(default_factory=list)  # bad articles and catalogs, skipped
+    removed: list[Path] = field(default_factory=list)  # outputs of deleted articles
 
     @property
     def exit_code(self) -> int:
@@ -183,6 +184,8 @@ def run(
         else:
             changed.append(path)
     pending = _loadable(config, changed, report, {entry["slug"]: key for key, entry in fresh.items()})
+    # Every article's slug, or None when one is unreadable: then no output can be said to be an orphan.
+    articles = None if report.failed else {entry["slug"] for entry in fresh.values()} | {s.slug for s in pending}
     held: dict[Path, tuple[str, polib.POFile]] = {}
     for source in list(pending):
         try:
@@ -220,9 +223,10 @@ def run(
         from transflow.stages.translate import TranslateReport
 
         report.translation = TranslateReport(machine.identity, paused=paused)
+    outputs: list[Path] = []
     for source in progress(pending):
         try:
-            entry = _build_all(config, source, report, held)
+            entry = _build_all(config, source, report, held, outputs)
         except TransflowError as exc:
             report.failed.append(exc)
             continue
@@ -236,6 +240,8 @@ def run(
                     fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"], entry.get("reason", "")
                 )
             )
+    if articles is not None:
+        report.removed = forget_deleted(config, outputs, articles)
     _save_state(
         config,
         {
@@ -296,7 +302,13 @@ def _prepare(config: Config, source: Source) -> dict[Path, tuple[str, polib.POFi
     return held
 
 
-def _build_all(config: Config, source: Source, report: RunReport, held: dict[Path, tuple[str, polib.POFile]]) -> dict:
+def _build_all(
+    config: Config,
+    source: Source,
+    report: RunReport,
+    held: dict[Path, tuple[str, polib.POFile]],
+    outputs: list[Path],
+) -> dict:
     entry: dict = {"slug": source.slug, "files": {}, "languages": {}}
     watched = [source.path, config.template_path(source.slug)]
     catalogs_seen = {}
@@ -310,6 +322,8 @@ def _build_all(config: Config, source: Source, report: RunReport, held: dict[Pat
             "reason": built.reason,
         }
         watched.append(built.output)
+        if built.status != SKIPPED:
+            outputs.append(built.output)
     entry["files"] = {config.relative(path): _signature(path) for path in watched}
     entry["files"].update({config.relative(path): _signature_of(status) for path, status in catalogs_seen.items()})
     return entry
