@@ -142,12 +142,13 @@ _output_option = click.option(
 @click.pass_context
 def extract(ctx: click.Context) -> None:
     """Write one template (POT) per source article to translations/templates/."""
+    from transflow.faces.progress import each
     from transflow.stages.pipeline import extract as extract_one
     from transflow.stages.sources import load_all
 
     config = _config(ctx)
     sources, failed = load_all(config)
-    for source in sources:
+    for source in each(sources, "Extracting", lambda source: source.slug):
         try:
             result = extract_one(config, source)
         except TransflowError as exc:
@@ -172,6 +173,7 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
     one, marked fuzzy with the old text as `#| msgid`; strings that left the template become
     obsolete (#~).
     """
+    from transflow.faces.progress import each
     from transflow.formats.pofile import read_po
     from transflow.stages.pipeline import update as update_one
     from transflow.stages.settings import merge_options
@@ -182,7 +184,7 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
     if not templates:
         raise TransflowError("no templates: run `transflow extract` first", config.relative(config.templates_dir))
     failed: list[TransflowError] = []
-    for template_path in templates:
+    for template_path in each(templates, "Updating", lambda path: path.stem):
         try:
             template = read_po(template_path)
         except TransflowError as exc:
@@ -212,6 +214,7 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
 @click.pass_context
 def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None) -> None:
     """Rebuild localized articles from the sources and the approved translations."""
+    from transflow.faces.progress import each
     from transflow.stages.build import SKIPPED, forget_deleted
     from transflow.stages.pipeline import build as build_one
     from transflow.stages.sources import load_all
@@ -220,7 +223,7 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
     sources, failed = load_all(config)
     unreadable = bool(failed)
     outputs = []
-    for source in sources:
+    for source in each(sources, "Building", lambda source: source.slug):
         for lang in config.languages:
             catalog_path = config.catalog_path(lang, source.slug)
             if not catalog_path.exists():
@@ -278,19 +281,17 @@ def run(
     Exit status 0 when everything was processed (articles below their threshold and an
     unreachable translation engine are reported, not failures), 2 on bad input.
     """
+    from transflow.faces.progress import Progress, each
     from transflow.faces.reports import summary_table
     from transflow.stages.pipeline import run as run_pipeline
 
     config = _config(ctx, langs, threshold, output)
     machine = config.mt if "mt" in config.sections else None
 
-    def progress(items):
-        with click.progressbar(
-            items, label="Processing articles", file=sys.stderr, item_show_func=lambda s: s.slug if s else None
-        ) as bar:
-            yield from bar
+    def progress(sources):
+        return each(sources, "Building articles", lambda source: source.slug)
 
-    report = run_pipeline(config, progress, machine, _Bar(), retry_machine=retry_mt)
+    report = run_pipeline(config, progress, machine, Progress("Machine translation"), retry_machine=retry_mt)
     for message in report.messages:
         click.echo(f"warning: {message}", err=True)
     click.echo(summary_table(report.rows))
@@ -403,27 +404,6 @@ def stats(ctx: click.Context, langs: tuple[str, ...], output_format: str, articl
     ctx.exit(EXIT_PROBLEMS if any(row.error for row in rows) else 0)
 
 
-class _Bar:
-    """The translate stage's progress as a click progress bar on stderr: counts and ETA."""
-
-    def __init__(self) -> None:
-        self.bar = None
-
-    def start(self, total: int) -> None:
-        self.bar = click.progressbar(
-            length=total, label="Machine translation", file=sys.stderr, show_pos=True, show_eta=True
-        )
-        self.bar.__enter__()
-
-    def advance(self, count: int = 1) -> None:
-        self.bar.update(count)
-
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
 def _translation_summary(report) -> list[str]:
     """The lines `translate` and `run` print about machine translation."""
     if report is None:
@@ -478,12 +458,13 @@ def translate(
     Machine output is marked fuzzy for review, with the glossary enforced. Exit status 1 when
     the engine was unreachable or some entries could not be translated.
     """
+    from transflow.faces.progress import Progress
     from transflow.stages.settings import settings_from_config
     from transflow.stages.translate import translate as translate_catalogs
 
     config = _config(ctx, langs)
     settings = settings_from_config(config.section("mt"), engine, engine_url)
-    report = translate_catalogs(config, settings, articles, dry_run=dry_run, progress=_Bar())
+    report = translate_catalogs(config, settings, articles, dry_run=dry_run, progress=Progress("Machine translation"))
     if dry_run:
         for lang in config.languages:
             click.echo(

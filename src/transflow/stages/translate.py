@@ -89,7 +89,8 @@ class Progress:
 
     def start(self, total: int) -> None: ...
 
-    def advance(self, count: int = 1) -> None: ...
+    def advance(self, count: int = 1, failed: int = 0) -> None:
+        """``count`` more texts done, ``failed`` of them without a translation."""
 
     def finish(self) -> None: ...
 
@@ -412,6 +413,13 @@ class _TranslationRun:
         running: set[Future] = set()
 
         def submit_next() -> None:
+            if self.report.unreachable:  # nothing more is sent: the rest fail at once, and show it
+                left = list(waiting)
+                for key in left:
+                    done(key, None)
+                if left:
+                    self.progress.advance(len(left), failed=len(left))
+                return
             key = next(waiting, None)
             if key is not None:
                 future = pool.submit(workers.run, key)
@@ -423,13 +431,14 @@ class _TranslationRun:
         last_save = time.monotonic()
         finished: set[Future] = set()
 
-        def receive(future: Future) -> None:
+        def receive(future: Future) -> bool:
             key = futures[future]
             translation = self._outcome(future, key, workers)
             if translation is not None:
                 self.cache.put(self.settings.identity, self.source, key[0], key[1], translation)
             finished.add(future)  # only once cached: a Ctrl-C before that receives it again
             done(key, translation)
+            return translation is not None
 
         self.progress.start(len(pending))
         try:
@@ -437,8 +446,7 @@ class _TranslationRun:
                 completed, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in completed:
                     running.discard(future)
-                    receive(future)
-                    self.progress.advance()
+                    self.progress.advance(failed=0 if receive(future) else 1)
                     submit_next()
                 if time.monotonic() - last_save >= self.settings.save_interval:
                     for catalog in catalogs:
