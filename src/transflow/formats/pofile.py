@@ -403,14 +403,19 @@ def format_po(po: polib.POFile, width: int = 79) -> str:
         tcomment=po.header,
         flags=list(fuzzy) if isinstance(fuzzy, list) else ["fuzzy"] if fuzzy else [],
     )
-    blocks = [_entry_lines(entry, width) for entry in po if not entry.obsolete]
-    blocks += [_entry_lines(entry, width) for entry in po if entry.obsolete and _first_translation(entry)]
+    # Each entry is joined at once: the lines of a whole large catalog would take several times its size.
+    blocks = [_joined(_entry_lines(entry, width)) for entry in po if not entry.obsolete]
+    blocks += [_joined(_entry_lines(entry, width)) for entry in po if entry.obsolete and _first_translation(entry)]
     if po.metadata or header.flags:
-        blocks.insert(0, _entry_lines(header, width))
+        blocks.insert(0, _joined(_entry_lines(header, width)))
     elif po.header:
         # No header entry: polib read the first entry's translator comments as the file's header.
-        blocks[:1] = [_comment_lines("#", po.header) + (blocks[0] if blocks else [])]
-    return "\n".join("".join(line + "\n" for line in block) for block in blocks)
+        blocks[:1] = [_joined(_comment_lines("#", po.header)) + (blocks[0] if blocks else "")]
+    return "\n".join(blocks)
+
+
+def _joined(lines: list[str]) -> str:
+    return "".join(line + "\n" for line in lines)
 
 
 # --- Reading and writing --------------------------------------------------------------------------
