@@ -245,3 +245,50 @@ def test_a_missing_project_folder_is_named(tmp_path):
     result = transflow(tmp_path / "nosuchdir", "run")
     assert result.exit_code == 2
     assert "nosuchdir: project folder does not exist" in result.output
+
+
+def test_github_annotations_fit_what_github_shows(tmp_path, monkeypatch):
+    project = copy_project(tmp_path, with_translations=True, untranslated=("de",))
+    job_summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(job_summary))
+    result = transflow(project, "check", "--lang", "de", "--format", "github")
+    annotations = [line for line in result.output.splitlines() if line.startswith("::")]
+    assert len(annotations) <= 10
+    completeness = [line for line in annotations if "title=transflow completeness" in line]
+    assert len(completeness) == len({line.split(",")[0] for line in completeness}) <= 3  # one per catalog
+    assert any(" untranslated" in line for line in completeness)
+    full = job_summary.read_text(encoding="utf-8")
+    assert full.startswith("## transflow check") and full.count(": warning: ") > len(annotations)
+    if len(annotations) == 10:
+        assert annotations[-1].startswith("::notice") and "the full report is in the job summary" in annotations[-1]
+
+
+def test_stats_names_its_column_groups(project):
+    header, rule = transflow(project, "stats").output.splitlines()[:2]
+    assert header.index("strings") <= rule.index(" strings ") < header.index("words")
+    assert header.index("words") <= rule.index(" words ") < header.index("done")
+
+
+def test_the_summary_tells_fixed_texts_apart_and_no_false_percentages(tmp_path):
+    project = copy_project(tmp_path, with_translations=True, untranslated=("de",))
+    _settings(project, "  engine: google", "  engine: libre\n  url: http://127.0.0.1:9/")
+    result = transflow(project, "run", "--lang", "de")
+    lines = result.output.splitlines()
+    warning = next(index for index, line in enumerate(lines) if "unreachable" in line)
+    assert warning < next(index for index, line in enumerate(lines) if line.startswith("article"))
+    assert any(line.startswith("glossary fixed text: ") for line in lines)
+    machine = next(line for line in lines if line.startswith("machine translation (libre"))
+    assert "0 filled" in machine and "(n/a)" in machine and "100.0%" not in machine
+
+
+def test_progress_in_a_log_counts_failures(capsys):
+    from transflow.faces.progress import Progress
+
+    progress = Progress("Machine translation", interval=0)
+    progress.start(128)
+    progress.advance(4)
+    progress.advance(124, failed=124)
+    progress.finish()
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("Machine translation: 4/128, about ")
+    assert lines[-1] == "Machine translation: 128/128, 124 failed"

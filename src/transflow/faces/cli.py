@@ -292,9 +292,12 @@ def run(
         return each(sources, "Building articles", lambda source: source.slug)
 
     report = run_pipeline(config, progress, machine, Progress("Machine translation"), retry_machine=retry_mt)
+    colour = _colour(sys.stdout)
+    for line in _engine_warnings(report.translation, colour):
+        click.echo(line)
     for message in report.messages:
         click.echo(f"warning: {message}", err=True)
-    click.echo(summary_table(report.rows))
+    click.echo(summary_table(report.rows, colour))
     for line in _translation_summary(report.translation):
         click.echo(line)
     if report.translation is not None and report.translation.unreachable and machine is not None:
@@ -372,9 +375,13 @@ def check_command(
         )
     result = qa.check_project(config, articles, source=source_checks, fail_under=fail_under, jobs=jobs)
     if output_format == "text":
-        click.echo(qareport.text(result, config.source_language, colour=sys.stdout.isatty()))
+        click.echo(qareport.text(result, config.source_language, colour=_colour(sys.stdout)))
     else:
         click.echo(qareport.CHECK_FORMATS[output_format](result))
+    job_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if output_format == "github" and job_summary:  # the full report, where the last annotation points
+        with open(job_summary, "a", encoding="utf-8") as handle:
+            handle.write(f"## transflow check\n\n```\n{qareport.text(result, config.source_language)}\n```\n")
     ctx.exit(0 if result.passed else EXIT_PROBLEMS)
 
 
@@ -397,29 +404,43 @@ def stats(ctx: click.Context, langs: tuple[str, ...], output_format: str, articl
     if output_format == "json":
         click.echo(qareport.stats_json(rows))
     else:
-        click.echo(qareport.stats_table(rows))
+        click.echo(qareport.stats_table(rows, colour=_colour(sys.stdout)))
         for row in rows:
             if row.error:
                 click.echo(f"transflow: error: {row.error}", err=True)
     ctx.exit(EXIT_PROBLEMS if any(row.error for row in rows) else 0)
 
 
-def _translation_summary(report) -> list[str]:
-    """The lines `translate` and `run` print about machine translation."""
+def _colour(stream: object) -> bool:
+    """Colour on a terminal only, and never when NO_COLOR is set (no-color.org)."""
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+def _engine_warnings(report, colour: bool) -> list[str]:
+    """Why machine translation did not happen: said first, in colour, before any table."""
     if report is None:
         return []
-    lines = []
-    if report.unreachable:
-        lines.append(f"warning: {report.unreachable}; those entries stay untranslated")
-    if report.paused:
-        lines.append(f"warning: {report.paused}; those entries stay untranslated")
-    lines.extend(f"warning: {error}" for error in report.errors)
+    reasons = [reason for reason in (report.unreachable, report.paused) if reason]
+    return [
+        click.style(line, fg="yellow", bold=True) if colour else line
+        for line in (f"warning: {reason}; those entries stay untranslated" for reason in reasons)
+    ]
+
+
+def _translation_summary(report) -> list[str]:
+    """The lines `translate` and `run` print about what the memory, the glossary and the engine filled."""
+    if report is None:
+        return []
+    lines = [f"warning: {error}" for error in report.errors]
+    if report.glossary_filled:
+        lines.append(f"glossary fixed text: {report.glossary_filled} filled (fuzzy, for review)")
     if report.memory_filled or report.machine_filled or report.left:
+        compliance = f"{report.compliance:.1f}%" if report.machine_filled else "n/a"
         lines.append(f"translation memory: {report.memory_filled} filled")
         lines.append(
             f"machine translation ({report.engine}): {report.machine_filled} filled (fuzzy, for "
             f"review), {report.compliant} passed the glossary and markup checks "
-            f"({report.compliance:.1f}%), {report.flagged} flagged with the violation, "
+            f"({compliance}), {report.flagged} flagged with the violation, "
             f"{report.left} left untranslated; {report.requests} request(s), "
             f"{report.characters} characters sent, {report.from_cache} text(s) from the cache"
         )
@@ -473,8 +494,8 @@ def translate(
                 f"to {report.engine}"
             )
         return
-    for line in _translation_summary(report):
-        click.echo(line, err=line.startswith("warning"))
+    for line in [*_engine_warnings(report, _colour(sys.stderr)), *_translation_summary(report)]:
+        click.echo(line, err="warning: " in line)
     for path in report.written:
         click.echo(f"wrote     {config.relative(path)}")
     ctx.exit(0 if report.ok else EXIT_PROBLEMS)

@@ -59,6 +59,7 @@ class TranslateReport:
     dry_run: bool = False
     memory_filled: int = 0
     machine_filled: int = 0
+    glossary_filled: int = 0  # entries the glossary fixes whole (no engine asked), fuzzy too
     compliant: int = 0
     flagged: int = 0
     left: int = 0
@@ -345,8 +346,9 @@ class _TranslationRun:
         def masked_done(key: tuple[str, str], translation: str | None) -> None:
             for item in waiting[key]:
                 if not item.masked.needs_engine:
-                    item.candidate = restore(item.masked, key[1]).text
-                    self._accept(item, [], f"fixed text from the glossary, {_today()}")
+                    self.report.glossary_filled += 1
+                    text = restore(item.masked, key[1]).text
+                    item.catalog.fill(item.entry, text, f"fixed text from the glossary, {_today()}")
                     continue
                 if translation is None:
                     self.report.left += 1
@@ -378,8 +380,8 @@ class _TranslationRun:
         # Fallback for what failed the checks: the unmasked text, with its terms repaired.
         self._send(list(failed), raw_done, catalogs)
 
-    def _accept(self, item: _Waiting, violations: list[Violation], stamp: str = "") -> None:
-        comment = stamp or self.stamp
+    def _accept(self, item: _Waiting, violations: list[Violation]) -> None:
+        comment = self.stamp
         if violations:
             comment += "\nMT check failed: " + "; ".join(v.message for v in violations)
             self.report.flagged += 1
