@@ -47,6 +47,7 @@ import itertools
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -494,6 +495,20 @@ def _unquote(token: str) -> str:
     return value
 
 
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
+_ONE_LINE = re.compile(f"([^{_BREAKS}]*)(\r\n|[{_BREAKS}]|\\Z)")
+
+
+def _split_lines(text: str) -> Iterator[str]:
+    """``text.splitlines()`` one line at a time: the list of a large catalog's lines would take
+    several times the memory of the catalog."""
+    end = len(text)
+    for match in _ONE_LINE.finditer(text):
+        if match.start() == end and not match.group(2):
+            return
+        yield match.group(1)
+
+
 def _read_fast(text: str) -> polib.POFile:
     """Read a well-formed PO file into the objects polib would build, in one pass.
 
@@ -507,7 +522,7 @@ def _read_fast(text: str) -> polib.POFile:
     target: str | tuple[str, int] | None = None
     started = False
     last_was_comment = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(_split_lines(text), start=1):
         line = raw.strip()
         if not line:
             continue
