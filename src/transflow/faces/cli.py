@@ -293,7 +293,8 @@ def run(
 
     report = run_pipeline(config, progress, machine, Progress("Machine translation"), retry_machine=retry_mt)
     colour = _colour(sys.stdout)
-    for line in _engine_warnings(report.translation, colour):
+    unreachable = report.translation.unreachable if report.translation else None
+    for line in _engine_warnings([unreachable, report.machine_paused], colour):
         click.echo(line)
     for message in report.messages:
         click.echo(f"warning: {message}", err=True)
@@ -416,14 +417,11 @@ def _colour(stream: object) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 
-def _engine_warnings(report, colour: bool) -> list[str]:
+def _engine_warnings(reasons: list[str | None], colour: bool) -> list[str]:
     """Why machine translation did not happen: said first, in colour, before any table."""
-    if report is None:
-        return []
-    reasons = [reason for reason in (report.unreachable, report.paused) if reason]
     return [
         click.style(line, fg="yellow", bold=True) if colour else line
-        for line in (f"warning: {reason}; those entries stay untranslated" for reason in reasons)
+        for line in (f"warning: {reason}; those entries stay untranslated" for reason in reasons if reason)
     ]
 
 
@@ -494,7 +492,7 @@ def translate(
                 f"to {report.engine}"
             )
         return
-    for line in [*_engine_warnings(report, _colour(sys.stderr)), *_translation_summary(report)]:
+    for line in [*_engine_warnings([report.unreachable], _colour(sys.stderr)), *_translation_summary(report)]:
         click.echo(line, err="warning: " in line)
     for path in report.written:
         click.echo(f"wrote     {config.relative(path)}")

@@ -145,6 +145,7 @@ class RunReport:
     messages: list[str] = field(default_factory=list)
     failed: list[TransflowError] = field(default_factory=list)  # bad articles and catalogs, skipped
     removed: list[Path] = field(default_factory=list)  # outputs of deleted articles
+    machine_paused: str | None = None  # why the engine was not asked (unreachable not long ago)
 
     @property
     def exit_code(self) -> int:
@@ -195,6 +196,7 @@ def run(
             pending.remove(source)
     incomplete: set[str] = set()
     paused = None if machine is None or retry_machine else _machine_paused(state, machine)
+    report.machine_paused = paused
     retry = [] if paused else [key for key, remembered in fresh.items() if remembered.get("mt_incomplete")]
     if machine is not None and (pending or retry):
         from transflow.stages.translate import translate  # the engines and the TM load only when needed
@@ -219,10 +221,6 @@ def run(
                 del fresh[key]
                 report.skipped -= 1
         pending += _loadable(config, again, report, {})
-    elif machine is not None and paused:
-        from transflow.stages.translate import TranslateReport
-
-        report.translation = TranslateReport(machine.identity, paused=paused)
     outputs: list[Path] = []
     for source in progress(pending):
         try:
@@ -248,7 +246,7 @@ def run(
             "version": STATE_VERSION,
             "config": fingerprint,
             "articles": fresh,
-            "unreachable": _unreachable_since(state, machine, report.translation),
+            "unreachable": _unreachable_since(state, machine, report.translation, paused),
         },
     )
     return report
@@ -277,14 +275,14 @@ def _machine_paused(state: dict[str, Any], machine: EngineSettings) -> str | Non
 
 
 def _unreachable_since(
-    state: dict[str, Any], machine: EngineSettings | None, translation: TranslateReport | None
+    state: dict[str, Any], machine: EngineSettings | None, translation: TranslateReport | None, paused: str | None
 ) -> object:
     """When the engine was last found unreachable, kept while it is not asked again."""
-    if machine is None or translation is None:
-        return state.get("unreachable")
-    if translation.unreachable:
+    if machine is not None and translation is not None and translation.unreachable:
         return {"engine": machine.identity, "at": time.time()}
-    return state.get("unreachable") if translation.paused else None
+    if machine is None or translation is None or paused:
+        return state.get("unreachable")
+    return None
 
 
 def _duration(seconds: float) -> str:
