@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -83,7 +84,7 @@ def main(ctx: click.Context, project: Path, config_file: Path | None, allow_outs
 _PROJECT_OPTIONS = {"-C": True, "--project": True, "--config": True, "--allow-outside": False}
 
 
-def _project_options_first(args: list[str], commands: dict[str, click.Command]) -> list[str]:
+def _project_options_first(args: list[str], commands: Mapping[str, click.Command]) -> list[str]:
     """``[globals] command [its args, with globals mixed in]`` -> ``[globals] command [its args]``."""
     position, index = None, 0
     while index < len(args) and position is None:

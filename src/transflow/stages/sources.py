@@ -66,8 +66,11 @@ def unique(
     problems: list[TransflowError] = []
     for source in sources:
         here = config.relative(source.path)
-        others = [(owners or {}).get(source.slug)] + [config.relative(other.path) for other in claimants[source.slug]]
-        others = [other for other in others if other is not None and other != here]
+        owner = (owners or {}).get(source.slug)
+        named = ([owner] if owner is not None else []) + [
+            config.relative(other.path) for other in claimants[source.slug]
+        ]
+        others = [other for other in named if other != here]
         if others:
             problems.append(
                 TransflowError(

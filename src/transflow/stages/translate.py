@@ -417,8 +417,8 @@ class _TranslationRun:
         def submit_next() -> None:
             if self.report.unreachable:  # nothing more is sent: the rest fail at once, and show it
                 left = list(waiting)
-                for key in left:
-                    done(key, None)
+                for unsent in left:
+                    done(unsent, None)
                 if left:
                     self.progress.advance(len(left), failed=len(left))
                 return
