@@ -359,6 +359,7 @@ def check_command(
     0 no errors (warnings allowed), 1 errors found, 2 bad usage or configuration.
     """
     from transflow.faces import qareport
+    from transflow.faces.progress import each
     from transflow.stages import qa
 
     if list_checks:
@@ -375,7 +376,14 @@ def check_command(
             "no transflow project here (no transflow.yml, source or translations folder): nothing to check",
             config.root,
         )
-    result = qa.check_project(config, articles, source=source_checks, fail_under=fail_under, jobs=jobs)
+    result = qa.check_project(
+        config,
+        articles,
+        source=source_checks,
+        fail_under=fail_under,
+        jobs=jobs,
+        progress=lambda parts, total: each(parts, "Checking", lambda _part: "", total),
+    )
     if output_format == "text":
         click.echo(qareport.text(result, config.source_language, colour=_colour(sys.stdout)))
     else:

@@ -69,11 +69,16 @@ class Progress:
             self.bar = None
 
 
-def each(items: Iterable[T], label: str, name: Callable[[T], str] = str) -> Iterator[T]:
-    """``items`` one by one, with progress shown under ``label`` (each item named by ``name``)."""
-    items = list(items)
+def each(items: Iterable[T], label: str, name: Callable[[T], str] = str, total: int | None = None) -> Iterator[T]:
+    """``items`` one by one, with progress shown under ``label`` (each item named by ``name``).
+
+    With ``total``, items are taken as they come (results of work in progress), else listed first.
+    """
+    if total is None:
+        items = list(items)
+        total = len(items)
     progress = Progress(label)
-    progress.start(len(items))
+    progress.start(total)
     try:
         for item in items:
             yield item
