@@ -202,22 +202,6 @@ def test_run_reprocesses_every_article_when_a_setting_that_shapes_outputs_change
     [
         (lambda p: shutil.rmtree(p / "source"), "source: source folder not found"),
         (
-            lambda p: (p / "source/bad.md").write_bytes(b"---\ntitle: x\n---\n\nCaf\xe9\n"),
-            "source/bad.md:5: not valid UTF-8",
-        ),
-        (lambda p: (p / "source/empty.md").write_text(""), "source/empty.md:1: empty article"),
-        (lambda p: (p / "source/plain.md").write_text("# Kop\n"), "source/plain.md:1: no front matter"),
-        (
-            lambda p: (p / "source/yaml.md").write_text("---\ntitle: x\nslug: [a\n---\n\nT\n"),
-            "source/yaml.md:3: invalid front matter YAML",
-        ),
-        (
-            lambda p: (p / "source/twin.md").write_text(
-                "---\ntitle: x\nslug: 11-tekenen-van-een-magnesiumtekort\n---\n\nT\n"
-            ),
-            "source/twin.md:3: slug '11-tekenen-van-een-magnesiumtekort' is already used by",
-        ),
-        (
             lambda p: (p / "transflow.yml").write_text("languages: [en, xx]\n"),
             "transflow.yml:1: unknown language code 'xx'",
         ),
@@ -227,7 +211,7 @@ def test_run_reprocesses_every_article_when_a_setting_that_shapes_outputs_change
         ),
     ],
 )
-def test_bad_input_is_one_line_exit_2_and_writes_nothing(project, setup, expected):
+def test_bad_settings_are_one_line_exit_2_and_write_nothing(project, setup, expected):
     setup(project)
     result = transflow(project, "run")
     assert result.exit_code == 2

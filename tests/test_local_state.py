@@ -126,7 +126,7 @@ def test_disk_full_while_writing_a_catalog_names_the_catalog(project: Path):
     catalog = catalog_to_update(project)
     result = confined(fill(folder), *cli("-C", str(project), "update", "--lang", "de"))
     assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().endswith(f"translations/de/{catalog.name}: cannot write: No space left on device")
+    assert f"translations/de/{catalog.name}: cannot write: No space left on device\n" in result.stderr
     assert "transflow-tmp" not in result.stderr
 
 
@@ -136,7 +136,7 @@ def test_a_read_only_catalog_folder_names_the_catalog_not_a_temporary_file(proje
     read_only = f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder}"
     result = confined(read_only, *cli("-C", str(project), "update", "--lang", "de"))
     assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().endswith(f"translations/de/{catalog.name}: cannot write: Read-only file system")
+    assert f"translations/de/{catalog.name}: cannot write: Read-only file system\n" in result.stderr
 
 
 def test_temporary_files_left_by_a_kill_are_removed_and_ignored_by_git(project: Path):

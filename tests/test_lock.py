@@ -94,5 +94,5 @@ def test_an_unwritable_state_folder_is_one_clear_line(project: Path):
 def test_a_missing_project_folder_is_not_created(tmp_path: Path):
     result = transflow(tmp_path / "nosuchdir", "run")
     assert result.exit_code == 2
-    assert result.output.strip().endswith("nosuchdir: no such project folder")
+    assert result.output.strip().endswith("nosuchdir: project folder does not exist")
     assert not (tmp_path / "nosuchdir").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,16 @@ EXIT_USAGE = 2
 
 
 class _Group(click.Group):
-    """Turns every TransflowError into one line on stderr and exit status 2, never a traceback."""
+    """Turns every TransflowError into one line on stderr and exit status 2, never a traceback.
+
+    The project options may also follow the subcommand (`transflow run -C site`), as the README
+    promises: they are moved in front of it before parsing.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = _project_options_first(args, self.commands)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -64,22 +73,61 @@ class _Group(click.Group):
     metavar="SECONDS",
     help="When another transflow command is writing to the project, wait up to SECONDS for it to finish.",
 )
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Let the translations, build and state folders (transflow.yml or --output) lie outside the project.",
+)
 @click.pass_context
-def main(ctx: click.Context, project: Path, config_file: Path | None, wait: float) -> None:
+def main(ctx: click.Context, project: Path, config_file: Path | None, wait: float, allow_outside: bool) -> None:
     """transflow: Markdown articles -> gettext catalogs -> localized articles.
 
     Typical use: `transflow run` after editing articles in source/ or catalogs in
     translations/. Exit status: 0 success, 1 problems found, 2 bad input or usage.
+    -C, --config, --wait and --allow-outside may also follow the command.
     """
-    ctx.obj = (project, config_file)
+    ctx.obj = (project, config_file, allow_outside)
+
+
+# The main group's options, and whether each takes a value: accepted after the subcommand too.
+_PROJECT_OPTIONS = {"-C": True, "--project": True, "--config": True, "--allow-outside": False, "--wait": True}
+
+
+def _project_options_first(args: list[str], commands: Mapping[str, click.Command]) -> list[str]:
+    """``[globals] command [its args, with globals mixed in]`` -> ``[globals] command [its args]``."""
+    position, index = None, 0
+    while index < len(args) and position is None:
+        if args[index] in commands:
+            position = index
+        index += 2 if _PROJECT_OPTIONS.get(args[index]) else 1
+    if position is None:
+        return args
+    moved: list[str] = []
+    rest: list[str] = []
+    tail = iter(args[position + 1 :])
+    for arg in tail:
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            rest += [arg, *tail]
+        elif name in _PROJECT_OPTIONS:
+            moved.append(arg)
+            if _PROJECT_OPTIONS[name] and "=" not in arg:
+                moved.append(next(tail, ""))
+        elif arg.startswith("-C") and len(arg) > 2:  # -Csite
+            moved.append(arg)
+        else:
+            rest.append(arg)
+    return [*args[:position], *moved, args[position], *rest]
 
 
 def _loaded(ctx: click.Context) -> config_module.Config:
     """The project's settings, read once per command (the lock and the command both need them)."""
     root = ctx.find_root()
     if "config" not in root.meta:
-        project, config_file = root.obj
-        root.meta["config"] = config_module.load(project, config_file)
+        project, config_file, allow_outside = root.obj
+        root.meta["config"] = config_module.load(project, config_file, allow_outside)
+        for warning in root.meta["config"].warnings:
+            click.echo(f"warning: {warning}", err=True)
     config: config_module.Config = root.meta["config"]
     return config
 
@@ -87,7 +135,7 @@ def _loaded(ctx: click.Context) -> config_module.Config:
 def _config(
     ctx: click.Context, langs: tuple[str, ...] = (), threshold: float | None = None, output: Path | None = None
 ) -> config_module.Config:
-    return _loaded(ctx).with_overrides(langs, threshold, output)
+    return _loaded(ctx).with_overrides(langs, threshold, output, ctx.find_root().obj[2])
 
 
 def _notify(message: str) -> None:
@@ -103,9 +151,7 @@ def _writes(command: Callable[..., Any]) -> Callable[..., Any]:
         from transflow.formats.fileio import remove_temp_files
         from transflow.stages.lock import project_lock
 
-        config = _loaded(ctx)
-        if not config.root.is_dir():  # the lock must not create it
-            raise TransflowError("no such project folder", config.root)
+        config = _loaded(ctx)  # a missing project folder is an error here, before the lock could create it
         name = ctx.command_path.partition(" ")[2]
         with project_lock(config.state_dir, name, ctx.find_root().params["wait"], _notify):
             for folder in (config.translations_dir, config.build_dir, config.state_dir):
@@ -138,14 +184,21 @@ _output_option = click.option(
 @_writes
 def extract(ctx: click.Context) -> None:
     """Write one template (POT) per source article to translations/templates/."""
+    from transflow.faces.progress import each
     from transflow.stages.pipeline import extract as extract_one
     from transflow.stages.sources import load_all
 
     config = _config(ctx)
-    for source in load_all(config):
-        result = extract_one(config, source)
+    sources, failed = load_all(config)
+    for source in each(sources, "Extracting", lambda source: source.slug):
+        try:
+            result = extract_one(config, source)
+        except TransflowError as exc:
+            failed.append(exc)
+            continue
         state = "wrote" if result.written else "unchanged"
         click.echo(f"{state:9} {config.relative(result.path)} ({len(result.template)} strings)")
+    _exit_after_skipping(ctx, failed)
 
 
 @main.command()
@@ -163,6 +216,7 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
     one, marked fuzzy with the old text as `#| msgid`; strings that left the template become
     obsolete (#~).
     """
+    from transflow.faces.progress import each
     from transflow.formats.pofile import read_po
     from transflow.stages.pipeline import update as update_one
     from transflow.stages.settings import merge_options
@@ -172,10 +226,19 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
     templates = sorted(config.templates_dir.glob("*.pot"))
     if not templates:
         raise TransflowError("no templates: run `transflow extract` first", config.relative(config.templates_dir))
-    for template_path in templates:
-        template = read_po(template_path)
+    failed: list[TransflowError] = []
+    for template_path in each(templates, "Updating", lambda path: path.stem):
+        try:
+            template = read_po(template_path)
+        except TransflowError as exc:
+            failed.append(exc)
+            continue
         for lang in config.languages:
-            result = update_one(config, template_path.stem, template, lang, options)
+            try:
+                result = update_one(config, template_path.stem, template, lang, options)
+            except TransflowError as exc:
+                failed.append(exc)
+                continue
             stats = result.stats
             verb = "created" if result.created else "updated" if result.written else "unchanged"
             purged = f", purged {stats.purged}" if stats.purged else ""
@@ -184,6 +247,7 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
                 f"fuzzy {stats.fuzzy}, new {stats.added}, obsolete {stats.obsoleted}, "
                 f"revived {stats.revived}{purged})"
             )
+    _exit_after_skipping(ctx, failed)
 
 
 @main.command()
@@ -194,11 +258,16 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
 @_writes
 def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None) -> None:
     """Rebuild localized articles from the sources and the approved translations."""
+    from transflow.faces.progress import each
+    from transflow.stages.build import SKIPPED, forget_deleted
     from transflow.stages.pipeline import build as build_one
     from transflow.stages.sources import load_all
 
     config = _config(ctx, langs, threshold, output)
-    for source in load_all(config):
+    sources, failed = load_all(config)
+    unreadable = bool(failed)
+    outputs = []
+    for source in each(sources, "Building", lambda source: source.slug):
         for lang in config.languages:
             catalog_path = config.catalog_path(lang, source.slug)
             if not catalog_path.exists():
@@ -207,21 +276,49 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
                     " (run `transflow update`)"
                 )
                 continue
-            result = build_one(config, source, lang, catalog_path)
+            try:
+                result = build_one(config, source, lang, catalog_path)
+            except TransflowError as exc:
+                failed.append(exc)
+                continue
             for message in result.refused:
                 click.echo(f"warning: {message}", err=True)
+            if result.status != SKIPPED:
+                outputs.append(result.output)
             where = config.relative(result.output)
             detail = f": {result.reason}" if result.reason else ""
             click.echo(f"{result.status:9} {where} ({result.counts.percent:.0f}% translated){detail}")
+    if not unreadable:
+        _removed(config, forget_deleted(config, outputs, {source.slug for source in sources}))
+    _exit_after_skipping(ctx, failed)
+
+
+def _removed(config: config_module.Config, outputs: list[Path]) -> None:
+    for path in outputs:
+        click.echo(f"removed   {config.relative(path)} (its article is gone)")
+
+
+def _exit_after_skipping(ctx: click.Context, failed: list[TransflowError]) -> None:
+    """Each bad article or catalog was skipped so that the others were processed: say which, exit 2."""
+    for problem in failed:
+        click.echo(f"transflow: error: {problem}", err=True)
+    if failed:
+        click.echo(f"transflow: {len(failed)} file(s) skipped because of the errors above", err=True)
+        ctx.exit(EXIT_USAGE)
 
 
 @main.command()
 @_lang_option
 @_threshold_option
 @_output_option
+@click.option(
+    "--retry-mt", is_flag=True, help="Ask the translation engine even if it was unreachable a short while ago."
+)
 @click.pass_context
 @_writes
-def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None) -> None:
+def run(
+    ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None, retry_mt: bool
+) -> None:
     """The main job: extract -> update -> translate -> build, for what changed since the last run.
 
     The translate stage runs when transflow.yml has an `mt:` section. Ends with a summary
@@ -229,25 +326,34 @@ def run(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, out
     Exit status 0 when everything was processed (articles below their threshold and an
     unreachable translation engine are reported, not failures), 2 on bad input.
     """
+    from transflow.faces.progress import Progress, each
     from transflow.faces.reports import summary_table
     from transflow.stages.pipeline import run as run_pipeline
 
     config = _config(ctx, langs, threshold, output)
     machine = config.mt if "mt" in config.sections else None
 
-    def progress(items):
-        with click.progressbar(
-            items, label="Processing articles", file=sys.stderr, item_show_func=lambda s: s.slug if s else None
-        ) as bar:
-            yield from bar
+    def progress(sources):
+        return each(sources, "Building articles", lambda source: source.slug)
 
-    report = run_pipeline(config, progress, machine, _Bar())
+    report = run_pipeline(config, progress, machine, Progress("Machine translation"), retry_machine=retry_mt)
+    colour = _colour(sys.stdout)
+    unreachable = report.translation.unreachable if report.translation else None
+    for line in _engine_warnings([unreachable, report.machine_paused], colour):
+        click.echo(line)
     for message in report.messages:
         click.echo(f"warning: {message}", err=True)
-    click.echo(summary_table(report.rows))
+    click.echo(summary_table(report.rows, colour))
     for line in _translation_summary(report.translation):
         click.echo(line)
+    if report.translation is not None and report.translation.unreachable and machine is not None:
+        click.echo(
+            f"machine translation is not tried again for {machine.retry_after_unreachable / 60:g} min "
+            "(mt.retry_after_unreachable; `run --retry-mt` tries at once)"
+        )
+    _removed(config, report.removed)
     click.echo(f"{report.processed} article(s) processed, {report.skipped} unchanged.")
+    _exit_after_skipping(ctx, report.failed)
     ctx.exit(report.exit_code)
 
 
@@ -297,6 +403,7 @@ def check_command(
     0 no errors (warnings allowed), 1 errors found, 2 bad usage or configuration.
     """
     from transflow.faces import qareport
+    from transflow.faces.progress import each
     from transflow.stages import qa
 
     if list_checks:
@@ -308,11 +415,27 @@ def check_command(
         )
         return
     config = _config(ctx, langs)
-    result = qa.check_project(config, articles, source=source_checks, fail_under=fail_under, jobs=jobs)
+    if not config.is_project:
+        raise TransflowError(
+            "no transflow project here (no transflow.yml, source or translations folder): nothing to check",
+            config.root,
+        )
+    result = qa.check_project(
+        config,
+        articles,
+        source=source_checks,
+        fail_under=fail_under,
+        jobs=jobs,
+        progress=lambda parts, total: each(parts, "Checking", lambda _part: "", total),
+    )
     if output_format == "text":
-        click.echo(qareport.text(result, config.source_language, colour=sys.stdout.isatty()))
+        click.echo(qareport.text(result, config.source_language, colour=_colour(sys.stdout)))
     else:
         click.echo(qareport.CHECK_FORMATS[output_format](result))
+    job_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if output_format == "github" and job_summary:  # the full report, where the last annotation points
+        with open(job_summary, "a", encoding="utf-8") as handle:
+            handle.write(f"## transflow check\n\n```\n{qareport.text(result, config.source_language)}\n```\n")
     ctx.exit(0 if result.passed else EXIT_PROBLEMS)
 
 
@@ -335,32 +458,24 @@ def stats(ctx: click.Context, langs: tuple[str, ...], output_format: str, articl
     if output_format == "json":
         click.echo(qareport.stats_json(rows))
     else:
-        click.echo(qareport.stats_table(rows))
+        click.echo(qareport.stats_table(rows, colour=_colour(sys.stdout)))
         for row in rows:
             if row.error:
                 click.echo(f"transflow: error: {row.error}", err=True)
     ctx.exit(EXIT_PROBLEMS if any(row.error for row in rows) else 0)
 
 
-class _Bar:
-    """The translate stage's progress as a click progress bar on stderr: counts and ETA."""
+def _colour(stream: object) -> bool:
+    """Colour on a terminal only, and never when NO_COLOR is set (no-color.org)."""
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
-    def __init__(self) -> None:
-        self.bar = None
 
-    def start(self, total: int) -> None:
-        self.bar = click.progressbar(
-            length=total, label="Machine translation", file=sys.stderr, show_pos=True, show_eta=True
-        )
-        self.bar.__enter__()
-
-    def advance(self, count: int = 1) -> None:
-        self.bar.update(count)
-
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+def _engine_warnings(reasons: list[str | None], colour: bool) -> list[str]:
+    """Why machine translation did not happen: said first, in colour, before any table."""
+    return [
+        click.style(line, fg="yellow", bold=True) if colour else line
+        for line in (f"warning: {reason}; those entries stay untranslated" for reason in reasons if reason)
+    ]
 
 
 def _token_estimate(tokens: tuple[int, int], settings) -> str:
@@ -375,19 +490,19 @@ def _token_estimate(tokens: tuple[int, int], settings) -> str:
 
 
 def _translation_summary(report) -> list[str]:
-    """The lines `translate` and `run` print about machine translation."""
+    """The lines `translate` and `run` print about what the memory, the glossary and the engine filled."""
     if report is None:
         return []
-    lines = []
-    if report.unreachable:
-        lines.append(f"warning: {report.unreachable}; those entries stay untranslated")
-    lines.extend(f"warning: {error}" for error in report.errors)
+    lines = [f"warning: {error}" for error in report.errors]
+    if report.glossary_filled:
+        lines.append(f"glossary fixed text: {report.glossary_filled} filled (fuzzy, for review)")
     if report.memory_filled or report.machine_filled or report.left:
+        compliance = f"{report.compliance:.1f}%" if report.machine_filled else "n/a"
         lines.append(f"translation memory: {report.memory_filled} filled")
         lines.append(
             f"machine translation ({report.engine}): {report.machine_filled} filled (fuzzy, for "
             f"review), {report.compliant} passed the glossary and markup checks "
-            f"({report.compliance:.1f}%), {report.flagged} flagged with the violation, "
+            f"({compliance}), {report.flagged} flagged with the violation, "
             f"{report.left} left untranslated; {report.requests} request(s), "
             f"{report.characters} characters sent, "
             + (f"{report.tokens_in} input and {report.tokens_out} output tokens, " if report.tokens_in else "")
@@ -433,12 +548,13 @@ def translate(
     Machine output is marked fuzzy for review, with the glossary enforced. Exit status 1 when
     the engine was unreachable or some entries could not be translated.
     """
+    from transflow.faces.progress import Progress
     from transflow.stages.settings import settings_from_config
     from transflow.stages.translate import translate as translate_catalogs
 
     config = _config(ctx, langs)
     settings = settings_from_config(config.section("mt"), engine, engine_url)
-    report = translate_catalogs(config, settings, articles, dry_run=dry_run, progress=_Bar())
+    report = translate_catalogs(config, settings, articles, dry_run=dry_run, progress=Progress("Machine translation"))
     if dry_run:
         for lang in config.languages:
             click.echo(
@@ -447,8 +563,8 @@ def translate(
                 f"to {report.engine}{_token_estimate(report.planned_tokens.get(lang, (0, 0)), settings)}"
             )
         return
-    for line in _translation_summary(report):
-        click.echo(line, err=line.startswith("warning"))
+    for line in [*_engine_warnings([report.unreachable], _colour(sys.stderr)), *_translation_summary(report)]:
+        click.echo(line, err="warning: " in line)
     for path in report.written:
         click.echo(f"wrote     {config.relative(path)}")
     ctx.exit(0 if report.ok else EXIT_PROBLEMS)

@@ -15,7 +15,7 @@ import click
 from transflow.domain.catalog import Counts
 from transflow.domain.checks import ERROR
 from transflow.domain.text import shorten
-from transflow.faces.reports import table
+from transflow.faces.reports import coloured_rows, table
 from transflow.stages.qa import CatalogStats, Problem, Result
 
 CHECK_SCHEMA = "transflow-check/1"
@@ -173,26 +173,77 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(result: Result) -> str:
-    """GitHub Actions workflow commands: an annotation on each PO (or source) file line."""
-    lines = []
-    for p in result.problems:
-        where = f"file={_escape_property(p.path)}"
-        if p.line:
-            where += f",line={p.line}"
-        detail = p.message + (f"\n{p.msgid}" if p.msgid else "") + (f"\n{p.lang}: {p.msgstr}" if p.msgstr else "")
-        lines.append(f"::{p.severity} {where},title={_escape_property('transflow ' + p.check)}::{_escape_data(detail)}")
+# What GitHub shows of one step's annotations (10 of each kind; 50 per job): the rest would be
+# silently dropped, so they are counted in a last notice pointing at the full report instead.
+GITHUB_ANNOTATIONS = 10
+
+
+def github(result: Result, limit: int = GITHUB_ANNOTATIONS) -> str:
+    """GitHub Actions workflow commands: at most ``limit`` annotations, errors first, then the
+    completeness of each catalog, then other warnings.
+
+    Completeness findings (untranslated, fuzzy, ...) are one annotation per catalog rather than
+    one per entry; a final notice counts what was left out and says where the full report is.
+    """
+    others = [_annotation(problem) for problem in result.problems if not _completeness(problem)]
+    completeness = _completeness_annotations(result.problems)
+    # Errors first, then what is left to translate per catalog, then the other warnings.
+    annotations = [a for a in others + completeness if a[0] == ERROR]
+    annotations += [a for a in completeness + others if a[0] != ERROR]
+    shown = annotations if len(annotations) <= limit else annotations[: limit - 1]
+    lines = [line for _severity, line in shown]
+    if len(shown) < len(annotations):
+        left = len(annotations) - len(shown)
+        lines.append(
+            f"::notice title=transflow check::{left} more finding(s) not annotated here: the full report is "
+            "in the job summary (and in the output of this step)"
+        )
     lines.append(summary(result))
     return "\n".join(lines)
+
+
+def _annotation(p: Problem) -> tuple[str, str]:
+    detail = p.message + (f"\n{p.msgid}" if p.msgid else "") + (f"\n{p.lang}: {p.msgstr}" if p.msgstr else "")
+    return p.severity, _workflow_command(p.severity, p.path, p.line, "transflow " + p.check, detail)
+
+
+def _workflow_command(severity: str, path: str, line: int | None, title: str, detail: str) -> str:
+    where = f"file={_escape_property(path)}" + (f",line={line}" if line else "")
+    return f"::{severity} {where},title={_escape_property(title)}::{_escape_data(detail)}"
+
+
+def _completeness(problem: Problem) -> bool:
+    from transflow.domain.checks import CHECKS
+
+    check = CHECKS.get(problem.check)
+    return check is not None and check.group == "completeness" and problem.msgid is not None
+
+
+def _completeness_annotations(problems: list[Problem]) -> list[tuple[str, str]]:
+    """One annotation per catalog for its entry-level completeness findings, at its first one."""
+    by_catalog: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if _completeness(problem):
+            by_catalog.setdefault(problem.path, []).append(problem)
+    annotations = []
+    for path, found in by_catalog.items():
+        severity = ERROR if any(p.severity == ERROR for p in found) else found[0].severity
+        counts = Counter(p.check for p in found)
+        detail = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
+        annotations.append(
+            (severity, _workflow_command(severity, path, found[0].line, "transflow completeness", detail))
+        )
+    return annotations
 
 
 CHECK_FORMATS = {"json": as_json, "junit": junit, "github": github}
 
 
-def stats_table(rows: list[CatalogStats]) -> str:
+def stats_table(rows: list[CatalogStats], colour: bool = False) -> str:
     """Article x language, strings and words translated/fuzzy/untranslated, totals per language.
 
-    A `query` column (strings held by a translator's question) is shown when there are any.
+    The rule under the headers names the two groups of columns: strings, then words. A `query`
+    column (strings held by a translator's question) is shown when there are any.
     """
     queries = any(row.counts.query for row in rows)
     headers = [
@@ -221,7 +272,9 @@ def stats_table(rows: list[CatalogStats]) -> str:
         body.append(_stats_cells("total", lang, counts, queries))
     if len(per_language) > 1:
         body.append(_stats_cells("total", "all", sum(per_language.values(), Counts()), queries))
-    return table(headers, body)
+    strings_end = 7 if queries else 6
+    text = table(headers, body, groups={"strings": (2, strings_end), "words": (strings_end, strings_end + 4)})
+    return coloured_rows(text, {"unreadable": "red", "100%": "green"}) if colour else text
 
 
 def _stats_cells(slug: str, lang: str, c: Counts, queries: bool) -> list[str]:

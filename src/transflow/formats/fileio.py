@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from transflow.errors import TransflowError
+
+T = TypeVar("T")
+# How often a file saved by someone else meanwhile is read and redone before giving up: one save
+# is a translator's, a file that changes every time is a program writing it in a loop.
+REWRITE_ATTEMPTS = 5
 
 
 def read_text(path: Path) -> str:
@@ -77,3 +84,24 @@ def remove_temp_files(folder: Path) -> list[Path]:
         leftover.unlink(missing_ok=True)
         removed.append(leftover)
     return removed
+
+
+def rewrite_text(path: Path, make: Callable[[str | None], tuple[str, T]]) -> tuple[T, str, bool]:
+    """Replace a file by what ``make`` derives from its content (None: no file), never over a save made meanwhile.
+
+    If the file no longer holds what was read when the result is renamed into place, it is read
+    again and ``make`` redone (it must be deterministic). Returns make's result, the text now in
+    the file and whether it was written.
+    """
+    for _attempt in range(REWRITE_ATTEMPTS):
+        old = read_text(path) if path.exists() else None
+        new, result = make(old)
+        if new == old:
+            return result, new, False
+        if atomic_write_text(path, new, expected=old):
+            return result, new, True
+    raise TransflowError(
+        f"changed by another program {REWRITE_ATTEMPTS} times while transflow worked on it; "
+        "left as it is: run the command again once it is saved",
+        path,
+    )

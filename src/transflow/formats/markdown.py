@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -154,7 +154,8 @@ def parse_article(text: str, path: str, front_matter_keys: tuple[str, ...] = ("t
         raise TransflowError("empty article", path, 1)
     _refuse_what_is_not_an_article(text, path)
     lines = split_lines(text)
-    tokens = _parser().parse(_normalise(text))
+    stretches = _block_tokens(_normalise(text))
+    tokens = next(stretches)
     if not tokens or tokens[0].type != "front_matter":
         if lines[0][0].rstrip() == "---":
             raise TransflowError("the front matter is never closed: end it with a '---' line", path, 1)
@@ -164,6 +165,9 @@ def parse_article(text: str, path: str, front_matter_keys: tuple[str, ...] = ("t
     segments = _front_matter_segments(front, lines, front_matter, front_matter_keys)
     lang_span = _front_matter_value_span(front, lines, "lang") if "lang" in front_matter else None
     segments.extend(_body_segments(tokens[1:], lines))
+    del tokens
+    for tokens in stretches:
+        segments.extend(_body_segments(tokens, lines))
     return Article(path, lines, front_matter, segments, lang_span)
 
 
@@ -181,6 +185,51 @@ def _refuse_what_is_not_an_article(text: str, path: str) -> None:
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1
         raise TransflowError("a git conflict marker: resolve the merge conflict first", path, line)
+
+
+# Markdown is parsed this many characters at a time (up to the next safe place): the tokens of a
+# whole 20 MB article would take over a gigabyte, those of a stretch a few megabytes.
+_STRETCH = 1 << 18
+# Blocks that may run over a blank line and a line starting with '#' (anything else ends there).
+_SPANNING = ("front_matter", "fence", "html_block", "code_block")
+
+
+def _block_tokens(text: str) -> Iterator[list[Token]]:
+    """The block tokens of ``text``, one stretch of it at a time, with lines numbered in ``text``.
+
+    A stretch ends before a line starting with '#' after a blank line, which starts a new
+    top-level block in CommonMark (a blank line ends paragraphs, tables, quotes and the list item
+    the '#' is not indented into), unless a fence, HTML block or the front matter is still open:
+    then the stretch is parsed again up to the next such place. So every stretch parses as it
+    does within the whole text.
+    """
+    parser = _parser()
+    start = line = 0
+    while True:
+        end = _stretch_end(text, start + _STRETCH)
+        while True:
+            stretch = text[start:end]
+            tokens = parser.parse(stretch)
+            count = stretch.count("\n")
+            if end == len(text) or not any(
+                token.level == 0 and token.type in _SPANNING and token.map and token.map[1] >= count - 1
+                for token in tokens[-3:]
+            ):
+                break
+            end = _stretch_end(text, end)
+        if line:
+            for token in tokens:
+                if token.map:
+                    token.map = [token.map[0] + line, token.map[1] + line]
+        yield tokens
+        if end == len(text):
+            return
+        start, line = end, line + count
+
+
+def _stretch_end(text: str, at: int) -> int:
+    found = text.find("\n\n#", at)
+    return len(text) if found < 0 else found + 2
 
 
 def _load_yaml(text: str) -> object:

@@ -49,6 +49,7 @@ import itertools
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -416,14 +417,19 @@ def format_po(po: polib.POFile, width: int = 79) -> str:
         tcomment=po.header,
         flags=list(fuzzy) if isinstance(fuzzy, list) else ["fuzzy"] if fuzzy else [],
     )
-    blocks = [_entry_lines(entry, width) for entry in po if not entry.obsolete]
-    blocks += [_entry_lines(entry, width) for entry in po if entry.obsolete and _first_translation(entry)]
+    # Each entry is joined at once: the lines of a whole large catalog would take several times its size.
+    blocks = [_joined(_entry_lines(entry, width)) for entry in po if not entry.obsolete]
+    blocks += [_joined(_entry_lines(entry, width)) for entry in po if entry.obsolete and _first_translation(entry)]
     if po.metadata or header.flags:
-        blocks.insert(0, _entry_lines(header, width))
+        blocks.insert(0, _joined(_entry_lines(header, width)))
     elif po.header:
         # No header entry: polib read the first entry's translator comments as the file's header.
-        blocks[:1] = [_comment_lines("#", po.header) + (blocks[0] if blocks else [])]
-    return "\n".join("".join(line + "\n" for line in block) for block in blocks)
+        blocks[:1] = [_joined(_comment_lines("#", po.header)) + (blocks[0] if blocks else "")]
+    return "\n".join(blocks)
+
+
+def _joined(lines: list[str]) -> str:
+    return "".join(line + "\n" for line in lines)
 
 
 # --- Reading and writing --------------------------------------------------------------------------
@@ -572,6 +578,20 @@ def _invalid_escape(sequence: str) -> _Invalid:
     return _Invalid(f"invalid escape sequence '\\{sequence}' (write '\\\\' for a backslash)")
 
 
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
+_ONE_LINE = re.compile(f"([^{_BREAKS}]*)(\r\n|[{_BREAKS}]|\\Z)")
+
+
+def _split_lines(text: str) -> Iterator[str]:
+    """``text.splitlines()`` one line at a time: the list of a large catalog's lines would take
+    several times the memory of the catalog."""
+    end = len(text)
+    for match in _ONE_LINE.finditer(text):
+        if match.start() == end and not match.group(2):
+            return
+        yield match.group(1)
+
+
 def _read_fast(text: str) -> polib.POFile:
     """Read a PO file into the objects polib would build, in one pass.
 
@@ -598,7 +618,7 @@ def _read_fast(text: str) -> polib.POFile:
         entries.append(finished)
 
     try:
-        for number, raw in enumerate(text.splitlines(), start=1):
+        for number, raw in enumerate(_split_lines(text), start=1):
             line = raw.strip()
             if not line:
                 continue

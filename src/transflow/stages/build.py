@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,13 +12,15 @@ import polib
 
 from transflow.domain.catalog import Counts, approved_translations, count
 from transflow.domain.text import shorten
-from transflow.formats.fileio import atomic_write_text, read_text
+from transflow.errors import TransflowError
+from transflow.formats.fileio import REWRITE_ATTEMPTS, atomic_write_text, read_text
 from transflow.formats.markdown import render_article
-from transflow.formats.pofile import read_po
+from transflow.formats.pofile import parse_po, read_po
 from transflow.stages.settings import Config
 from transflow.stages.sources import Source
 
 WRITTEN, UNCHANGED, SKIPPED = "built", "unchanged", "skipped"
+OUTPUTS_NAME = "outputs.json"  # in the state folder: every output transflow wrote
 
 
 @dataclass
@@ -57,9 +62,55 @@ def build_article(config: Config, source: Source, lang: str, catalog: polib.POFi
     return BuildResult(source.slug, lang, output, WRITTEN, counts, refused=refused)
 
 
+def build_current(
+    config: Config, source: Source, lang: str, catalog_path: Path, held: tuple[str, polib.POFile] | None = None
+) -> tuple[BuildResult, os.stat_result]:
+    """Build from the catalog as it is when the output is written, so a translator's save made
+    meanwhile is built too. ``held`` is the catalog's text and parsed form when the caller has them.
+
+    Returns the result and the catalog's status taken before its last comparison, which therefore
+    describes a file no newer than the one built: a later save is seen as a change.
+    """
+    for _attempt in range(REWRITE_ATTEMPTS):
+        text, catalog = held or (None, None)
+        if text is None or catalog is None:
+            text = read_text(catalog_path)
+            catalog = parse_po(text, catalog_path)
+        result = build_article(config, source, lang, catalog, catalog_path)
+        status = catalog_path.stat()
+        if read_text(catalog_path) == text:
+            return result, status
+        held = None
+    raise TransflowError(
+        f"changed by another program {REWRITE_ATTEMPTS} times while being built; run the command again", catalog_path
+    )
+
+
 def _lines(catalog: polib.POFile, catalog_path: Path) -> dict[str, int]:
     """Each entry's line in the file; a catalog made in memory (by `run`) has none, so its file,
     written just before, is read for them."""
     if any(entry.linenum is None for entry in catalog):
         catalog = read_po(catalog_path)
     return {entry.msgid: entry.linenum for entry in catalog if not entry.obsolete}
+
+
+def forget_deleted(config: Config, outputs: Iterable[Path], slugs: set[str]) -> list[Path]:
+    """Remember the outputs just built, and remove those of articles that are gone.
+
+    Only files listed as written by transflow are removed, so whatever else is in the build folder
+    is safe; ``slugs`` must name every article, readable or not, or a live output would go.
+    """
+    path = config.state_dir / OUTPUTS_NAME
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = []  # a lost list only means outputs of deleted articles stay, as before it existed
+    files = {Path(name) for name in known if isinstance(name, str)} if isinstance(known, list) else set()
+    files.update(outputs)
+    removed = sorted(output for output in files if output.stem not in slugs)
+    for output in removed:
+        output.unlink(missing_ok=True)
+    kept = sorted(str(output) for output in files if output.stem in slugs)
+    if kept != known:
+        atomic_write_text(path, json.dumps(kept, indent=0))
+    return removed

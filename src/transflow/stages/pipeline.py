@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polib
 
@@ -23,11 +24,11 @@ from transflow.domain import catalog as catalogs
 from transflow.domain import glossary as glossaries
 from transflow.domain.catalog import Counts, MergeStats
 from transflow.errors import TransflowError
-from transflow.formats.fileio import atomic_write_text, read_text
-from transflow.formats.pofile import format_po, parse_po, read_po, write_po
-from transflow.stages.build import BuildResult, build_article
+from transflow.formats.fileio import atomic_write_text, rewrite_text
+from transflow.formats.pofile import format_po, parse_po
+from transflow.stages.build import SKIPPED, BuildResult, build_current, forget_deleted
 from transflow.stages.settings import Config
-from transflow.stages.sources import Source, check_unique, discover, load
+from transflow.stages.sources import Source, discover, load_each, unique
 
 if TYPE_CHECKING:
     from transflow.stages.settings import EngineSettings
@@ -66,16 +67,20 @@ def extract(config: Config, source: Source) -> TemplateResult:
     glossary = glossaries.for_project(config.glossary_file, config.languages)
     digest = catalogs.source_digest(source.article.text, source.article.path, config.front_matter_keys, glossary)
     template = catalogs.build_template(source.article, config.project, _creation_date(), glossary, digest)
-    old_text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-    old_date = _CREATION_DATE.search(old_text)
-    if old_date:
-        fresh_date = template.metadata[catalogs.CREATION_DATE]
-        template.metadata[catalogs.CREATION_DATE] = old_date.group(1)
-        if format_po(template) == old_text:
-            return TemplateResult(source.slug, path, False, template)
+    fresh_date = template.metadata[catalogs.CREATION_DATE]
+
+    def make(old_text: str | None) -> tuple[str, None]:
+        old_date = _CREATION_DATE.search(old_text or "")
+        if old_date:
+            template.metadata[catalogs.CREATION_DATE] = old_date.group(1)
+            text = format_po(template)
+            if text == old_text:
+                return text, None
         template.metadata[catalogs.CREATION_DATE] = fresh_date
-    write_po(path, template)
-    return TemplateResult(source.slug, path, True, template)
+        return format_po(template), None
+
+    _, _, written = rewrite_text(path, make)
+    return TemplateResult(source.slug, path, written, template)
 
 
 _CREATION_DATE = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
@@ -98,22 +103,21 @@ def update(
     when its text changes, so its mtime only moves when its content does.
     """
     path = config.catalog_path(lang, slug)
-    if not path.exists():
-        catalog = catalogs.new_catalog(template, lang, config.project, catalogs.timestamp())
-        text = format_po(catalog)
-        atomic_write_text(path, text)
-        return UpdateResult(slug, lang, path, True, True, MergeStats(added=len(catalog)), catalog, text)
-    old_text = read_text(path)
-    merged, stats = catalogs.merge(template, parse_po(old_text, path), options or config.merge, lang)
-    text = format_po(merged)
-    written = text != old_text
-    if written:
-        atomic_write_text(path, text)
-    return UpdateResult(slug, lang, path, False, written, stats, merged, text)
+
+    def make(old_text: str | None) -> tuple[str, tuple[polib.POFile, MergeStats]]:
+        if old_text is None:
+            catalog = catalogs.new_catalog(template, lang, config.project, catalogs.timestamp())
+            return format_po(catalog), (catalog, MergeStats(added=len(catalog)))
+        merged, stats = catalogs.merge(template, parse_po(old_text, path), options or config.merge, lang)
+        return format_po(merged), (merged, stats)
+
+    created = not path.exists()
+    (catalog, stats), text, written = rewrite_text(path, make)
+    return UpdateResult(slug, lang, path, created, written, stats, catalog, text)
 
 
 def build(config: Config, source: Source, lang: str, catalog_path: Path) -> BuildResult:
-    return build_article(config, source, lang, read_po(catalog_path), catalog_path)
+    return build_current(config, source, lang, catalog_path)[0]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -139,12 +143,15 @@ class RunReport:
     skipped: int = 0
     translation: TranslateReport | None = None
     messages: list[str] = field(default_factory=list)
+    failed: list[TransflowError] = field(default_factory=list)  # bad articles and catalogs, skipped
+    removed: list[Path] = field(default_factory=list)  # outputs of deleted articles
+    machine_paused: str | None = None  # why the engine was not asked (unreachable not long ago)
 
     @property
     def exit_code(self) -> int:
-        """0 once everything was processed: an article below its threshold or an unreachable
-        engine is reported, not a failure (bad input stops the run with a TransflowError)."""
-        return 0
+        """2 when bad input was skipped; otherwise 0: an article below its threshold or an
+        unreachable engine is reported, not a failure."""
+        return 2 if self.failed else 0
 
 
 def run(
@@ -152,20 +159,23 @@ def run(
     progress: Callable[[list[Source]], Iterable[Source]] = iter,
     machine: EngineSettings | None = None,
     machine_progress: Progress | None = None,
+    retry_machine: bool = False,
 ) -> RunReport:
     """extract -> update -> translate -> build for every article that changed since the last run.
 
     With `machine` settings, the translate stage (translation memory, then machine translation)
     fills the catalogs of those articles, and of the articles whose machine translation was left
     incomplete last time (engine unreachable, texts that failed), which are rebuilt if it filled
-    anything. An unreachable engine is only reported (`report.translation.unreachable`).
+    anything. An unreachable engine is only reported (`report.translation.unreachable`), and not
+    asked again for `mt.retry_after_unreachable` seconds unless ``retry_machine``. An article or
+    catalog that cannot be read is reported (`report.failed`) and skipped; the others go on.
     """
     state = _load_state(config)
     fingerprint = [config.fingerprint(), _signature(config.glossary_file)]
     known = state.get("articles", {}) if state.get("config") == fingerprint else {}
     fresh: dict[str, dict] = {}
     report = RunReport()
-    pending: list[Source] = []
+    changed: list[Path] = []
     for path in discover(config):
         key = config.relative(path)
         remembered = known.get(key)
@@ -173,30 +183,51 @@ def run(
             fresh[key] = remembered
             report.skipped += 1
         else:
-            pending.append(load(config, path))
-    _check_slugs(config, pending, {key: entry["slug"] for key, entry in fresh.items()})
+            changed.append(path)
+    pending = _loadable(config, changed, report, {entry["slug"]: key for key, entry in fresh.items()})
+    # Every article's slug, or None when one is unreadable: then no output can be said to be an orphan.
+    articles = None if report.failed else {entry["slug"] for entry in fresh.values()} | {s.slug for s in pending}
     held: dict[Path, tuple[str, polib.POFile]] = {}
-    for source in pending:
-        held.update(_prepare(config, source))
+    for source in list(pending):
+        try:
+            held.update(_prepare(config, source))
+        except TransflowError as exc:
+            report.failed.append(exc)
+            pending.remove(source)
     incomplete: set[str] = set()
-    retry = [key for key, remembered in fresh.items() if remembered.get("mt_incomplete")]
+    paused = None if machine is None or retry_machine else _machine_paused(state, machine)
+    report.machine_paused = paused
+    retry = [] if paused else [key for key, remembered in fresh.items() if remembered.get("mt_incomplete")]
     if machine is not None and (pending or retry):
         from transflow.stages.translate import translate  # the engines and the TM load only when needed
 
         slugs = [source.slug for source in pending] + [fresh[key]["slug"] for key in retry]
-        report.translation = translate(config, machine, slugs, progress=machine_progress, held=held)
-        held.update(report.translation.catalogs)
-        if not report.translation.ok:
+        try:
+            report.translation = translate(config, machine, slugs, progress=machine_progress, held=held, paused=paused)
+        except TransflowError as exc:  # the translation memory reads every catalog: one may be a bad one
+            if str(exc) not in map(str, report.failed):
+                report.failed.append(exc)
             incomplete = set(slugs)
+        else:
+            held.update(report.translation.catalogs)
+            if not report.translation.ok:
+                incomplete = set(slugs)
+        again = []
         for key in retry:
             if _unchanged(config, fresh[key]):
                 fresh[key]["mt_incomplete"] = fresh[key]["slug"] in incomplete
             else:
-                pending.append(load(config, config.root / key))
+                again.append(config.root / key)
                 del fresh[key]
                 report.skipped -= 1
+        pending += _loadable(config, again, report, {})
+    outputs: list[Path] = []
     for source in progress(pending):
-        entry = _build_all(config, source, report, held)
+        try:
+            entry = _build_all(config, source, report, held, outputs)
+        except TransflowError as exc:
+            report.failed.append(exc)
+            continue
         entry["mt_incomplete"] = source.slug in incomplete
         fresh[config.relative(source.path)] = entry
         report.processed += 1
@@ -207,18 +238,56 @@ def run(
                     fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"], entry.get("reason", "")
                 )
             )
-    _save_state(config, {"version": STATE_VERSION, "config": fingerprint, "articles": fresh})
+    if articles is not None:
+        report.removed = forget_deleted(config, outputs, articles)
+    _save_state(
+        config,
+        {
+            "version": STATE_VERSION,
+            "config": fingerprint,
+            "articles": fresh,
+            "unreachable": _unreachable_since(state, machine, report.translation, paused),
+        },
+    )
     return report
 
 
-def _check_slugs(config: Config, pending: list[Source], unchanged: dict[str, str]) -> None:
-    """Before anything is written: two articles with one slug would share their catalogs."""
-    check_unique(pending, config)
-    owners = {slug: key for key, slug in unchanged.items()}
-    for source in pending:
-        other = owners.get(source.slug)
-        if other is not None and other != config.relative(source.path):
-            raise TransflowError(f"slug {source.slug!r} is already used by {other}", config.relative(source.path))
+def _loadable(config: Config, paths: list[Path], report: RunReport, owners: dict[str, str]) -> list[Source]:
+    """The articles at ``paths`` that can be processed; the others go to ``report.failed``."""
+    sources, problems = load_each(config, paths)
+    kept, clashes = unique(sources, config, owners)
+    report.failed += problems + clashes
+    return kept
+
+
+def _machine_paused(state: dict[str, Any], machine: EngineSettings) -> str | None:
+    """Why the engine is not asked this time: it was unreachable less than the set interval ago."""
+    since = state.get("unreachable")
+    if not isinstance(since, dict) or since.get("engine") != machine.identity:
+        return None
+    at = since.get("at")
+    if not isinstance(at, (int, float)) or not 0 <= time.time() - at < machine.retry_after_unreachable:
+        return None
+    return (
+        f"engine {machine.identity} was unreachable {_duration(time.time() - at)} ago: not asked again for "
+        f"{_duration(machine.retry_after_unreachable)} (mt.retry_after_unreachable; --retry-mt asks now)"
+    )
+
+
+def _unreachable_since(
+    state: dict[str, Any], machine: EngineSettings | None, translation: TranslateReport | None, paused: str | None
+) -> object:
+    """When the engine was last found unreachable, kept while it is not asked again."""
+    if machine is not None and translation is not None and translation.unreachable:
+        return {"engine": machine.identity, "at": time.time()}
+    if machine is None or translation is None or paused:
+        return state.get("unreachable")
+    return None
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{round(seconds)} s" if seconds < 90 else f"{minutes} min"
 
 
 def _prepare(config: Config, source: Source) -> dict[Path, tuple[str, polib.POFile]]:
@@ -231,21 +300,30 @@ def _prepare(config: Config, source: Source) -> dict[Path, tuple[str, polib.POFi
     return held
 
 
-def _build_all(config: Config, source: Source, report: RunReport, held: dict[Path, tuple[str, polib.POFile]]) -> dict:
+def _build_all(
+    config: Config,
+    source: Source,
+    report: RunReport,
+    held: dict[Path, tuple[str, polib.POFile]],
+    outputs: list[Path],
+) -> dict:
     entry: dict = {"slug": source.slug, "files": {}, "languages": {}}
     watched = [source.path, config.template_path(source.slug)]
+    catalogs_seen = {}
     for lang in config.languages:
         path = config.catalog_path(lang, source.slug)
-        catalog = held.pop(path)[1] if path in held else read_po(path)
-        built = build_article(config, source, lang, catalog, path)
+        built, catalogs_seen[path] = build_current(config, source, lang, path, held.pop(path, None))
         report.messages.extend(built.refused)
         entry["languages"][lang] = {
             "counts": list(built.counts.as_tuple()),
             "status": built.status,
             "reason": built.reason,
         }
-        watched += [path, built.output]
+        watched.append(built.output)
+        if built.status != SKIPPED:
+            outputs.append(built.output)
     entry["files"] = {config.relative(path): _signature(path) for path in watched}
+    entry["files"].update({config.relative(path): _signature_of(status) for path, status in catalogs_seen.items()})
     return entry
 
 
@@ -257,9 +335,12 @@ def _unchanged(config: Config, remembered: dict) -> bool:
 
 def _signature(path: Path) -> list[int] | None:
     try:
-        status = path.stat()
+        return _signature_of(path.stat())
     except FileNotFoundError:
         return None
+
+
+def _signature_of(status: os.stat_result) -> list[int]:
     return [status.st_mtime_ns, status.st_size]
 
 

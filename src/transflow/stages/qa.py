@@ -11,13 +11,13 @@ from __future__ import annotations
 import copy
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import polib
 
@@ -446,10 +446,12 @@ def check_project(
     source: bool = False,
     fail_under: float | None = None,
     jobs: int | None = None,
+    progress: Callable[[Iterator[Any], int], Iterable[Any]] | None = None,
 ) -> Result:
     """Every check on every catalog of the chosen articles and languages (and their sources).
 
-    Articles are checked by `jobs` processes (default: one per CPU) when there are many.
+    Articles are checked by `jobs` processes (default: one per CPU) when there are many;
+    ``progress`` sees each batch of articles as it is done, and their number.
     """
     settings = config.checks
     result = Result()
@@ -470,11 +472,12 @@ def check_project(
     work = [(slug, paths.get(slug)) for slug in slugs]
     chunks = [work[start : start + _CHUNK] for start in range(0, len(work), _CHUNK)]
     workers = min(jobs or os.cpu_count() or 1, len(chunks))
+    progress = progress or (lambda parts, _total: parts)
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            parts = list(pool.map(_check_articles, repeat(job), chunks))
+            parts = list(progress(pool.map(_check_articles, repeat(job), chunks), len(chunks)))
     else:
-        parts = [_check_articles(job, chunk) for chunk in chunks]
+        parts = list(progress(iter(_check_articles(job, chunk) for chunk in chunks), len(chunks)))
     translations: list[ApprovedTranslation] = []
     for part, found in parts:
         result.problems += part.problems

@@ -58,6 +58,7 @@ _ENGINE_NUMBERS = {
     "backoff": (float, 0, 60),
     "max_backoff": (float, 0, 3600),
     "save_interval": (float, 0.1, 3600),
+    "retry_after_unreachable": (float, 0, 86400),
 }
 # The language-model engine's keys (engine: llm); the other engines ignore them.
 _LLM_NUMBERS = {
@@ -90,6 +91,8 @@ _PATHS = {
     "glossary": "glossary_file",
     "state": "state_dir",
 }
+# The folders transflow writes into, which must lie inside the project (unless --allow-outside)
+_WRITTEN_PATHS = ("translations", "build", "state")
 # Marks a field that changes no output (where state is kept, how fast the engine is asked), so
 # that `Config.fingerprint` leaves it out; every other field counts.
 _NO_OUTPUT = {"output": False}
@@ -157,6 +160,9 @@ class EngineSettings:
     max_backoff: float = field(default=30.0, metadata=_NO_OUTPUT)
     save_interval: float = field(default=5.0, metadata=_NO_OUTPUT)  # seconds between catalog saves
     llm: LlmSettings = field(default_factory=LlmSettings)  # the language-model engine's own keys
+
+    # seconds during which `run` does not ask an engine it found unreachable (offline costs nothing)
+    retry_after_unreachable: float = field(default=600.0, metadata=_NO_OUTPUT)
 
     @property
     def identity(self) -> str:
@@ -232,6 +238,8 @@ class Config:
     file: Path | None = field(default=None, metadata=_NO_OUTPUT)
     # merge, tm, mt, checks as written, parsed on first use by the properties below
     sections: dict[str, Section] = field(default_factory=dict, metadata=_NO_OUTPUT)
+    # what the file leaves to guesswork (a default taken, a path that looks mistyped), for the CLI to say
+    warnings: tuple[str, ...] = field(default=(), metadata=_NO_OUTPUT)
 
     def section(self, name: str) -> Section:
         """The raw settings of a stage parsed on first use (merge, tm, mt, checks)."""
@@ -297,16 +305,25 @@ class Config:
         languages_: tuple[str, ...] | None = None,
         threshold: float | None = None,
         build_dir: Path | None = None,
+        allow_outside: bool = False,
     ) -> Config:
         """Apply command-line options, which win over the file."""
         changes: dict = {}
         if languages_:
-            changes["languages"] = tuple(languages.check(code, "--lang") for code in languages_)
+            codes = tuple(languages.check(code, "--lang") for code in languages_)
+            if self.source_language in codes:
+                raise TransflowError(f"--lang {self.source_language}: that is the source language, not a target")
+            changes["languages"] = codes
         if threshold is not None:
             changes["build"] = BuildSettings(threshold)
         if build_dir is not None:
-            changes["build_dir"] = build_dir.resolve()
+            changes["build_dir"] = _inside(self.root, build_dir.resolve(), "--output", allow_outside)
         return replace(self, **changes)
+
+    @property
+    def is_project(self) -> bool:
+        """A transflow.yml, articles or catalogs: a folder with none of them is not a project."""
+        return self.file is not None or self.source_dir.is_dir() or self.translations_dir.is_dir()
 
 
 def _outputs(settings: object) -> dict[str, object]:
@@ -328,8 +345,14 @@ def _plain(value: object) -> object:
     return value
 
 
-def load(root: Path, config_file: Path | None = None) -> Config:
-    """Read the project's config; without a transflow.yml the defaults apply."""
+def load(root: Path, config_file: Path | None = None, allow_outside: bool = False) -> Config:
+    """Read the project's config; without a transflow.yml the defaults apply.
+
+    Folders transflow writes to (translations, build, state) must lie inside the project unless
+    ``allow_outside``: a stray absolute or ``../`` path would write over someone else's files.
+    """
+    if not root.is_dir():
+        raise TransflowError("project folder does not exist", root)
     root = root.resolve()
     path = (config_file or root / CONFIG_NAME).resolve()
     if not path.exists():
@@ -338,11 +361,43 @@ def load(root: Path, config_file: Path | None = None) -> Config:
         config = Config(root=root)
     else:
         config = _from_yaml(root, path)
-    return _resolve_paths(config)
+    config = _resolve_paths(config)
+    for key in _WRITTEN_PATHS:
+        _inside(root, getattr(config, _PATHS[key]), f"paths.{key}", allow_outside, config.file)
+    return config
 
 
 def _resolve_paths(config: Config) -> Config:
     return replace(config, **{name: config.root / getattr(config, name) for name in _PATHS.values()})
+
+
+def _inside(root: Path, folder: Path, name: str, allow_outside: bool, file: Path | None = None) -> Path:
+    resolved = folder.resolve()
+    if not allow_outside and not resolved.is_relative_to(root):
+        raise TransflowError(
+            f"{name}: {folder} is outside the project folder; pass --allow-outside if that is meant", file
+        )
+    return folder
+
+
+def _guesswork(root: Path, file: Path, top: dict[str, yaml.Node], paths: dict[str, Path]) -> tuple[str, ...]:
+    """Settings that are valid yet probably not what was meant: said, never silently acted on."""
+    where = file.name
+    found = []
+    if "languages" not in top:
+        found.append(f"{where}: no 'languages:' set; translating into the default {', '.join(Config.languages)}")
+    glossary = paths.get("glossary")
+    if glossary is not None and not (root / glossary).exists():
+        found.append(f"{where}: paths.glossary: {glossary.as_posix()} does not exist; no glossary is enforced")
+    translations = paths.get("translations")
+    if translations is not None and not (root / translations).exists():
+        elsewhere = sorted(pot.parent.parent.relative_to(root).as_posix() for pot in root.glob("*/templates/*.pot"))
+        if elsewhere:
+            found.append(
+                f"{where}: paths.translations: {translations.as_posix()} does not exist, but {elsewhere[0]} "
+                "holds catalogs: a typo? (a new, empty tree would be made)"
+            )
+    return tuple(found)
 
 
 def _from_yaml(root: Path, path: Path) -> Config:
@@ -358,11 +413,12 @@ def _from_yaml(root: Path, path: Path) -> Config:
         values["source_language"] = reader.language(top["source_language"])
     if "languages" in top:
         values["languages"] = reader.language_list(top["languages"])
+    paths: dict[str, Path] = {}
     if "paths" in top:
-        paths = reader.mapping(top["paths"], "paths")
-        for key, attribute in _PATHS.items():
-            if key in paths:
-                values[attribute] = Path(reader.string(paths[key], f"paths.{key}"))
+        nodes = reader.mapping(top["paths"], "paths")
+        paths = {key: Path(reader.string(nodes[key], f"paths.{key}")) for key in _PATHS if key in nodes}
+        values.update({_PATHS[key]: path for key, path in paths.items()})
+    values["warnings"] = _guesswork(root, path, top, paths)
     if "extract" in top:
         values["extract"] = _extract_settings(reader, reader.mapping(top["extract"], "extract"))
     if "build" in top:

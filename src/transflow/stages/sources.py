@@ -50,21 +50,55 @@ def _key_line(article: Article, key: str) -> int:
     return 1
 
 
-def check_unique(sources: list[Source], config: Config) -> None:
-    """Two articles with one slug would write into each other's catalogs."""
-    seen: dict[str, Source] = {}
+def unique(
+    sources: list[Source], config: Config, owners: dict[str, str] | None = None
+) -> tuple[list[Source], list[TransflowError]]:
+    """The articles whose slug no other one claims, and an error for the others.
+
+    Two articles with one slug would write into each other's catalogs, so neither is processed;
+    ``owners`` maps the slugs of articles processed before (unchanged since) to their file, which
+    keeps its catalogs.
+    """
+    claimants: dict[str, list[Source]] = {}
     for source in sources:
-        other = seen.get(source.slug)
-        if other is not None:
-            raise TransflowError(
-                f"slug {source.slug!r} is already used by {config.relative(other.path)}",
-                config.relative(source.path),
-                _key_line(source.article, "slug"),
+        claimants.setdefault(source.slug, []).append(source)
+    kept: list[Source] = []
+    problems: list[TransflowError] = []
+    for source in sources:
+        here = config.relative(source.path)
+        owner = (owners or {}).get(source.slug)
+        named = ([owner] if owner is not None else []) + [
+            config.relative(other.path) for other in claimants[source.slug]
+        ]
+        others = [other for other in named if other != here]
+        if others:
+            problems.append(
+                TransflowError(
+                    f"slug {source.slug!r} is already used by {', '.join(others)}; skipped",
+                    here,
+                    _key_line(source.article, "slug"),
+                )
             )
-        seen[source.slug] = source
+        else:
+            kept.append(source)
+    return kept, problems
 
 
-def load_all(config: Config) -> list[Source]:
-    sources = [load(config, path) for path in discover(config)]
-    check_unique(sources, config)
-    return sources
+def load_each(config: Config, paths: list[Path]) -> tuple[list[Source], list[TransflowError]]:
+    """The articles that can be read, and the error of each one that cannot: one bad article
+    is reported and skipped, and the others are still processed."""
+    sources: list[Source] = []
+    problems: list[TransflowError] = []
+    for path in paths:
+        try:
+            sources.append(load(config, path))
+        except TransflowError as exc:
+            problems.append(exc)
+    return sources, problems
+
+
+def load_all(config: Config) -> tuple[list[Source], list[TransflowError]]:
+    """Every article that can be processed, and why each of the others cannot."""
+    sources, problems = load_each(config, discover(config))
+    kept, clashes = unique(sources, config)
+    return kept, problems + clashes

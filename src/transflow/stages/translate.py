@@ -66,6 +66,7 @@ class TranslateReport:
     dry_run: bool = False
     memory_filled: int = 0
     machine_filled: int = 0
+    glossary_filled: int = 0  # entries the glossary fixes whole (no engine asked), fuzzy too
     compliant: int = 0
     flagged: int = 0
     left: int = 0
@@ -78,6 +79,7 @@ class TranslateReport:
     planned_characters: dict[str, int] = field(default_factory=dict)
     planned_tokens: dict[str, tuple[int, int]] = field(default_factory=dict)  # language models: input, output
     unreachable: str | None = None
+    paused: str | None = None  # why the engine was not asked at all (unreachable not long ago)
     errors: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     # Every catalog of the stage as it ends, with its text on disk, for a `run` to build from.
@@ -85,7 +87,7 @@ class TranslateReport:
 
     @property
     def ok(self) -> bool:
-        return self.unreachable is None and not self.left
+        return self.unreachable is None and self.paused is None and not self.left
 
     @property
     def compliance(self) -> float:
@@ -98,7 +100,8 @@ class Progress:
 
     def start(self, total: int) -> None: ...
 
-    def advance(self, count: int = 1) -> None: ...
+    def advance(self, count: int = 1, failed: int = 0) -> None:
+        """``count`` more texts done, ``failed`` of them without a translation."""
 
     def finish(self) -> None: ...
 
@@ -290,14 +293,16 @@ def translate(
     dry_run: bool = False,
     progress: Progress | None = None,
     held: Mapping[Path, tuple[str, polib.POFile]] | None = None,
+    paused: str | None = None,
 ) -> TranslateReport:
     """TM first, then machine translation with glossary enforcement, for every catalog.
 
     ``held`` are catalogs the caller has in memory, by path, with the text of their file: they
     are filled without being read again (`report.catalogs` has them as the stage leaves them).
+    With ``paused`` (the reason), the engine is not asked: only the memory and the cache fill.
     """
     progress = progress or Progress()
-    report = TranslateReport(settings.identity, dry_run=dry_run)
+    report = TranslateReport(settings.identity, dry_run=dry_run, paused=paused)
     glossary = glossaries.for_project(config.glossary_file, config.languages)
     held = held or {}
     catalogs = [
@@ -386,8 +391,9 @@ class _TranslationRun:
         def masked_done(key: tuple[str, str], translation: str | None) -> None:
             for item in waiting[key]:
                 if not item.masked.needs_engine:
-                    item.candidate = restore(item.masked, key[1]).text
-                    self._accept(item, [], f"fixed text from the glossary, {_today()}")
+                    self.report.glossary_filled += 1
+                    text = restore(item.masked, key[1]).text
+                    item.catalog.fill(item.entry, text, f"fixed text from the glossary, {_today()}")
                     continue
                 if translation is None:
                     self.report.left += 1
@@ -422,8 +428,8 @@ class _TranslationRun:
         # Fallback for what failed the checks: the unmasked text, with its terms repaired.
         self._send(list(failed), raw_done, catalogs)
 
-    def _accept(self, item: _Waiting, violations: list[Violation], stamp: str = "") -> None:
-        comment = stamp or self.stamp
+    def _accept(self, item: _Waiting, violations: list[Violation]) -> None:
+        comment = self.stamp
         if violations:
             comment += "\nMT check failed: " + "; ".join(v.message for v in violations)
             self.report.flagged += 1
@@ -442,7 +448,7 @@ class _TranslationRun:
             if cached is not None:
                 self.report.from_cache += 1
                 done(key, cached)
-            elif self.report.unreachable:
+            elif self.report.unreachable or self.report.paused:
                 done(key, None)
             else:
                 pending.append(key)
@@ -457,6 +463,13 @@ class _TranslationRun:
         running: set[Future[Sent]] = set()
 
         def submit_next() -> None:
+            if self.report.unreachable:  # nothing more is sent: the rest fail at once, and show it
+                left = list(waiting)
+                for unsent in left:
+                    done(unsent, None)
+                if left:
+                    self.progress.advance(len(left), failed=len(left))
+                return
             key = next(waiting, None)
             if key is not None:
                 future = pool.submit(workers.run, key)
@@ -468,13 +481,14 @@ class _TranslationRun:
         last_save = time.monotonic()
         finished: set[Future[Sent]] = set()
 
-        def receive(future: Future[Sent]) -> None:
+        def receive(future: Future[Sent]) -> bool:
             key = futures[future]
             translation = self._outcome(future, key, workers)
             if translation is not None:
                 self.cache.put(self.settings.identity, self.source, key[0], key[1], translation)
             finished.add(future)  # only once cached: a Ctrl-C before that receives it again
             done(key, translation)
+            return translation is not None
 
         self.progress.start(len(pending))
         try:
@@ -482,8 +496,7 @@ class _TranslationRun:
                 completed, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in completed:
                     running.discard(future)
-                    receive(future)
-                    self.progress.advance()
+                    self.progress.advance(failed=0 if receive(future) else 1)
                     submit_next()
                 if time.monotonic() - last_save >= self.settings.save_interval:
                     for catalog in catalogs:
