@@ -213,7 +213,7 @@ class ArticleWriter:
     def article(self, index: int) -> tuple[str, str]:
         """Return (slug, markdown text) of article number `index`."""
         title = self.heading_text()
-        slug = "-".join(ascii_fold(title.lower()).split()[:4]) + f"-{index:05d}"
+        slug = "-".join(re.sub(r"[^a-z0-9]+", " ", ascii_fold(title.lower())).split()[:4]) + f"-{index:05d}"
         tags = sorted({self.rng.choice(CONTENT_WORDS) for _ in range(self.rng.randint(2, 4))})
         front = [
             "---",
