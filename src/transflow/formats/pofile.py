@@ -270,10 +270,11 @@ def _simple_line_starts(text: str, glued: set[int], width: int, column: int) -> 
     starts = []
     line_start, length = 0, len(text)
     while length > (limit := line_start + width - column):
-        found = next((i for i in range(min(limit, length - 1), line_start, -1) if _allowed_before(text, i, glued)), None)
+        fitting = range(min(limit, length - 1), line_start, -1)
+        found = next((index for index in fitting if _allowed_before(text, index, glued)), None)
         if found is None:
-            first = max(limit, line_start) + 1
-            found = next((i for i in range(first, length) if _allowed_before(text, i, glued)), None)
+            beyond = range(max(limit, line_start) + 1, length)
+            found = next((index for index in beyond if _allowed_before(text, index, glued)), None)
             if found is None:
                 break
         starts.append(found)
