@@ -40,6 +40,7 @@ from transflow.errors import TransflowError
 from transflow.formats.fileio import read_text
 from transflow.formats.markdown import Segment
 from transflow.formats.pofile import read_po
+from transflow.stages.checkcache import CACHE_NAME, CheckCache, article_digest, run_key
 from transflow.stages.settings import CheckSettings, Config
 from transflow.stages.sources import Source, discover, load
 
@@ -418,9 +419,13 @@ class _Job:
 _CHUNK = 20  # articles per task: big enough to make the hand-over cheap
 
 
-def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]) -> tuple[Result, list[ApprovedTranslation]]:
-    run = _ArticleChecker(job.config, job.settings, job.fail_under, job.glossary)
+def _check_articles(
+    job: _Job, articles: list[tuple[str, Path | None]]
+) -> list[tuple[Result, list[ApprovedTranslation]]]:
+    """The findings of each article, apart, so that each can be cached."""
+    found = []
     for slug, path in articles:
+        run = _ArticleChecker(job.config, job.settings, job.fail_under, job.glossary)
         source = None
         if path is not None and job.source_checks:
             source = run.source(slug, path)
@@ -432,7 +437,8 @@ def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]) -> tuple
         if job.source_checks and source is not None:
             run.source_checks(source)
             run.result.sources += 1
-    return run.result, run.translations
+        found.append((run.result, run.translations))
+    return found
 
 
 def check_project(
@@ -445,7 +451,9 @@ def check_project(
 ) -> Result:
     """Every check on every catalog of the chosen articles and languages (and their sources).
 
-    Articles are checked by `jobs` processes (default: one per CPU) when there are many.
+    Articles are checked by `jobs` processes (default: one per CPU) when there are many; an
+    article whose files did not change since the last run with the same settings is not checked
+    again (see `checkcache`).
     """
     settings = config.checks
     result = Result()
@@ -463,7 +471,18 @@ def check_project(
                 )
             )
     job = _Job(config, settings, fail_under, glossary, source)
-    work = [(slug, paths.get(slug)) for slug in slugs]
+    cache = CheckCache.load(config.state_dir / CACHE_NAME, run_key(config, glossary.fingerprint, (source, fail_under)))
+    digests = {
+        slug: article_digest(
+            [
+                paths.get(slug),
+                config.template_path(slug),
+                *(config.catalog_path(lang, slug) for lang in config.languages),
+            ]
+        )
+        for slug in slugs
+    }
+    work = [(slug, paths.get(slug)) for slug in slugs if cache.get(slug, digests[slug]) is None]
     chunks = [work[start : start + _CHUNK] for start in range(0, len(work), _CHUNK)]
     workers = min(jobs or os.cpu_count() or 1, len(chunks))
     if workers > 1:
@@ -471,8 +490,14 @@ def check_project(
             parts = list(pool.map(_check_articles, repeat(job), chunks))
     else:
         parts = [_check_articles(job, chunk) for chunk in chunks]
+    for (slug, _path), findings in zip(work, (findings for part in parts for findings in part), strict=True):
+        cache.put(slug, digests[slug], findings)
+    if not articles:
+        cache.keep_only(set(slugs))
+    cache.save()
     translations: list[ApprovedTranslation] = []
-    for part, found in parts:
+    for slug in slugs:
+        part, found = cache.get(slug, digests[slug])
         result.problems += part.problems
         result.stats += part.stats
         result.entries += part.entries
