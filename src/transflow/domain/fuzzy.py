@@ -34,6 +34,10 @@ RANKED = 32
 # Pairs compared exhaustively at most (about two seconds on two cores); beyond, short strings
 # are ranked by words like long ones.
 EXHAUSTIVE = 64_000_000
+# Pairs held in memory at once: queries are ranked and compared in chunks of about this many
+# (query, candidate) pairs, which bounds memory whatever the catalog (a few hundred MiB at most)
+# and changes no result, since each query is decided on its own.
+CHUNK_PAIRS = 4_000_000
 _SEPARATOR = "\x00"
 _EPSILON = 1e-9
 
@@ -86,6 +90,13 @@ class _Postings:
         rows, candidates = pairs // self.count, pairs % self.count
         return rows, candidates, shared / (query_sizes[rows] + self.sizes[candidates])
 
+    def cost(self, docs: np.ndarray, features: np.ndarray, queries: int) -> np.ndarray:
+        """For each query, at most how many (query, candidate) pairs `shared` goes through."""
+        where = np.minimum(np.searchsorted(self.features, features), len(self.features) - 1)
+        found = self.features[where] == features if len(self.features) else where < 0
+        sizes = self.ends[where[found]] - self.starts[where[found]]
+        return np.bincount(docs[found], weights=sizes, minlength=max(queries, 1))[:queries]
+
 
 class FuzzyIndex:
     """The candidates, indexed once for any number of searches."""
@@ -131,8 +142,15 @@ class FuzzyIndex:
         ranked = np.setdiff1d(np.arange(len(queries)), short)
         words = _words([queries[i] for i in ranked])
         ids = np.fromiter(map(self.vocabulary.get, words, itertools.repeat(-1)), np.int64, len(words))
-        rows, candidates, shared = self.words.shared(*self._word_features(ids), len(ranked))
-        long_pairs = self._best_ranked(queries, ranked[rows], candidates, shared, threshold, RANKED)
+        docs, features = self._word_features(ids)
+        chunks = [
+            self._ranked_chunk(queries, ranked, docs, features, first, last, threshold)
+            for first, last in _spans(self.words.cost(docs, features, len(ranked)), CHUNK_PAIRS)
+        ]
+        long_pairs = (
+            np.concatenate([rows for rows, _ in chunks] or [ranked[:0]]),
+            np.concatenate([candidates for _, candidates in chunks] or [ranked[:0]]),
+        )
         # A string made only of common words has nothing to rank by: compare it with all.
         exhaustive = np.union1d(short, np.setdiff1d(ranked, long_pairs[0]))
         if not self._affordable(queries, exhaustive, threshold):
@@ -155,6 +173,21 @@ class FuzzyIndex:
             if block[best] >= threshold - _EPSILON:
                 results[row] = Match(int(candidates[first + best]), float(block[best]))
         return results
+
+    def _ranked_chunk(
+        self,
+        queries: Sequence[str],
+        ranked: np.ndarray,
+        docs: np.ndarray,
+        features: np.ndarray,
+        first: int,
+        last: int,
+        threshold: float,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`_best_ranked` for the ranked queries ``first`` to ``last`` (exclusive)."""
+        mine = (docs >= first) & (docs < last)
+        rows, candidates, shared = self.words.shared(docs[mine] - first, features[mine], last - first)
+        return self._best_ranked(queries, ranked[rows + first], candidates, shared, threshold, RANKED)
 
     def _window(
         self,
@@ -183,21 +216,25 @@ class FuzzyIndex:
         window = self._window(queries, short, threshold)
         if not short or not len(window):
             return
-        scores = process.cdist(
-            [queries[row] for row in short],
-            [self.candidates[candidate] for candidate in window.tolist()],
-            scorer=fuzz.ratio,
-            score_cutoff=threshold - _EPSILON,
-            workers=workers,
-        )
-        for position, row in enumerate(short):
-            above = np.flatnonzero(scores[position] >= threshold - _EPSILON)
-            ranked = sorted(zip((-scores[position][above]).tolist(), window[above].tolist(), strict=True))
-            query = queries[row]
-            for score, candidate in ranked:
-                if _related(query, self.candidates[candidate]):
-                    results[row] = Match(candidate, -score)
-                    break
+        texts = [self.candidates[candidate] for candidate in window.tolist()]
+        rows_per_chunk = max(1, CHUNK_PAIRS // len(window))
+        for start in range(0, len(short), rows_per_chunk):
+            chunk = short[start : start + rows_per_chunk]
+            scores = process.cdist(
+                [queries[row] for row in chunk],
+                texts,
+                scorer=fuzz.ratio,
+                score_cutoff=threshold - _EPSILON,
+                workers=workers,
+            )
+            for position, row in enumerate(chunk):
+                above = np.flatnonzero(scores[position] >= threshold - _EPSILON)
+                ranked = sorted(zip((-scores[position][above]).tolist(), window[above].tolist(), strict=True))
+                query = queries[row]
+                for score, candidate in ranked:
+                    if _related(query, self.candidates[candidate]):
+                        results[row] = Match(candidate, -score)
+                        break
 
     def _best_ranked(
         self,
@@ -242,6 +279,19 @@ def _unique(values: np.ndarray) -> np.ndarray:
     values = np.sort(values)
     unique: np.ndarray = values[_run_starts(values)]
     return unique
+
+
+def _spans(costs: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
+    """Consecutive (first, last) ranges of items whose costs add up to at most ``budget`` (or of one
+    item that alone costs more)."""
+    first, total = 0, 0.0
+    for index, cost in enumerate(costs.tolist()):
+        if total + cost > budget and index > first:
+            yield first, index
+            first, total = index, 0.0
+        total += cost
+    if first < len(costs):
+        yield first, len(costs)
 
 
 def _groups(rows: np.ndarray) -> Iterator[tuple[int, int, int]]:
