@@ -82,10 +82,10 @@ class _Postings:
         sizes = self.ends[where] - starts
         total = int(sizes.sum())
         offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
-        pairs = np.sort(np.repeat(docs, sizes) * self.count + self.docs[offsets])
-        first = _run_starts(pairs)
-        shared = np.diff(np.append(first, total))
-        pairs = pairs[first]
+        # Counted in a dense (query, candidate) table, which is why callers keep queries * candidates small
+        counts = np.bincount(np.repeat(docs, sizes) * self.count + self.docs[offsets], minlength=queries * self.count)
+        pairs = np.flatnonzero(counts)
+        shared = counts[pairs]
         query_sizes = np.bincount(docs[sizes > 0], minlength=max(queries, 1))
         rows, candidates = pairs // self.count, pairs % self.count
         return rows, candidates, shared / (query_sizes[rows] + self.sizes[candidates])
@@ -143,9 +143,10 @@ class FuzzyIndex:
         words = _words([queries[i] for i in ranked])
         ids = np.fromiter(map(self.vocabulary.get, words, itertools.repeat(-1)), np.int64, len(words))
         docs, features = self._word_features(ids)
+        lengths = np.fromiter(map(len, queries), np.int64, len(queries))
         chunks = [
-            self._ranked_chunk(queries, ranked, docs, features, first, last, threshold)
-            for first, last in _spans(self.words.cost(docs, features, len(ranked)), CHUNK_PAIRS)
+            self._ranked_chunk(lengths, ranked, docs, features, first, last, threshold)
+            for first, last in _spans(self.words.cost(docs, features, len(ranked)), CHUNK_PAIRS, self.words.count)
         ]
         long_pairs = (
             np.concatenate([rows for rows, _ in chunks] or [ranked[:0]]),
@@ -176,7 +177,7 @@ class FuzzyIndex:
 
     def _ranked_chunk(
         self,
-        queries: Sequence[str],
+        lengths: np.ndarray,
         ranked: np.ndarray,
         docs: np.ndarray,
         features: np.ndarray,
@@ -184,10 +185,10 @@ class FuzzyIndex:
         last: int,
         threshold: float,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """`_best_ranked` for the ranked queries ``first`` to ``last`` (exclusive)."""
+        """`_best_ranked` for the ranked queries ``first`` to ``last`` (exclusive); ``lengths`` of all."""
         mine = (docs >= first) & (docs < last)
         rows, candidates, shared = self.words.shared(docs[mine] - first, features[mine], last - first)
-        return self._best_ranked(queries, ranked[rows + first], candidates, shared, threshold, RANKED)
+        return self._best_ranked(lengths, ranked[rows + first], candidates, shared, threshold, RANKED)
 
     def _window(
         self,
@@ -238,7 +239,7 @@ class FuzzyIndex:
 
     def _best_ranked(
         self,
-        queries: Sequence[str],
+        lengths: np.ndarray,
         rows: np.ndarray,
         candidates: np.ndarray,
         shared: np.ndarray,
@@ -246,13 +247,15 @@ class FuzzyIndex:
         limit: int,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Per query, the ``limit`` candidates sharing the most, whose length allows a match."""
-        query_lengths = np.fromiter(map(len, queries), np.int64, len(queries))[rows]
+        query_lengths = lengths[rows]
         candidate_lengths = self.lengths[candidates]
         possible = 200.0 * np.minimum(query_lengths, candidate_lengths) >= (threshold - _EPSILON) * (
             query_lengths + candidate_lengths
         )
         rows, candidates, shared = rows[possible], candidates[possible], shared[possible]
-        order = np.lexsort((candidates, -shared, rows))
+        # By query, then most shared first; a stable sort keeps ties in candidate order, in which
+        # `shared` gives them. One key (a Dice coefficient is at most 1) sorts faster than three.
+        order = np.argsort(2.0 * rows - shared, kind="stable")
         rows, candidates = rows[order], candidates[order]
         rank = np.arange(len(rows)) - np.searchsorted(rows, rows, "left")
         return rows[rank < limit], candidates[rank < limit]
@@ -281,12 +284,13 @@ def _unique(values: np.ndarray) -> np.ndarray:
     return unique
 
 
-def _spans(costs: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
-    """Consecutive (first, last) ranges of items whose costs add up to at most ``budget`` (or of one
-    item that alone costs more)."""
+def _spans(costs: np.ndarray, budget: int, width: int) -> Iterator[tuple[int, int]]:
+    """Consecutive (first, last) ranges of items whose costs add up to at most ``budget`` and that
+    are at most ``budget / width`` items (or of one item that alone costs more)."""
     first, total = 0, 0.0
+    most = max(1, budget // width)
     for index, cost in enumerate(costs.tolist()):
-        if total + cost > budget and index > first:
+        if (total + cost > budget or index - first >= most) and index > first:
             yield first, index
             first, total = index, 0.0
         total += cost
