@@ -482,7 +482,12 @@ def check_project(
         )
         for slug in slugs
     }
-    work = [(slug, paths.get(slug)) for slug in slugs if cache.get(slug, digests[slug]) is None]
+    findings: dict[str, tuple[Result, list[ApprovedTranslation]]] = {}
+    for slug in slugs:
+        stored = cache.get(slug, digests[slug])
+        if stored is not None:
+            findings[slug] = stored
+    work = [(slug, paths.get(slug)) for slug in slugs if slug not in findings]
     chunks = [work[start : start + _CHUNK] for start in range(0, len(work), _CHUNK)]
     workers = min(jobs or os.cpu_count() or 1, len(chunks))
     if workers > 1:
@@ -490,14 +495,15 @@ def check_project(
             parts = list(pool.map(_check_articles, repeat(job), chunks))
     else:
         parts = [_check_articles(job, chunk) for chunk in chunks]
-    for (slug, _path), findings in zip(work, (findings for part in parts for findings in part), strict=True):
-        cache.put(slug, digests[slug], findings)
+    for (slug, _path), computed in zip(work, (article for part in parts for article in part), strict=True):
+        findings[slug] = computed
+        cache.put(slug, digests[slug], computed)
     if not articles:
         cache.keep_only(set(slugs))
     cache.save()
     translations: list[ApprovedTranslation] = []
     for slug in slugs:
-        part, found = cache.get(slug, digests[slug])
+        part, found = findings[slug]
         result.problems += part.problems
         result.stats += part.stats
         result.entries += part.entries
