@@ -39,6 +39,7 @@ EXHAUSTIVE = 64_000_000
 # and changes no result, since each query is decided on its own.
 CHUNK_PAIRS = 4_000_000
 _SEPARATOR = "\x00"
+_BATCH = 2_000  # candidates whose words are split at once
 _EPSILON = 1e-9
 
 
@@ -104,11 +105,17 @@ class FuzzyIndex:
     def __init__(self, candidates: Sequence[str]):
         self.candidates = list(candidates)
         self.lengths = np.fromiter(map(len, self.candidates), np.int64, len(self.candidates))
-        words = _words(self.candidates)
         first_seen: dict[str, int] = {_SEPARATOR: 0}
-        sparse = np.fromiter(map(first_seen.setdefault, words, itertools.count(1)), np.int64, len(words))
+        position = itertools.count(1)
+        batches = [np.zeros(0, np.int64)]
+        # In batches: the words of all candidates at once, as Python strings, would take more
+        # memory than everything else here.
+        for start in range(0, len(self.candidates), _BATCH):
+            words = _words(self.candidates[start : start + _BATCH])
+            batches.append(np.fromiter(map(first_seen.setdefault, words, position), np.int64, len(words)))
+        sparse = np.concatenate(batches)
         # setdefault numbered each word by its first occurrence; renumber them 1, 2, 3...
-        dense = np.zeros(len(words) + 1, np.int64)
+        dense = np.zeros(len(sparse) + 1, np.int64)
         dense[np.fromiter(first_seen.values(), np.int64, len(first_seen))] = np.arange(len(first_seen))
         self.vocabulary = dict(zip(first_seen, range(len(first_seen)), strict=True))
         self.words = _Postings(*self._word_features(dense[sparse]), len(self.candidates))
