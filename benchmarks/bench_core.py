@@ -1,6 +1,6 @@
 """Benchmark transflow's extract/update/build against translate-toolkit and mdpo.
 
-Usage: python benchmarks/bench_core.py [--articles 1000] [--runs 3] [--seed 1]
+Usage: python benchmarks/bench_core.py [--articles 1000] [--runs 3] [--seed 1] [--style both]
 
 Every tool gets a fresh copy of the same generated corpus per run and is driven through
 its command line, so process start-up counts as it does for a user. transflow is
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
-from generate import LANGUAGES, generate_project
+from generate import LANGUAGES, WRITERS, generate_project
 from peers import (
     PEERS,
     WORK,
@@ -290,10 +290,10 @@ def run_tool(
     return result
 
 
-def fresh_corpus(path: Path, articles: int, seed: int, languages: list[str]) -> None:
+def fresh_corpus(path: Path, articles: int, seed: int, languages: list[str], style: str) -> None:
     if path.exists():
         shutil.rmtree(path)
-    generate_project(path, articles, seed, languages)
+    generate_project(path, articles, seed, languages, style)
 
 
 def load_average() -> str:
@@ -306,30 +306,44 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--languages", default=",".join(LANGUAGES))
+    parser.add_argument("--style", choices=[*WRITERS, "both"], default="both", help="corpus style (generate.py)")
     args = parser.parse_args(argv)
     languages = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
 
     WORK.mkdir(parents=True, exist_ok=True)
     ensure_peers()
-    corpus = WORK / f"corpus-{args.articles}-{args.seed}"
-    fresh_corpus(corpus, args.articles, args.seed, languages)
-    size = sum(path.stat().st_size for path in markdown_files(corpus))
-    print(
-        f"Corpus: {corpus} ({args.articles} articles, seed {args.seed}, "
-        f"{size / 1e6:.1f} MB of Markdown, languages {', '.join(languages)})"
-    )
-
     available, detail = transflow_available()
     tools: dict[str, Callable[[Path, list[str]], ToolRun]] = dict(PEERS)
     if available:
         tools = {TRANSFLOW: run_transflow, **tools}
     else:
         print(f"transflow: not available ({detail})")
+    for style in WRITERS if args.style == "both" else [args.style]:
+        compare_on_style(tools, style, args.articles, args.seed, args.runs, languages)
+    print()
+    print_versions(detail if available else None)
 
+
+def compare_on_style(
+    tools: dict[str, Callable[[Path, list[str]], ToolRun]],
+    style: str,
+    articles: int,
+    seed: int,
+    runs: int,
+    languages: list[str],
+) -> None:
+    """All tools on one generated corpus, run after run, and the table of their medians."""
+    corpus = WORK / f"corpus-{style}-{articles}-{seed}"
+    fresh_corpus(corpus, articles, seed, languages, style)
+    size = sum(path.stat().st_size for path in markdown_files(corpus))
+    print(
+        f"\nCorpus: {corpus} ({articles} articles, style {style}, seed {seed}, "
+        f"{size / 1e6:.1f} MB of Markdown, languages {', '.join(languages)})"
+    )
     # Untimed: fills bytecode caches and start-up measurements; a tool that cannot
     # get through a tiny project is not worth timing on a large one.
     warm_up = WORK / "corpus-warm-up"
-    fresh_corpus(warm_up, WARM_UP_ARTICLES, args.seed, languages)
+    fresh_corpus(warm_up, WARM_UP_ARTICLES, seed, languages, style)
     for name, runner in list(tools.items()):
         if run_tool(name, runner, warm_up, "warm-up", languages) is None:
             del tools[name]
@@ -337,19 +351,16 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"load average before the timed runs: {load_average()}")
     results: dict[str, list[ToolRun]] = {name: [] for name in tools}
-    for run_index in range(args.runs):
+    for run_index in range(runs):
         for name, runner in tools.items():
             result = run_tool(name, runner, corpus, f"run {run_index + 1}", languages)
             if result is not None:
                 results[name].append(result)
     print(f"load average after the timed runs: {load_average()} (2 cores; others may share)")
-
-    print()
-    print_versions(detail if available else None)
-    print()
+    print(f"\n### style {style}\n")
     print_table(results, languages)
     print_checks(results)
-    print_ratios(results, args.articles, languages)
+    print_ratios(results, articles, languages)
 
 
 if __name__ == "__main__":

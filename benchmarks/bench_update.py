@@ -8,11 +8,16 @@ deleted, up to rewrites), drops 5% and adds 5% new ones. Both tools merge the sa
 - msgmerge -N (no fuzzy matching), median of --runs;
 - msgmerge --previous, once: its fuzzy pass takes minutes at this size.
 
-Then the decisions of `transflow update` and `msgmerge --previous` are compared entry by entry.
-Targets: >= 20x faster than msgmerge --previous, <= 3x msgmerge -N, identical exact and obsolete
-decisions, >= 95% agreement on which new strings get a fuzzy match.
+Wall time, CPU time (user + system) and peak RSS of each command are measured by os.wait4; the
+ratios use CPU time, since the machine is shared. The strings are random words in the style of
+the articles (``--style constructs``) or real sentences from the seed text (``--style prose``).
 
-Usage: python benchmarks/bench_update.py [--entries 50000] [--runs 3] [--seed 1]
+Then the decisions of `transflow update` and `msgmerge --previous` are compared entry by entry.
+Targets: >= 20x faster than msgmerge --previous, <= 2x msgmerge -N in time and <= 3x in peak
+memory, identical exact and obsolete decisions, >= 95% agreement on which new strings get a fuzzy
+match.
+
+Usage: python benchmarks/bench_update.py [--entries 50000] [--runs 3] [--seed 1] [--style both]
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from pathlib import Path
 
 import polib
 
-from generate import ArticleWriter
+from generate import WRITERS
+from peers import Launch, launch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from msgmerge_oracle import MSGMERGE, compare
@@ -38,10 +44,10 @@ from transflow.formats.pofile import read_po, write_po
 WORK = Path(__file__).resolve().parent / ".work" / "update"
 
 
-def generate(entries: int, seed: int) -> tuple[polib.POFile, polib.POFile]:
+def generate(entries: int, seed: int, style: str) -> tuple[polib.POFile, polib.POFile]:
     """(old translated catalog, new template)."""
     rng = random.Random(seed)
-    writer = ArticleWriter(rng)
+    writer = WRITERS[style](rng)
 
     def text() -> str:
         roll = rng.random()
@@ -119,52 +125,61 @@ def timed(command: list[str], timeout: float | None = None) -> float | None:
     return time.perf_counter() - start
 
 
-def prepare(entries: int, seed: int) -> tuple[Path, Path, Path]:
+def prepare(entries: int, seed: int, style: str) -> tuple[Path, Path, Path]:
     """A project with the template, the old catalog beside it; (project, old, template)."""
     shutil.rmtree(WORK, ignore_errors=True)
     project = WORK / "project"
     (project / "translations/templates").mkdir(parents=True)
     (project / "transflow.yml").write_text("project: bench\nlanguages: [en]\n", encoding="utf-8")
-    old, template = generate(entries, seed)
+    old, template = generate(entries, seed, style)
     old_path, template_path = WORK / "old.po", project / "translations/templates/bench.pot"
     write_po(old_path, old)
     write_po(template_path, template)
     print(
-        f"\ncatalog: {len(old)} translated entries; template: {len(template)} strings "
+        f"\n{style} style: catalog of {len(old)} translated entries; template: {len(template)} strings "
         f"(10% edited, 5% dropped, 5% added)"
     )
     return project, old_path, template_path
 
 
-def measure(entries: int, seed: int, runs: int, timeout: float) -> bool:
+def measure(entries: int, seed: int, runs: int, timeout: float, style: str) -> bool:
     """Time both tools on one generated case; compare decisions if msgmerge --previous ends."""
     transflow = shutil.which("transflow", path=str(Path(sys.executable).parent)) or "transflow"
-    project, old_path, template_path = prepare(entries, seed)
+    project, old_path, template_path = prepare(entries, seed, style)
     catalog = project / "translations/en/bench.po"
-    ours, no_fuzzy = [], []
+    ours: list[Launch] = []
+    no_fuzzy: list[Launch] = []
     for _ in range(runs):
         catalog.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(old_path, catalog)
-        ours.append(timed([transflow, "-C", str(project), "update"]))
+        ours.append(launch([[transflow, "-C", str(project), "update"]], WORK))
         no_fuzzy.append(
-            timed([MSGMERGE, "-q", "-N", str(old_path), str(template_path), "-o", str(WORK / "msgmerge-N.po")])
+            launch([[MSGMERGE, "-q", "-N", str(old_path), str(template_path), "-o", str(WORK / "msgmerge-N.po")]], WORK)
         )
     previous_output = WORK / "msgmerge-previous.po"
     print(f"msgmerge --previous: one run, at most {timeout:.0f} s (its fuzzy pass is slow)...", flush=True)
     previous = timed(
         [MSGMERGE, "-q", "--previous", str(old_path), str(template_path), "-o", str(previous_output)], timeout
     )
-    print(f"\n{'tool':<28}{'median s':>10}   runs")
-    for name, times in (("transflow update", ours), ("msgmerge -N (no fuzzy)", no_fuzzy)):
-        print(f"{name:<28}{statistics.median(times):>10.2f}   {' '.join(f'{t:.2f}' for t in times)}")
-    median = statistics.median(ours)
+    print(f"\n{'tool':<28}{'wall s':>8}{'CPU s':>8}{'peak MiB':>10}   CPU of each run")
+    for name, launches in (("transflow update", ours), ("msgmerge -N (no fuzzy)", no_fuzzy)):
+        wall = statistics.median(run.total for run in launches)
+        cpu = statistics.median(run.cpu for run in launches)
+        peak = statistics.median(run.peak_kb for run in launches) / 1024
+        print(f"{name:<28}{wall:>8.2f}{cpu:>8.2f}{peak:>10.0f}   {' '.join(f'{run.cpu:.2f}' for run in launches)}")
+    median = statistics.median(run.total for run in ours)
     if previous is None:
-        print(f"{'msgmerge --previous':<28}{'> ' + str(int(timeout)):>10}   did not finish")
+        print(f"{'msgmerge --previous':<28}{'> ' + str(int(timeout)):>8}   did not finish")
         print(f"\nmsgmerge --previous / transflow update > {timeout / median:.0f}x faster (target >= 20x)")
     else:
-        print(f"{'msgmerge --previous':<28}{previous:>10.2f}   {previous:.2f}")
-        print(f"\nmsgmerge --previous / transflow update = {previous / median:.1f}x faster (target >= 20x)")
-    print(f"transflow update / msgmerge -N         = {median / statistics.median(no_fuzzy):.2f}x (target <= 3x)")
+        print(f"{'msgmerge --previous':<28}{previous:>8.2f}")
+        print(f"\nmsgmerge --previous / transflow update = {previous / median:.1f}x faster (wall; target >= 20x)")
+    cpu_ratio = statistics.median(run.cpu for run in ours) / statistics.median(run.cpu for run in no_fuzzy)
+    peak_ratio = statistics.median(run.peak_kb for run in ours) / statistics.median(run.peak_kb for run in no_fuzzy)
+    print(
+        f"transflow update / msgmerge -N         = {cpu_ratio:.2f}x CPU (target <= 2x), "
+        f"{peak_ratio:.1f}x peak memory (target <= 3x)"
+    )
     breakdown(old_path, template_path)
     if previous is not None:
         agreement = compare(read_po(old_path), read_po(catalog), read_po(previous_output))
@@ -206,12 +221,14 @@ def main() -> None:
         default=5_000,
         help="size of the second case, compared decision by decision when msgmerge --previous did not finish the first",
     )
+    parser.add_argument("--style", choices=[*WRITERS, "both"], default="both", help="string style (generate.py)")
     args = parser.parse_args()
     if MSGMERGE is None:
         sys.exit("GNU msgmerge is not installed (apt-get install gettext)")
     print(f"{args.runs} runs of transflow update and msgmerge -N, medians")
-    if not measure(args.entries, args.seed, args.runs, args.timeout):
-        measure(args.oracle_entries, args.seed, args.runs, args.timeout)
+    for style in WRITERS if args.style == "both" else [args.style]:
+        if not measure(args.entries, args.seed, args.runs, args.timeout, style):
+            measure(args.oracle_entries, args.seed, args.runs, args.timeout, style)
 
 
 if __name__ == "__main__":

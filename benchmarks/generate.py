@@ -1,10 +1,16 @@
 """Generate a synthetic, seedable transflow project of Dutch-like health articles.
 
-The corpus exercises the Markdown constructs real articles use (wrapped and unwrapped
-paragraphs, nested lists, tables, code, escaped footnote asterisks, superscripts, ®) so
-that benchmarks stress the same code paths as production content, at any scale.
+Two styles, so that no benchmark is flattered by one kind of text:
 
-Usage: python benchmarks/generate.py OUT_DIR --articles N --seed S [--languages en,de,fr]
+- ``constructs`` exercises every Markdown construct real articles use (wrapped and unwrapped
+  paragraphs, nested lists, tables, code, escaped footnote asterisks, superscripts, ®) in short
+  sentences of random words;
+- ``prose`` is what real articles mostly are: about twelve sections of long paragraphs made of
+  real sentences (from benchmarks/seed/articles-nl.txt), with a list or a table now and then and
+  few inline constructs.
+
+Usage: python benchmarks/generate.py OUT_DIR --articles N --seed S [--style constructs|prose]
+       [--languages en,de,fr]
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import textwrap
 import unicodedata
 from pathlib import Path
@@ -84,6 +91,7 @@ LANGUAGES = ["en", "de", "fr"]
 # disclaimer), so translation memory / duplicate handling gets realistic hits.
 REPEAT_RATE = 0.10
 WRAP_WIDTH = 80
+SEED_TEXT = Path(__file__).resolve().parent / "seed" / "articles-nl.txt"
 
 
 class ArticleWriter:
@@ -199,10 +207,13 @@ class ArticleWriter:
             blocks.append(f"![{self.words(2, 4)}](img/{self.rng.choice(CONTENT_WORDS)}.png)")
         return blocks
 
+    def section_count(self) -> int:
+        return self.rng.randint(4, 10)
+
     def article(self, index: int) -> tuple[str, str]:
         """Return (slug, markdown text) of article number `index`."""
         title = self.heading_text()
-        slug = "-".join(ascii_fold(title.lower()).split()[:4]) + f"-{index:05d}"
+        slug = "-".join(re.sub(r"[^a-z0-9]+", " ", ascii_fold(title.lower())).split()[:4]) + f"-{index:05d}"
         tags = sorted({self.rng.choice(CONTENT_WORDS) for _ in range(self.rng.randint(2, 4))})
         front = [
             "---",
@@ -215,11 +226,64 @@ class ArticleWriter:
             f"description: {json.dumps(self.heading_text() + '.', ensure_ascii=False)}",
             "---",
         ]
-        sections = [block for _ in range(self.rng.randint(4, 10)) for block in self.section()]
+        sections = [block for _ in range(self.section_count()) for block in self.section()]
         quote_at = self.rng.randint(1, len(sections))
         sections.insert(quote_at, self.blockquote())
         blocks = ["\n".join(front), "# " + title, self.paragraph(), *sections]
         return slug, "\n\n".join(blocks) + "\n"
+
+
+class ProseWriter(ArticleWriter):
+    """Real sentences in long paragraphs, about twelve sections, few constructs per article."""
+
+    def __init__(self, rng: random.Random) -> None:
+        lines = [line.strip() for line in SEED_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+        self.headings = [
+            re.sub(r"^\d+\. ", "", line)
+            for line in lines
+            if 8 < len(line) < 80 and line[-1] not in ".:" and not re.match(r"\d+ \d", line)
+        ]
+        self.sentences = [
+            sentence
+            for line in lines
+            if len(line) >= 80 and not re.match(r"\d+\. ", line)
+            for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line)
+        ]
+        super().__init__(rng)
+
+    def sentence(self) -> str:
+        text = self.rng.choice(self.sentences)
+        roll = self.rng.random()
+        if roll < 0.03:
+            return f"**{text}**"
+        if roll < 0.05:
+            return text.replace(" ", f" [{self.words(1, 2)}](https://example.org/{self.rng.choice(CONTENT_WORDS)}) ", 1)
+        return text
+
+    def paragraph_text(self) -> str:
+        return " ".join(self.sentence() for _ in range(self.rng.randint(2, 5)))
+
+    def heading_text(self) -> str:
+        heading = self.rng.choice(self.headings)
+        return heading if self.rng.random() < 0.5 else f"{heading}: {self.words(1, 3)}"
+
+    def list_block(self) -> str:
+        marker = "1. " if self.rng.random() < 0.4 else "- "
+        items = [self.sentence() for _ in range(self.rng.randint(3, 6))]
+        return "\n".join(list_item(marker, item, wrapped=False) for item in items)
+
+    def section(self) -> list[str]:
+        blocks = ["## " + self.heading_text()]
+        blocks += [self.paragraph() for _ in range(self.rng.randint(1, 2))]
+        roll = self.rng.random()
+        if roll < 0.15:
+            blocks.append(self.list_block())
+        elif roll < 0.25:
+            blocks.append(self.table())
+        return blocks
+
+    def section_count(self) -> int:
+        return self.rng.randint(10, 14)
 
 
 def wrap(text: str, width: int, indent: str = "") -> str:
@@ -260,12 +324,15 @@ def project_config(languages: list[str]) -> str:
     )
 
 
-def generate_project(out_dir: Path, articles: int, seed: int, languages: list[str]) -> None:
-    """Write transflow.yml and `articles` Markdown files under out_dir/source."""
+WRITERS = {"constructs": ArticleWriter, "prose": ProseWriter}
+
+
+def generate_project(out_dir: Path, articles: int, seed: int, languages: list[str], style: str = "constructs") -> None:
+    """Write transflow.yml and `articles` Markdown files of `style` under out_dir/source."""
     source = out_dir / "source"
     source.mkdir(parents=True, exist_ok=True)
     (out_dir / "transflow.yml").write_text(project_config(languages), encoding="utf-8")
-    writer = ArticleWriter(random.Random(seed))
+    writer = WRITERS[style](random.Random(seed))
     for index in range(articles):
         slug, text = writer.article(index)
         (source / f"{slug}.md").write_text(text, encoding="utf-8")
@@ -277,9 +344,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--languages", default=",".join(LANGUAGES))
+    parser.add_argument("--style", choices=WRITERS, default="constructs")
     args = parser.parse_args(argv)
     languages = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
-    generate_project(args.out_dir, args.articles, args.seed, languages)
+    generate_project(args.out_dir, args.articles, args.seed, languages, args.style)
 
 
 if __name__ == "__main__":

@@ -511,3 +511,23 @@ def test_plural_entries_count_by_their_forms_and_are_left_to_msgfmt():
     assert list(entry_checks.messages(empty, context, frozenset(), qa.is_judged(empty))) == [
         ("untranslated", "not translated yet")
     ]
+
+
+def test_a_rerun_reuses_the_findings_of_unchanged_articles_and_sees_what_changed(project):
+    translate(project, "en")
+    translate(project, "de")
+    first = check_json(project)
+    cache = project / ".transflow" / "check-cache.pickle"
+    written = cache.stat().st_mtime_ns
+    assert check_json(project) == first
+    assert cache.stat().st_mtime_ns == written  # nothing changed, nothing rewritten
+    wrong = {"Magnesium helpt bij 108-144 mg per dag.\\*": "Magnesium helps at 108-114 mg a day.\\*"}
+    translate(project, "en", slugs=("a",), changes=wrong)
+    code, document = check_json(project)
+    assert code == 1 and "numbers" in names(document)
+    cache.write_bytes(b"damaged")
+    assert check_json(project) == (code, document)
+    (project / "transflow.yml").write_text(
+        (project / "transflow.yml").read_text(encoding="utf-8") + "\nchecks:\n  disable: [numbers]\n", encoding="utf-8"
+    )
+    assert "numbers" not in names(check_json(project)[1])

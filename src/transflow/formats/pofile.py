@@ -45,6 +45,7 @@ line in two).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import sys
@@ -171,6 +172,23 @@ def _token_pattern() -> re.Pattern[str]:
 _TOKENS = _token_pattern()  # this also caches the class of every character of the covered ranges
 
 
+def _simple_text_pattern() -> re.Pattern[str]:
+    """Texts made of the space and of one-column characters of the covered ranges that take part
+    in the pair table only (no mandatory breaks, marks, joiners or other spaces): for these,
+    whether a break is allowed before a character depends only on the last character that is not a
+    space and on whether spaces come between, which `_simple_opportunities` looks up per pair."""
+    simple = "".join(
+        chr(code)
+        for first, last in _COVERED
+        for code in range(first, last + 1)
+        if _line_break_class(chr(code)) in _PAIRS and _char_width(chr(code)) == 1
+    )
+    return re.compile(f"[ {re.escape(simple)}]*")
+
+
+_SIMPLE_TEXT = _simple_text_pattern()
+
+
 def _line_starts(text: str, glued: set[int], width: int, column: int) -> list[int]:
     """Indices of ``text`` where GNU starts a new line (libunistring's u8_width_linebreaks).
 
@@ -231,6 +249,42 @@ def _line_starts(text: str, glued: set[int], width: int, column: int) -> list[in
     return starts
 
 
+def _allowed_before(text: str, index: int, glued: set[int]) -> bool:
+    """Whether UAX #14 allows a break before ``text[index]`` in a simple text."""
+    char = text[index]
+    if char == " " or index in glued:
+        return False
+    before = index - 1
+    while before >= 0 and text[before] == " ":
+        before -= 1
+    if before < 0:
+        return False  # only spaces before it: the start of the text
+    rule = _PAIRS[_CLASSES[text[before]]][_CLASSES[char]]
+    return rule == "D" or (rule == "I" and before < index - 1)
+
+
+def _simple_line_starts(text: str, glued: set[int], width: int, column: int) -> list[int]:
+    """What `_line_starts` finds for a simple text, looking only near the ends of lines.
+
+    With one column per character and no mandatory breaks, its greedy choice is: a line ends at
+    the last break opportunity that still fits, or, if none does, at the first one after the line's
+    start. Only those need finding, which saves examining every word of a long paragraph.
+    """
+    starts = []
+    line_start, length = 0, len(text)
+    while length > (limit := line_start + width - column):
+        fitting = range(min(limit, length - 1), line_start, -1)
+        found = next((index for index in fitting if _allowed_before(text, index, glued)), None)
+        if found is None:
+            beyond = range(max(limit, line_start) + 1, length)
+            found = next((index for index in beyond if _allowed_before(text, index, glued)), None)
+            if found is None:
+                break
+        starts.append(found)
+        line_start, column = found, 0
+    return starts
+
+
 # --- Strings --------------------------------------------------------------------------------------
 
 _ESCAPES = {
@@ -250,8 +304,12 @@ _PORTION = re.compile(r"[^\n]*\n|[^\n]+")
 _UNLIMITED = sys.maxsize // 2
 
 
-def _string_lines(prefix: str, keyword: str, value: str, width: int) -> list[str]:
-    """The lines of ``keyword "value"`` as GNU's wrap() writes them, each after ``prefix``."""
+@functools.lru_cache(maxsize=16384)
+def _string_lines(prefix: str, keyword: str, value: str, width: int) -> tuple[str, ...]:
+    """The lines of ``keyword "value"`` as GNU's wrap() writes them, each after ``prefix``.
+
+    Cached: a template's msgids come back in the catalog of every language.
+    """
     lines = []
     room = (width or _UNLIMITED) - len(prefix) - 2  # the quotes take one column on either side
     portions = _PORTION.findall(value) or [""]
@@ -271,7 +329,7 @@ def _string_lines(prefix: str, keyword: str, value: str, width: int) -> list[str
             lines.append(f'{prefix}{keyword} ""')
         bounds = [0, *starts, len(text)]
         lines.extend(f'{prefix}"{text[a:b]}"' for a, b in itertools.pairwise(bounds))
-    return lines
+    return tuple(lines)
 
 
 def _breaks(text: str, portion: str, room: int, column: int) -> list[int]:
@@ -280,6 +338,8 @@ def _breaks(text: str, portion: str, room: int, column: int) -> list[int]:
     glued = {match.start() + 1 for match in _ESCAPE_SEQUENCE.finditer(text)}
     if portion.endswith("\n"):
         glued.add(len(text) - 2)
+    if _SIMPLE_TEXT.fullmatch(text):
+        return _simple_line_starts(text, glued, room, column)
     return _line_starts(text, glued, room, column)
 
 
@@ -368,11 +428,13 @@ def _reference_lines(occurrences: list[tuple[str, str]], width: int) -> list[str
 
 
 def _entry_lines(entry: polib.POEntry, width: int) -> list[str]:
-    translated = _first_translation(entry) != ""
-    flags = sorted(
-        (flag for flag in dict.fromkeys(entry.flags) if flag and (translated or flag != "fuzzy")),
-        key=_flag_rank,
-    )
+    flags = []
+    if entry.flags:
+        translated = _first_translation(entry) != ""
+        flags = sorted(
+            (flag for flag in dict.fromkeys(entry.flags) if flag and (translated or flag != "fuzzy")),
+            key=_flag_rank,
+        )
     lines = [
         *_comment_lines("#", entry.tcomment),
         *_comment_lines("#.", entry.comment),

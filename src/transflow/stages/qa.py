@@ -41,6 +41,7 @@ from transflow.errors import TransflowError
 from transflow.formats.fileio import read_text
 from transflow.formats.markdown import Segment
 from transflow.formats.pofile import read_po
+from transflow.stages.checkcache import CACHE_NAME, CheckCache, article_digest, run_key
 from transflow.stages.settings import CheckSettings, Config
 from transflow.stages.sources import Source, discover, load
 
@@ -422,9 +423,13 @@ class _Job:
 _CHUNK = 20  # articles per task: big enough to make the hand-over cheap
 
 
-def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]) -> tuple[Result, list[ApprovedTranslation]]:
-    run = _ArticleChecker(job.config, job.settings, job.fail_under, job.glossary)
+def _check_articles(
+    job: _Job, articles: list[tuple[str, Path | None]]
+) -> list[tuple[Result, list[ApprovedTranslation]]]:
+    """The findings of each article, apart, so that each can be cached."""
+    found = []
     for slug, path in articles:
+        run = _ArticleChecker(job.config, job.settings, job.fail_under, job.glossary)
         source = None
         if path is not None and job.source_checks:
             source = run.source(slug, path)
@@ -436,7 +441,8 @@ def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]) -> tuple
         if job.source_checks and source is not None:
             run.source_checks(source)
             run.result.sources += 1
-    return run.result, run.translations
+        found.append((run.result, run.translations))
+    return found
 
 
 def check_project(
@@ -451,7 +457,9 @@ def check_project(
     """Every check on every catalog of the chosen articles and languages (and their sources).
 
     Articles are checked by `jobs` processes (default: one per CPU) when there are many;
-    ``progress`` sees each batch of articles as it is done, and their number.
+    ``progress`` sees each batch of articles as it is done, and their number. An article whose
+    files did not change since the last run with the same settings is not checked again (see
+    `checkcache`).
     """
     settings = config.checks
     result = Result()
@@ -469,7 +477,23 @@ def check_project(
                 )
             )
     job = _Job(config, settings, fail_under, glossary, source)
-    work = [(slug, paths.get(slug)) for slug in slugs]
+    cache = CheckCache.load(config.state_dir / CACHE_NAME, run_key(config, glossary.fingerprint, (source, fail_under)))
+    digests = {
+        slug: article_digest(
+            [
+                paths.get(slug),
+                config.template_path(slug),
+                *(config.catalog_path(lang, slug) for lang in config.languages),
+            ]
+        )
+        for slug in slugs
+    }
+    findings: dict[str, tuple[Result, list[ApprovedTranslation]]] = {}
+    for slug in slugs:
+        stored = cache.get(slug, digests[slug])
+        if stored is not None:
+            findings[slug] = stored
+    work = [(slug, paths.get(slug)) for slug in slugs if slug not in findings]
     chunks = [work[start : start + _CHUNK] for start in range(0, len(work), _CHUNK)]
     workers = min(jobs or os.cpu_count() or 1, len(chunks))
     progress = progress or (lambda parts, _total: parts)
@@ -478,8 +502,15 @@ def check_project(
             parts = list(progress(pool.map(_check_articles, repeat(job), chunks), len(chunks)))
     else:
         parts = list(progress(iter(_check_articles(job, chunk) for chunk in chunks), len(chunks)))
+    for (slug, _path), computed in zip(work, (article for part in parts for article in part), strict=True):
+        findings[slug] = computed
+        cache.put(slug, digests[slug], computed)
+    if not articles:
+        cache.keep_only(set(slugs))
+    cache.save()
     translations: list[ApprovedTranslation] = []
-    for part, found in parts:
+    for slug in slugs:
+        part, found = findings[slug]
         result.problems += part.problems
         result.stats += part.stats
         result.entries += part.entries
