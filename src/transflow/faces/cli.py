@@ -120,16 +120,17 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
     from transflow.formats.pofile import read_po
     from transflow.stages.pipeline import update as update_one
     from transflow.stages.settings import merge_options
+    from transflow.stages.sources import named_files
 
     config = _config(ctx, langs)
     options = merge_options(config, fuzzy=False if no_fuzzy else None, purge_obsolete=True if purge_obsolete else None)
-    templates = sorted(config.templates_dir.glob("*.pot"))
+    templates = named_files(config.templates_dir, ".pot")
     if not templates:
         raise TransflowError("no templates: run `transflow extract` first", config.relative(config.templates_dir))
-    for template_path in templates:
+    for name, template_path in templates.items():
         template = read_po(template_path)
         for lang in config.languages:
-            result = update_one(config, template_path.stem, template, lang, options)
+            result = update_one(config, name, template, lang, options)
             stats = result.stats
             verb = "created" if result.created else "updated" if result.written else "unchanged"
             purged = f", purged {stats.purged}" if stats.purged else ""

@@ -13,7 +13,7 @@ from transflow.formats.fileio import atomic_write_text, read_text
 from transflow.formats.markdown import render_article
 from transflow.formats.pofile import read_po
 from transflow.stages.settings import Config
-from transflow.stages.sources import Source
+from transflow.stages.sources import Source, output_path
 
 WRITTEN, UNCHANGED, SKIPPED = "built", "unchanged", "skipped"
 
@@ -35,7 +35,7 @@ def build_article(config: Config, source: Source, lang: str, catalog: polib.POFi
     Untranslated and fuzzy entries fall back to the source text. A stale output of an article that
     fell below its threshold is removed, so an outdated translation is never published.
     """
-    output = config.output_path(lang, source.slug)
+    output = output_path(config, source, lang)
     counts = count(catalog)
     threshold = config.threshold_for(lang)
     if counts.percent < threshold:

@@ -8,12 +8,14 @@ The schema, every key optional (defaults in the dataclasses below; `_KEYS` lists
            build, glossary, state       state_dir, relative to the project root
     extract: front_matter_keys        ExtractSettings
     build: threshold, thresholds      BuildSettings
+    site: layout, include, exclude,   SiteSettings: which files are articles, where outputs go, how
+          links                         links between articles are rewritten (stages/layouts.py)
     merge: ...                        MergeOptions (defined in domain/catalog, parsed here)
     tm: ...                           MemorySettings
     mt: ...                           EngineSettings
     checks: ...                       CheckSettings
 
-The top level, paths, extract and build are validated when the file is loaded. merge, tm, mt and
+The top level, paths, extract, build and site are validated when the file is loaded. merge, tm, mt and
 checks are validated when a command first uses them (`config.merge`, `.tm`, `.mt`, `.checks`), once
 per command, so a command fails only on the settings it reads. Every error names the file and the
 line of the bad value.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import string
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -62,10 +65,11 @@ _COUNTS = {"strings": ("strings",), "words": ("words",), "both": ("strings", "wo
 
 # Known keys per section; anything else is a typo we report rather than ignore.
 _KEYS: dict[str, set[str]] = {
-    "": {"project", "source_language", "languages", "paths", "extract", "build", *("merge", "tm", "mt", "checks")},
+    "": {"project", "source_language", "languages", "paths", "extract", "build", "site", "merge", "tm", "mt", "checks"},
     "paths": {"source", "translations", "build", "glossary", "state"},
     "extract": {"front_matter_keys"},
     "build": {"threshold", "thresholds"},
+    "site": {"layout", "include", "exclude", "links"},
     "merge": {"fuzzy", "fuzzy_threshold", "purge_obsolete"},
     "tm": {"exact", "imported", "fuzzy", "fuzzy_threshold"},
     "mt": {"engine", "url", *_ENGINE_NUMBERS},
@@ -104,6 +108,37 @@ class BuildSettings:
 
     def threshold_for(self, lang: str) -> float:
         return self.thresholds.get(lang, self.threshold)
+
+
+# Output layouts of the common site generators, relative to paths.build (README, "Site generators").
+LAYOUTS = {
+    "transflow": "{lang}/{dir}/{slug}.md",
+    "hugo": "{lang}/{path}.md",  # a content directory per language (languages.<lang>.contentDir)
+    "hugo-suffix": "{path}.{lang}.md",  # one content directory, the language in the file name
+    "mkdocs-i18n-folder": "{lang}/{path}.md",  # mkdocs-static-i18n, docs_structure: folder
+    "mkdocs-i18n-suffix": "{path}.{lang}.md",  # mkdocs-static-i18n, docs_structure: suffix
+    "docusaurus": "i18n/{lang}/docusaurus-plugin-content-docs/current/{path}.md",
+    "jekyll": "{lang}/{path}.md",
+    "eleventy": "{lang}/{path}.md",
+}
+LAYOUT_FIELDS = ("lang", "path", "dir", "stem", "slug")
+LINK_FALLBACKS = ("source", "keep")
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """``site:``: which files under paths.source are articles, and where their translations go.
+
+    ``layout`` is a preset name from `LAYOUTS` or a pattern with {lang}, {path} (the source's path
+    under paths.source without .md), {dir}, {stem} and {slug}, relative to paths.build. ``links``
+    says where a link to an article not published in a language points: its source-language page
+    (`source`), or the link stays as written (`keep`), for generators that fall back themselves.
+    """
+
+    layout: str = LAYOUTS["transflow"]
+    include: tuple[str, ...] = ("**/*.md",)
+    exclude: tuple[str, ...] = ()
+    links: str = "source"
 
 
 @dataclass(frozen=True)
@@ -201,6 +236,7 @@ class Config:
     state_dir: Path = field(default=Path(".transflow"), metadata=_NO_OUTPUT)
     extract: ExtractSettings = ExtractSettings()
     build: BuildSettings = BuildSettings()
+    site: SiteSettings = SiteSettings()
     file: Path | None = field(default=None, metadata=_NO_OUTPUT)
     # merge, tm, mt, checks as written, parsed on first use by the properties below
     sections: dict[str, Section] = field(default_factory=dict, metadata=_NO_OUTPUT)
@@ -253,9 +289,6 @@ class Config:
 
     def catalog_path(self, lang: str, slug: str) -> Path:
         return self.translations_dir / lang / f"{slug}.po"
-
-    def output_path(self, lang: str, slug: str) -> Path:
-        return self.build_dir / lang / f"{slug}.md"
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and `#:` references: relative to the project."""
@@ -339,6 +372,8 @@ def _from_yaml(root: Path, path: Path) -> Config:
         values["extract"] = _extract_settings(reader, reader.mapping(top["extract"], "extract"))
     if "build" in top:
         values["build"] = _build_settings(reader, reader.mapping(top["build"], "build"))
+    if "site" in top:
+        values["site"] = _site_settings(reader, reader.mapping(top["site"], "site"))
     values["sections"] = {
         name: reader.section(top[name], name) for name in ("merge", "tm", "mt", "checks") if name in top
     }
@@ -372,6 +407,35 @@ def _build_settings(reader: _Reader, build: dict[str, yaml.Node]) -> BuildSettin
             for code, value in per_language.items()
         }
     return BuildSettings(**values)
+
+
+def _site_settings(reader: _Reader, site: dict[str, yaml.Node]) -> SiteSettings:
+    values: dict = {}
+    if "layout" in site:
+        layout = reader.string(site["layout"], "site.layout")
+        layout = LAYOUTS.get(layout, layout)
+        try:
+            names = {name for _text, name, _spec, _conversion in string.Formatter().parse(layout) if name is not None}
+        except ValueError:
+            names = {"{"}
+        unknown = sorted(names - set(LAYOUT_FIELDS))
+        if unknown or "{lang}" not in layout or not layout.endswith(".md"):
+            raise reader.fail(
+                site["layout"],
+                f"'site.layout' must be a preset ({', '.join(LAYOUTS)}) or a path pattern ending in .md with "
+                f"{{lang}} and any of {{path}}, {{dir}}, {{stem}}, {{slug}}"
+                + (f" (unknown: {unknown[0]})" if unknown and unknown[0] != "{" else ""),
+            )
+        values["layout"] = layout
+    for key in ("include", "exclude"):
+        if key in site:
+            values[key] = tuple(reader.string_list(site[key], f"site.{key}"))
+    if "links" in site:
+        links = reader.scalar(site["links"], "site.links")
+        if links not in LINK_FALLBACKS:
+            raise reader.fail(site["links"], "'site.links' must be 'source' or 'keep'")
+        values["links"] = links
+    return SiteSettings(**values)
 
 
 def parse_percent(value: object) -> float | None:
