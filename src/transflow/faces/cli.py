@@ -94,10 +94,14 @@ _output_option = click.option(
 def extract(ctx: click.Context) -> None:
     """Write one template (POT) per source article to translations/templates/."""
     from transflow.stages.pipeline import extract as extract_one
+    from transflow.stages.renames import follow_renames
     from transflow.stages.sources import load_all
 
     config = _config(ctx)
-    for source in load_all(config):
+    sources = load_all(config)
+    for old, new in follow_renames(config, sources):
+        click.echo(f"renamed   {old} -> {new} (its template and catalogs moved)")
+    for source in sources:
         result = extract_one(config, source)
         state = "wrote" if result.written else "unchanged"
         click.echo(f"{state:9} {config.relative(result.path)} ({len(result.template)} strings)")
@@ -149,10 +153,13 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
 def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, output: Path | None) -> None:
     """Rebuild localized articles from the sources and the approved translations."""
     from transflow.stages.pipeline import build as build_one
+    from transflow.stages.site import Site
     from transflow.stages.sources import load_all
 
     config = _config(ctx, langs, threshold, output)
-    for source in load_all(config):
+    sources = load_all(config)
+    site = Site.of(config, sources)
+    for source in sources:
         for lang in config.languages:
             catalog_path = config.catalog_path(lang, source.slug)
             if not catalog_path.exists():
@@ -161,7 +168,7 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
                     " (run `transflow update`)"
                 )
                 continue
-            result = build_one(config, source, lang, catalog_path)
+            result = build_one(config, source, lang, catalog_path, site)
             for message in result.refused:
                 click.echo(f"warning: {message}", err=True)
             where = config.relative(result.output)

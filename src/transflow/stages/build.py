@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
@@ -14,6 +15,9 @@ from transflow.formats.markdown import render_article
 from transflow.formats.pofile import read_po
 from transflow.stages.settings import Config
 from transflow.stages.sources import Source, output_path
+
+if TYPE_CHECKING:
+    from transflow.stages.site import Site
 
 WRITTEN, UNCHANGED, SKIPPED = "built", "unchanged", "skipped"
 
@@ -27,13 +31,17 @@ class BuildResult:
     counts: Counts
     reason: str = ""
     refused: list[str] = field(default_factory=list)
+    consulted: list[Path] = field(default_factory=list)  # catalogs of linked articles: where the links point
 
 
-def build_article(config: Config, source: Source, lang: str, catalog: polib.POFile, catalog_path: Path) -> BuildResult:
+def build_article(
+    config: Config, source: Source, lang: str, catalog: polib.POFile, catalog_path: Path, site: Site | None = None
+) -> BuildResult:
     """Write the localized article if enough of it is translated; otherwise say why not.
 
     Untranslated and fuzzy entries fall back to the source text. A stale output of an article that
-    fell below its threshold is removed, so an outdated translation is never published.
+    fell below its threshold is removed, so an outdated translation is never published. With the
+    `site`, links to other articles and files are localized (stages/site.py).
     """
     output = output_path(config, source, lang)
     counts = count(catalog)
@@ -51,10 +59,11 @@ def build_article(config: Config, source: Source, lang: str, catalog: polib.POFi
         f"{where}:{lines.get(r.msgid, 1)}: translation of {shorten(r.msgid, 50, one_line=True)!r} not used: {r.reason}"
         for r in rendered.refused
     ]
-    if output.exists() and read_text(output) == rendered.text:
-        return BuildResult(source.slug, lang, output, UNCHANGED, counts, refused=refused)
-    atomic_write_text(output, rendered.text)
-    return BuildResult(source.slug, lang, output, WRITTEN, counts, refused=refused)
+    text, consulted = site.localize(source, lang, rendered.text, output) if site else (rendered.text, [])
+    if output.exists() and read_text(output) == text:
+        return BuildResult(source.slug, lang, output, UNCHANGED, counts, refused=refused, consulted=consulted)
+    atomic_write_text(output, text)
+    return BuildResult(source.slug, lang, output, WRITTEN, counts, refused=refused, consulted=consulted)
 
 
 def _lines(catalog: polib.POFile, catalog_path: Path) -> dict[str, int]:

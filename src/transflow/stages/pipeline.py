@@ -26,7 +26,9 @@ from transflow.errors import TransflowError
 from transflow.formats.fileio import atomic_write_text, read_text
 from transflow.formats.pofile import format_po, parse_po, read_po, write_po
 from transflow.stages.build import BuildResult, build_article
+from transflow.stages.renames import follow_renames
 from transflow.stages.settings import Config
+from transflow.stages.site import Site
 from transflow.stages.sources import Source, check_unique, discover, load
 
 if TYPE_CHECKING:
@@ -112,8 +114,8 @@ def update(
     return UpdateResult(slug, lang, path, False, written, stats, merged, text)
 
 
-def build(config: Config, source: Source, lang: str, catalog_path: Path) -> BuildResult:
-    return build_article(config, source, lang, read_po(catalog_path), catalog_path)
+def build(config: Config, source: Source, lang: str, catalog_path: Path, site: Site | None = None) -> BuildResult:
+    return build_article(config, source, lang, read_po(catalog_path), catalog_path, site)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -175,6 +177,8 @@ def run(
         else:
             pending.append(load(config, path))
     _check_slugs(config, pending, {key: entry["slug"] for key, entry in fresh.items()})
+    for old, new in follow_renames(config, pending, (entry["slug"] for entry in fresh.values())):
+        report.messages.append(f"renamed {old} -> {new}: its template and catalogs moved")
     held: dict[Path, tuple[str, polib.POFile]] = {}
     for source in pending:
         held.update(_prepare(config, source))
@@ -195,8 +199,9 @@ def run(
                 pending.append(load(config, config.root / key))
                 del fresh[key]
                 report.skipped -= 1
+    site = Site.of(config, pending, {key: entry["slug"] for key, entry in fresh.items()}) if pending else None
     for source in progress(pending):
-        entry = _build_all(config, source, report, held)
+        entry = _build_all(config, source, report, held, site)
         entry["mt_incomplete"] = source.slug in incomplete
         fresh[config.relative(source.path)] = entry
         report.processed += 1
@@ -231,20 +236,22 @@ def _prepare(config: Config, source: Source) -> dict[Path, tuple[str, polib.POFi
     return held
 
 
-def _build_all(config: Config, source: Source, report: RunReport, held: dict[Path, tuple[str, polib.POFile]]) -> dict:
+def _build_all(
+    config: Config, source: Source, report: RunReport, held: dict[Path, tuple[str, polib.POFile]], site: Site | None
+) -> dict:
     entry: dict = {"slug": source.slug, "files": {}, "languages": {}}
     watched = [source.path, config.template_path(source.slug)]
     for lang in config.languages:
         path = config.catalog_path(lang, source.slug)
         catalog = held.pop(path)[1] if path in held else read_po(path)
-        built = build_article(config, source, lang, catalog, path)
+        built = build_article(config, source, lang, catalog, path, site)
         report.messages.extend(built.refused)
         entry["languages"][lang] = {
             "counts": list(built.counts.as_tuple()),
             "status": built.status,
             "reason": built.reason,
         }
-        watched += [path, built.output]
+        watched += [path, built.output, *built.consulted]
     entry["files"] = {config.relative(path): _signature(path) for path in watched}
     return entry
 

@@ -69,7 +69,7 @@ _KEYS: dict[str, set[str]] = {
     "paths": {"source", "translations", "build", "glossary", "state"},
     "extract": {"front_matter_keys"},
     "build": {"threshold", "thresholds"},
-    "site": {"layout", "include", "exclude", "links"},
+    "site": {"layout", "include", "exclude", "links", "link_base"},
     "merge": {"fuzzy", "fuzzy_threshold", "purge_obsolete"},
     "tm": {"exact", "imported", "fuzzy", "fuzzy_threshold"},
     "mt": {"engine", "url", *_ENGINE_NUMBERS},
@@ -123,6 +123,7 @@ LAYOUTS = {
 }
 LAYOUT_FIELDS = ("lang", "path", "dir", "stem", "slug")
 LINK_FALLBACKS = ("source", "keep")
+LINK_BASES = ("output", "source")
 
 
 @dataclass(frozen=True)
@@ -133,12 +134,16 @@ class SiteSettings:
     under paths.source without .md), {dir}, {stem} and {slug}, relative to paths.build. ``links``
     says where a link to an article not published in a language points: its source-language page
     (`source`), or the link stays as written (`keep`), for generators that fall back themselves.
+    ``link_base`` is where relative links start from: the output file (`output`), or the source's
+    place (`source`) for generators that read each language's folder as a copy of the source tree
+    (Hugo's contentDir per language, mkdocs-static-i18n's folder structure).
     """
 
     layout: str = LAYOUTS["transflow"]
     include: tuple[str, ...] = ("**/*.md",)
     exclude: tuple[str, ...] = ()
     links: str = "source"
+    link_base: str = "output"
 
 
 @dataclass(frozen=True)
@@ -435,6 +440,11 @@ def _site_settings(reader: _Reader, site: dict[str, yaml.Node]) -> SiteSettings:
         if links not in LINK_FALLBACKS:
             raise reader.fail(site["links"], "'site.links' must be 'source' or 'keep'")
         values["links"] = links
+    if "link_base" in site:
+        base = reader.scalar(site["link_base"], "site.link_base")
+        if base not in LINK_BASES:
+            raise reader.fail(site["link_base"], "'site.link_base' must be 'output' or 'source'")
+        values["link_base"] = base
     return SiteSettings(**values)
 
 

@@ -34,10 +34,6 @@ class Source:
     article: Article
     relative: str  # the file's path under the source folder, with / (guide/install.md)
 
-    @property
-    def own_slug(self) -> str:
-        return self.slug.rsplit("/", 1)[-1]
-
 
 def discover(config: Config) -> list[Path]:
     """Every article under the source folder, in a stable order.
@@ -167,23 +163,27 @@ def check_unique(sources: list[Source], config: Config) -> None:
 
 def output_path(config: Config, source: Source, lang: str) -> Path:
     """Where the article's translation into `lang` is written, by `site.layout`."""
-    under = PurePosixPath(source.relative)
+    return layout_path(config, source.relative, source.slug, lang)
+
+
+def layout_path(config: Config, relative: str, name: str, lang: str) -> Path:
+    """The output of the article at `relative` under the source folder, named `name`."""
+    under = PurePosixPath(relative)
     folders = "" if under.parent.as_posix() == "." else under.parent.as_posix()
     values = {
         "lang": lang,
         "path": under.with_suffix("").as_posix(),
         "dir": folders,
         "stem": under.stem,
-        "slug": source.own_slug,
+        "slug": name.rsplit("/", 1)[-1],
     }
-    relative = re.sub("/+", "/", config.site.layout.format(**values)).lstrip("/")
-    output = config.build_dir / relative
-    if ".." in PurePosixPath(relative).parts:
+    placed = re.sub("/+", "/", config.site.layout.format(**values)).lstrip("/")
+    if ".." in PurePosixPath(placed).parts:
         raise TransflowError(
-            f"site.layout {config.site.layout!r} puts the {lang} output outside the build folder: {relative}",
-            config.relative(source.path),
+            f"site.layout {config.site.layout!r} puts the {lang} output outside the build folder: {placed}",
+            config.relative(config.source_dir / relative),
         )
-    return output
+    return config.build_dir / placed
 
 
 def named_files(folder: Path, suffix: str) -> dict[str, Path]:
@@ -216,4 +216,3 @@ def load_all(config: Config) -> list[Source]:
     sources = [load(config, path) for path in discover(config)]
     check_unique(sources, config)
     return sources
-
