@@ -579,11 +579,15 @@ def render_article(article: Article, translations: Mapping[str, str], lang: str 
             chosen[number] = prepared
     if not any(_needs_verification(article, article.segments[n], t) for n, t in chosen.items()):
         return Rendered(_assemble(article, chosen, lang), refused)
+    unwrapped: set[int] = set()  # wrapped blocks whose rewrapped translation broke it: one line each
     while True:
-        text = _assemble(article, chosen, lang)
+        text = _assemble(article, chosen, lang, unwrapped)
         if not chosen or _block_shape(text) == article.shape:
             return Rendered(text, refused)
-        culprit = _find_culprit(article, chosen, lang, article.shape)
+        culprit = _find_culprit(article, chosen, lang, article.shape, unwrapped)
+        if culprit not in unwrapped and len(article.segments[culprit].spans) > 1 and article.segments[culprit].flow:
+            unwrapped.add(culprit)  # where the lines break can make a table or a heading: try without breaks
+            continue
         refused.append(
             Refusal(
                 article.segments[culprit].msgid,
@@ -621,7 +625,9 @@ def _source_marker(lines: list[tuple[str, str]], segment: Segment) -> str | None
     return match.group() if match else None
 
 
-def _find_culprit(article: Article, chosen: dict[int, str], lang: str | None, source_shape: list[BlockShape]) -> int:
+def _find_culprit(
+    article: Article, chosen: dict[int, str], lang: str | None, source_shape: list[BlockShape], unwrapped: set[int]
+) -> int:
     """Bisect the translated segments for the first one that alone breaks the structure."""
     numbers = sorted(chosen)
     low, high = 0, len(numbers)
@@ -629,7 +635,7 @@ def _find_culprit(article: Article, chosen: dict[int, str], lang: str | None, so
     while high - low > 1:
         middle = (low + high) // 2
         subset = {n: chosen[n] for n in numbers[:middle]}
-        if _block_shape(_assemble(article, subset, lang)) == source_shape:
+        if _block_shape(_assemble(article, subset, lang, unwrapped)) == source_shape:
             low = middle
         else:
             high = middle
@@ -681,7 +687,9 @@ def _escape_block_start(text: str, kept: str | None = None) -> str:
     return "\\" + stripped
 
 
-def _assemble(article: Article, chosen: Mapping[int, str], lang: str | None) -> str:
+def _assemble(
+    article: Article, chosen: Mapping[int, str], lang: str | None, unwrapped: set[int] | frozenset[int] = frozenset()
+) -> str:
     replaced: dict[int, list[str]] = {}
     inline_edits: dict[int, list[tuple[int, int, str]]] = {}
     lines = article.lines
@@ -690,8 +698,10 @@ def _assemble(article: Article, chosen: Mapping[int, str], lang: str | None) -> 
         if segment.flow or len(segment.spans) > 1:
             for span in segment.spans:
                 replaced[span.line] = []
-            replace = _flow_lines if segment.flow else _yaml_multiline_value
-            replaced[segment.spans[0].line] = replace(lines, segment, translation)
+            if segment.flow:
+                replaced[segment.spans[0].line] = _flow_lines(lines, segment, translation, number not in unwrapped)
+            else:
+                replaced[segment.spans[0].line] = _yaml_multiline_value(lines, segment, translation)
         else:
             span = segment.spans[0]
             value = translation
@@ -727,16 +737,17 @@ def _yaml_value(original: str, translation: str) -> str:
     return json.dumps(translation, ensure_ascii=False)
 
 
-def _flow_lines(lines: list[tuple[str, str]], segment: Segment, translation: str) -> list[str]:
+def _flow_lines(lines: list[tuple[str, str]], segment: Segment, translation: str, rewrap: bool = True) -> list[str]:
     """Lay a translation out over the block's lines, each with its source line's prefix.
 
     A single-line block stays on one line; a wrapped block is rewrapped at its own width, breaking
-    only where the next line cannot be read as the start of another block.
+    only where the next line cannot be read as the start of another block (with `rewrap` False it
+    goes on one line: the fallback when the rewrapped lines would read as a table or a heading).
     """
     spans = segment.spans
     prefixes = [lines[s.line][0][: s.start] for s in spans]
     continuation = prefixes[1] if len(prefixes) > 1 else _continuation_prefix(prefixes[0])
-    width = max(len(lines[s.line][0]) for s in spans) if len(spans) > 1 else 0
+    width = max(len(lines[s.line][0]) for s in spans) if len(spans) > 1 and rewrap else 0
     pieces: list[str] = []
     for part in translation.split("\n"):
         part = part.strip(" \t")
