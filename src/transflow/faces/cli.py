@@ -54,21 +54,36 @@ class _Group(click.Group):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Config file to use instead of PROJECT/transflow.yml.",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    callback=lambda _ctx, _param, value: _shard(value),
+    help="Handle only the K-th of N slices of the articles (CI matrix jobs; see docs/ci.md).",
+)
 @click.pass_context
-def main(ctx: click.Context, project: Path, config_file: Path | None) -> None:
+def main(ctx: click.Context, project: Path, config_file: Path | None, shard: tuple[int, int] | None) -> None:
     """transflow: Markdown articles -> gettext catalogs -> localized articles.
 
     Typical use: `transflow run` after editing articles in source/ or catalogs in
     translations/. Exit status: 0 success, 1 problems found, 2 bad input or usage.
     """
-    ctx.obj = (project, config_file)
+    ctx.obj = (project, config_file, shard)
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    number, _, count = value.partition("/")
+    if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
+        raise click.BadParameter(f"{value!r} is not K/N with 1 <= K <= N, e.g. 2/4", param_hint="--shard")
+    return int(number), int(count)
 
 
 def _config(
     ctx: click.Context, langs: tuple[str, ...] = (), threshold: float | None = None, output: Path | None = None
 ) -> config_module.Config:
-    project, config_file = ctx.find_root().obj
-    return config_module.load(project, config_file).with_overrides(langs, threshold, output)
+    project, config_file, shard = ctx.find_root().obj
+    return config_module.load(project, config_file).with_overrides(langs, threshold, output, shard)
 
 
 _lang_option = click.option(
@@ -99,7 +114,7 @@ def extract(ctx: click.Context) -> None:
 
     config = _config(ctx)
     sources = load_all(config)
-    for old, new in follow_renames(config, sources):
+    for old, new in follow_renames(config, sources) if config.shard is None else ():
         click.echo(f"renamed   {old} -> {new} (its template and catalogs moved)")
     for source in sources:
         result = extract_one(config, source)
@@ -128,7 +143,9 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
 
     config = _config(ctx, langs)
     options = merge_options(config, fuzzy=False if no_fuzzy else None, purge_obsolete=True if purge_obsolete else None)
-    templates = named_files(config.templates_dir, ".pot")
+    templates = {
+        name: path for name, path in named_files(config.templates_dir, ".pot").items() if config.in_shard(name)
+    }
     if not templates:
         raise TransflowError("no templates: run `transflow extract` first", config.relative(config.templates_dir))
     for name, template_path in templates.items():

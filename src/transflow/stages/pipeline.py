@@ -172,13 +172,17 @@ def run(
         key = config.relative(path)
         remembered = known.get(key)
         if remembered is not None and _unchanged(config, remembered):
-            fresh[key] = remembered
-            report.skipped += 1
+            if config.in_shard(remembered["slug"]):
+                fresh[key] = remembered
+                report.skipped += 1
         else:
-            pending.append(load(config, path))
+            source = load(config, path)
+            if config.in_shard(source.slug):
+                pending.append(source)
     _check_slugs(config, pending, {key: entry["slug"] for key, entry in fresh.items()})
-    for old, new in follow_renames(config, pending, (entry["slug"] for entry in fresh.values())):
-        report.messages.append(f"renamed {old} -> {new}: its template and catalogs moved")
+    if config.shard is None:  # a shard does not see every article, so cannot tell a rename from a new one
+        for old, new in follow_renames(config, pending, (entry["slug"] for entry in fresh.values())):
+            report.messages.append(f"renamed {old} -> {new}: its template and catalogs moved")
     held: dict[Path, tuple[str, polib.POFile]] = {}
     for source in pending:
         held.update(_prepare(config, source))

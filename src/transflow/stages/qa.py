@@ -105,7 +105,7 @@ def select_articles(config: Config, articles: Iterable[str] = ()) -> list[str]:
         if slug not in known:
             raise TransflowError(f"no article {name!r} (no template or catalog of that name)")
         wanted.append(slug)
-    return sorted(set(wanted) if wanted else known)
+    return sorted(name for name in (set(wanted) if wanted else known) if config.in_shard(name))
 
 
 def read_stats(config: Config, slugs: list[str]) -> list[CatalogStats]:

@@ -27,6 +27,7 @@ import contextlib
 import hashlib
 import json
 import string
+import zlib
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -243,6 +244,7 @@ class Config:
     build: BuildSettings = BuildSettings()
     site: SiteSettings = SiteSettings()
     file: Path | None = field(default=None, metadata=_NO_OUTPUT)
+    shard: tuple[int, int] | None = field(default=None, metadata=_NO_OUTPUT)  # --shard K/N: (K, N)
     # merge, tm, mt, checks as written, parsed on first use by the properties below
     sections: dict[str, Section] = field(default_factory=dict, metadata=_NO_OUTPUT)
 
@@ -295,6 +297,14 @@ class Config:
     def catalog_path(self, lang: str, slug: str) -> Path:
         return self.translations_dir / lang / f"{slug}.po"
 
+    def in_shard(self, name: str) -> bool:
+        """Whether this job (`--shard K/N`) handles the article: a stable hash of its name, so
+        that adding an article moves no other one to another shard."""
+        if self.shard is None:
+            return True
+        number, count = self.shard
+        return zlib.crc32(name.encode("utf-8")) % count == number - 1
+
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and `#:` references: relative to the project."""
         try:
@@ -307,6 +317,7 @@ class Config:
         languages_: tuple[str, ...] | None = None,
         threshold: float | None = None,
         build_dir: Path | None = None,
+        shard: tuple[int, int] | None = None,
     ) -> Config:
         """Apply command-line options, which win over the file."""
         changes: dict = {}
@@ -316,6 +327,8 @@ class Config:
             changes["build"] = BuildSettings(threshold)
         if build_dir is not None:
             changes["build_dir"] = build_dir.resolve()
+        if shard is not None:
+            changes["shard"] = shard
         return replace(self, **changes)
 
 

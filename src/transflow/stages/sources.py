@@ -213,6 +213,7 @@ def article_name(config: Config, given: str) -> str:
 
 
 def load_all(config: Config) -> list[Source]:
+    """Every article (of this job's shard, with `--shard`), checked for clashes with all of them."""
     sources = [load(config, path) for path in discover(config)]
     check_unique(sources, config)
-    return sources
+    return [source for source in sources if config.in_shard(source.slug)]

@@ -233,7 +233,7 @@ def catalogs_to_translate(config: Config, articles: Iterable[str] = ()) -> list[
     found = set()
     for lang in config.languages:
         for name, path in named_files(config.translations_dir / lang, ".po").items():
-            if not wanted or name in wanted:
+            if (not wanted or name in wanted) and config.in_shard(name):
                 pairs.append((lang, path))
                 found.add(name)
     unknown = sorted(set(wanted) - found)
