@@ -39,6 +39,8 @@ def is_relative(destination: str) -> bool:
 
 def rewrite_links(text: str, rewrite: Callable[[str], str | None]) -> str:
     """The text with each relative destination path replaced by `rewrite(path)`, unless that is None."""
+    if "](" not in text and "]:" not in text:
+        return text
     code_lines: set[int] = set()
     for token in _parser().parse(text):
         if token.type in _CODE_BLOCKS and token.map:
