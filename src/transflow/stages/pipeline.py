@@ -168,10 +168,11 @@ def run(
     fresh: dict[str, dict] = {}
     report = RunReport()
     pending: list[Source] = []
+    seen: dict[str, list[int] | None] = {}
     for path in discover(config):
         key = config.relative(path)
         remembered = known.get(key)
-        if remembered is not None and _unchanged(config, remembered):
+        if remembered is not None and _unchanged(config, remembered, seen):
             if config.in_shard(remembered["slug"]):
                 fresh[key] = remembered
                 report.skipped += 1
@@ -216,7 +217,8 @@ def run(
                     fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"], entry.get("reason", "")
                 )
             )
-    _save_state(config, {"version": STATE_VERSION, "config": fingerprint, "articles": fresh})
+    if fresh != known or state.get("config") != fingerprint:  # a run that changed nothing writes nothing
+        _save_state(config, {"version": STATE_VERSION, "config": fingerprint, "articles": fresh})
     return report
 
 
@@ -260,15 +262,22 @@ def _build_all(
     return entry
 
 
-def _unchanged(config: Config, remembered: dict) -> bool:
-    return all(_signature(config.root / name) == signature for name, signature in remembered["files"].items()) and set(
-        remembered["languages"]
-    ) == set(config.languages)
+def _unchanged(config: Config, remembered: dict, seen: dict[str, list[int] | None] | None = None) -> bool:
+    """Whether every file the article's last run read or wrote is as it was. `seen` keeps the
+    signatures already taken in this run: articles linking to one another share catalogs."""
+    seen = {} if seen is None else seen
+    root = str(config.root)
+    for name, signature in remembered["files"].items():
+        if name not in seen:
+            seen[name] = _signature(os.path.join(root, name))
+        if seen[name] != signature:
+            return False
+    return set(remembered["languages"]) == set(config.languages)
 
 
-def _signature(path: Path) -> list[int] | None:
+def _signature(path: Path | str) -> list[int] | None:
     try:
-        status = path.stat()
+        status = os.stat(path)
     except FileNotFoundError:
         return None
     return [status.st_mtime_ns, status.st_size]
