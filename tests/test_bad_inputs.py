@@ -23,7 +23,6 @@ ARTICLE = "---\ntitle: Magnesium\n---\n\nEen alinea.\n\nNog een alinea.\n"
     [
         ("\ufeff" + ARTICLE, 1, "byte order mark (BOM)"),
         ("---\ntitle: Magnesium\n\nEen alinea.\n", 1, "the front matter is never closed"),
-        ("Een alinea.\n", 1, "no front matter"),
         (ARTICLE + "\n<<<<<<< HEAD\nMijn alinea.\n=======\nHun alinea.\n>>>>>>> main\n", 9, "git conflict marker"),
         (ARTICLE.replace("Nog een", "Nog\0een"), 7, "a NUL byte"),
     ],

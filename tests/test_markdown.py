@@ -165,7 +165,7 @@ def test_table_cell_translations_cannot_merge_or_empty_cells():
     [
         ("", "empty article"),
         ("   \n\n", "empty article"),
-        ("# Geen front matter\n", "no front matter"),
+        ("+++\ntitle = [\n+++\n\nText\n", "invalid front matter TOML"),
         ("---\ntitle: [unclosed\n---\n\nText\n", "invalid front matter YAML"),
         ("---\n- a list\n---\n\nText\n", "front matter must be a YAML mapping"),
     ],

@@ -83,7 +83,10 @@ def test_a_save_while_building_is_built(project, command):
             "source/bad.md:5: not valid UTF-8",
         ),
         (lambda p: (p / "source/empty.md").write_text(""), "source/empty.md:1: empty article"),
-        (lambda p: (p / "source/plain.md").write_text("# Kop\n"), "source/plain.md:1: no front matter"),
+        (
+            lambda p: (p / "source/toml.md").write_text('+++\ntitle = "x\n+++\n\nT\n'),
+            "source/toml.md:2: invalid front matter TOML",
+        ),
         (
             lambda p: (p / "source/yaml.md").write_text("---\ntitle: x\nslug: [a\n---\n\nT\n"),
             "source/yaml.md:3: invalid front matter YAML",

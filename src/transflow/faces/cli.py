@@ -78,19 +78,48 @@ class _Group(click.Group):
     is_flag=True,
     help="Let the translations, build and state folders (transflow.yml or --output) lie outside the project.",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    callback=lambda _ctx, _param, value: _shard(value),
+    help="Handle only the K-th of N slices of the articles (CI matrix jobs; see docs/ci.md).",
+)
 @click.pass_context
-def main(ctx: click.Context, project: Path, config_file: Path | None, wait: float, allow_outside: bool) -> None:
+def main(
+    ctx: click.Context,
+    project: Path,
+    config_file: Path | None,
+    wait: float,
+    allow_outside: bool,
+    shard: tuple[int, int] | None,
+) -> None:
     """transflow: Markdown articles -> gettext catalogs -> localized articles.
 
     Typical use: `transflow run` after editing articles in source/ or catalogs in
     translations/. Exit status: 0 success, 1 problems found, 2 bad input or usage.
     -C, --config, --wait and --allow-outside may also follow the command.
     """
-    ctx.obj = (project, config_file, allow_outside)
+    ctx.obj = (project, config_file, allow_outside, shard)
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    number, _, count = value.partition("/")
+    if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
+        raise click.BadParameter(f"{value!r} is not K/N with 1 <= K <= N, e.g. 2/4", param_hint="--shard")
+    return int(number), int(count)
 
 
 # The main group's options, and whether each takes a value: accepted after the subcommand too.
-_PROJECT_OPTIONS = {"-C": True, "--project": True, "--config": True, "--allow-outside": False, "--wait": True}
+_PROJECT_OPTIONS = {
+    "-C": True,
+    "--project": True,
+    "--config": True,
+    "--allow-outside": False,
+    "--wait": True,
+    "--shard": True,
+}
 
 
 def _project_options_first(args: list[str], commands: Mapping[str, click.Command]) -> list[str]:
@@ -124,7 +153,7 @@ def _loaded(ctx: click.Context) -> config_module.Config:
     """The project's settings, read once per command (the lock and the command both need them)."""
     root = ctx.find_root()
     if "config" not in root.meta:
-        project, config_file, allow_outside = root.obj
+        project, config_file, allow_outside, _shard = root.obj
         root.meta["config"] = config_module.load(project, config_file, allow_outside)
         for warning in root.meta["config"].warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -135,7 +164,8 @@ def _loaded(ctx: click.Context) -> config_module.Config:
 def _config(
     ctx: click.Context, langs: tuple[str, ...] = (), threshold: float | None = None, output: Path | None = None
 ) -> config_module.Config:
-    return _loaded(ctx).with_overrides(langs, threshold, output, ctx.find_root().obj[2])
+    _project, _config_file, allow_outside, shard = ctx.find_root().obj
+    return _loaded(ctx).with_overrides(langs, threshold, output, allow_outside, shard)
 
 
 def _notify(message: str) -> None:
@@ -186,10 +216,13 @@ def extract(ctx: click.Context) -> None:
     """Write one template (POT) per source article to translations/templates/."""
     from transflow.faces.progress import each
     from transflow.stages.pipeline import extract as extract_one
+    from transflow.stages.renames import follow_renames
     from transflow.stages.sources import load_all
 
     config = _config(ctx)
     sources, failed = load_all(config)
+    for old, new in follow_renames(config, sources) if config.shard is None else ():
+        click.echo(f"renamed   {old} -> {new} (its template and catalogs moved)")
     for source in each(sources, "Extracting", lambda source: source.slug):
         try:
             result = extract_one(config, source)
@@ -220,14 +253,17 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
     from transflow.formats.pofile import read_po
     from transflow.stages.pipeline import update as update_one
     from transflow.stages.settings import merge_options
+    from transflow.stages.sources import named_files
 
     config = _config(ctx, langs)
     options = merge_options(config, fuzzy=False if no_fuzzy else None, purge_obsolete=True if purge_obsolete else None)
-    templates = sorted(config.templates_dir.glob("*.pot"))
+    templates = {
+        name: path for name, path in named_files(config.templates_dir, ".pot").items() if config.in_shard(name)
+    }
     if not templates:
         raise TransflowError("no templates: run `transflow extract` first", config.relative(config.templates_dir))
     failed: list[TransflowError] = []
-    for template_path in each(templates, "Updating", lambda path: path.stem):
+    for name, template_path in each(list(templates.items()), "Updating", lambda item: item[0]):
         try:
             template = read_po(template_path)
         except TransflowError as exc:
@@ -235,7 +271,7 @@ def update(ctx: click.Context, langs: tuple[str, ...], no_fuzzy: bool, purge_obs
             continue
         for lang in config.languages:
             try:
-                result = update_one(config, template_path.stem, template, lang, options)
+                result = update_one(config, name, template, lang, options)
             except TransflowError as exc:
                 failed.append(exc)
                 continue
@@ -261,11 +297,13 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
     from transflow.faces.progress import each
     from transflow.stages.build import SKIPPED, forget_deleted
     from transflow.stages.pipeline import build as build_one
-    from transflow.stages.sources import load_all
+    from transflow.stages.site import Site
+    from transflow.stages.sources import load_all, output_path
 
     config = _config(ctx, langs, threshold, output)
     sources, failed = load_all(config)
     unreadable = bool(failed)
+    site = Site.of(config, sources)
     outputs = []
     for source in each(sources, "Building", lambda source: source.slug):
         for lang in config.languages:
@@ -277,7 +315,7 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
                 )
                 continue
             try:
-                result = build_one(config, source, lang, catalog_path)
+                result = build_one(config, source, lang, catalog_path, site)
             except TransflowError as exc:
                 failed.append(exc)
                 continue
@@ -288,8 +326,9 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
             where = config.relative(result.output)
             detail = f": {result.reason}" if result.reason else ""
             click.echo(f"{result.status:9} {where} ({result.counts.percent:.0f}% translated){detail}")
-    if not unreadable:
-        _removed(config, forget_deleted(config, outputs, {source.slug for source in sources}))
+    if not unreadable and config.shard is None:  # otherwise a live output could look orphaned
+        live = {output_path(config, source, lang) for source in sources for lang in config.languages}
+        _removed(config, forget_deleted(config, outputs, live))
     _exit_after_skipping(ctx, failed)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -25,6 +26,11 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from transflow.errors import TransflowError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - the same parser, from PyPI, before Python 3.11
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 # libyaml's loader when PyYAML was built with it: the same results, several times faster.
 # One block token as compared before and after a translation: its type and attributes, or an inline run.
@@ -91,6 +97,7 @@ class Article:
     front_matter: dict[str, Any]
     segments: list[Segment]
     lang_span: Span | None = None
+    front_matter_format: str | None = None  # "yaml" (---), "toml" (+++) or None: the article has none
 
     @property
     def text(self) -> str:
@@ -148,27 +155,60 @@ def _normalise(text: str) -> str:
 def parse_article(text: str, path: str, front_matter_keys: tuple[str, ...] = ("title", "description")) -> Article:
     """Parse an article and locate every translatable segment.
 
-    Raises TransflowError for an empty article, missing front matter or invalid front matter YAML.
+    Front matter is optional: YAML between `---` lines, or TOML between `+++` lines (Hugo).
+    Raises TransflowError for an empty article or front matter that does not parse.
     """
     if not text.strip():
         raise TransflowError("empty article", path, 1)
     _refuse_what_is_not_an_article(text, path)
     lines = split_lines(text)
-    stretches = _block_tokens(_normalise(text))
+    toml_end = _toml_front_matter_end(lines)
+    stretches = _block_tokens(_normalise(_without_toml_front_matter(text, lines, toml_end)))
+    if toml_end is not None:
+        return _toml_article(path, lines, toml_end, [token for part in stretches for token in part], front_matter_keys)
     tokens = next(stretches)
     if not tokens or tokens[0].type != "front_matter":
-        if lines[0][0].rstrip() == "---":
+        if _unclosed_front_matter(lines):
             raise TransflowError("the front matter is never closed: end it with a '---' line", path, 1)
-        raise TransflowError("no front matter: an article starts with a '---' YAML block", path, 1)
-    front = tokens[0]
-    front_matter = _load_front_matter(front, path)
-    segments = _front_matter_segments(front, lines, front_matter, front_matter_keys)
-    lang_span = _front_matter_value_span(front, lines, "lang") if "lang" in front_matter else None
-    segments.extend(_body_segments(tokens[1:], lines))
+        front_matter: dict[str, Any] = {}
+        segments = _body_segments(tokens, lines)
+        lang_span = None
+        front_matter_format = None
+    else:
+        front = tokens[0]
+        front_matter = _load_front_matter(front, path)
+        segments = _front_matter_segments(front, lines, front_matter, front_matter_keys)
+        lang_span = _front_matter_value_span(front, lines, "lang") if "lang" in front_matter else None
+        segments.extend(_body_segments(tokens[1:], lines))
+        front_matter_format = "yaml"
     del tokens
     for tokens in stretches:
         segments.extend(_body_segments(tokens, lines))
-    return Article(path, lines, front_matter, segments, lang_span)
+    return Article(path, lines, front_matter, segments, lang_span, front_matter_format)
+
+
+def _unclosed_front_matter(lines: list[tuple[str, str]]) -> bool:
+    """A `---` line, then a `key: value` line, and no closing `---`: front matter left open (an
+    article without front matter would start with a thematic break followed by such a line)."""
+    return (
+        len(lines) > 1
+        and lines[0][0].rstrip() == "---"
+        and bool(_FRONT_MATTER_KEY.match(lines[1][0]))
+        and all(content.rstrip() != "---" for content, _ending in lines[1:])
+    )
+
+
+def _without_toml_front_matter(text: str, lines: list[tuple[str, str]], end: int | None) -> str:
+    """TOML front matter blanked out (line numbers kept), so that it is not read as Markdown."""
+    if end is None:
+        return text
+    return "\n" * (end + 1) + "".join(content + ending for content, ending in lines[end + 1 :])
+
+
+def _parse_blocks(text: str) -> list[Token]:
+    """The block tokens of a whole text (one that is not an article's: a translation, say)."""
+    lines = split_lines(text)
+    return _parser().parse(_normalise(_without_toml_front_matter(text, lines, _toml_front_matter_end(lines))))
 
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
@@ -247,6 +287,8 @@ def _load_front_matter(token: Token, path: str) -> dict[str, Any]:
         data = _load_yaml(token.content) if token.content.strip() else {}
     except yaml.YAMLError:
         data = _explain_yaml_error(token.content, path)
+    if isinstance(data, (str, int, float)):
+        return {}  # `---`, a line of text, `---`: front matter without keys, as generators read it
     if not isinstance(data, dict):
         raise TransflowError("front matter must be a YAML mapping (key: value)", path, 2)
     return data
@@ -284,16 +326,20 @@ def _front_matter_value_span(token: Token, lines: list[tuple[str, str]], key: st
 def _front_matter_segments(
     token: Token, lines: list[tuple[str, str]], data: dict[str, Any], keys: tuple[str, ...]
 ) -> list[Segment]:
-    """A segment per translatable value of `keys`: a text, or each text item of a list (tags, say).
-
-    Only values written on one line are segments; a multi-line value is left as it is.
-    """
+    """A segment per translatable value of `keys`: a text (on one line or several), or each text
+    item of a list (tags, say)."""
     wanted = [key for key in keys if isinstance(data.get(key), (str, list))]
     if not wanted:
         return []
     segments = []
     first_line = _lines(token)[0] + 1  # the line after the opening fence
     for key, node in _front_matter_nodes(token.content, wanted):
+        if isinstance(node, yaml.ScalarNode) and node.start_mark.line != node.end_mark.line:
+            value = data.get(key)
+            multiline = _multiline_value_segment(*_lines(token), lines, key, value) if isinstance(value, str) else None
+            if multiline is not None and _HAS_LETTER.search(multiline.msgid):
+                segments.append(multiline)
+            continue
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]
         for item in items:
             if not isinstance(item, yaml.ScalarNode) or item.start_mark.line != item.end_mark.line:
@@ -315,6 +361,100 @@ def _front_matter_nodes(content: str, keys: list[str]) -> list[tuple[str, yaml.N
         return []
     values = {key.value: value for key, value in root.value if isinstance(key, yaml.ScalarNode)}
     return [(key, values[key]) for key in keys if key in values]
+
+
+def _toml_front_matter_end(lines: list[tuple[str, str]]) -> int | None:
+    """The index of the closing `+++` line of TOML front matter, or None without one."""
+    if not lines or lines[0][0].rstrip(" \t") != "+++":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index][0].rstrip(" \t") == "+++":
+            return index
+    return None
+
+
+_TOML_STRING_KEY = re.compile(r"""^([A-Za-z_][\w-]*)[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"|'[^']*')[ \t]*(?:#.*)?$""")
+
+
+def _toml_article(
+    path: str, lines: list[tuple[str, str]], end: int, tokens: list[Token], keys: tuple[str, ...]
+) -> Article:
+    raw = "".join(content + "\n" for content, _ending in lines[1:end])
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise TransflowError(f"invalid front matter TOML: {exc}", path, 2) from None
+    spans: dict[str, Span] = {}
+    for index in range(1, end):
+        content = lines[index][0]
+        if content.lstrip().startswith("["):
+            break  # keys after a [table] header belong to that table
+        match = _TOML_STRING_KEY.match(content)
+        if match and tomllib.loads(f"v = {match.group(2)}")["v"] == data.get(match.group(1)):
+            spans[match.group(1)] = Span(index, match.start(2), match.end(2))
+    segments = [
+        Segment(data[key], f"front matter: {key}", spans[key].line + 1, (spans[key],), False, key)
+        for key in keys
+        if key in spans and _HAS_LETTER.search(data[key])
+    ]
+    segments.extend(_body_segments(tokens, lines))
+    return Article(path, lines, data, segments, spans.get("lang"), "toml")
+
+
+def _toml_value(original: str, translation: str) -> str:
+    """A literal string stays literal when it can; anything else becomes a basic string."""
+    if original.startswith("'") and "'" not in translation and "\n" not in translation:
+        return f"'{translation}'"
+    return json.dumps(translation, ensure_ascii=False)
+
+
+def _multiline_value_segment(
+    start: int, end: int, lines: list[tuple[str, str]], key: str, value: str
+) -> Segment | None:
+    """A top-level value over several lines (a `>-` or `|` block scalar, a wrapped plain scalar).
+
+    Its spans are the rest of the key's line and every continuation line; the msgid is the value
+    without the line breaks a block scalar's chomping adds at its end.
+    """
+    for index in range(start + 1, end - 1):
+        match = _FRONT_MATTER_KEY.match(lines[index][0])
+        if not match or match.group(1) != key:
+            continue
+        last = index
+        for following in range(index + 1, end - 1):
+            content = lines[following][0]
+            if content.strip() and content[:1] not in (" ", "\t"):
+                break
+            if content.strip():
+                last = following
+        snippet = "".join(content + "\n" for content, _ending in lines[index : last + 1])
+        if last == index or _yaml_scalar(snippet) != {key: value}:
+            return None
+        spans: tuple[Span, ...] = (Span(index, match.end(), len(lines[index][0])),)
+        spans += tuple(Span(number, 0, len(lines[number][0])) for number in range(index + 1, last + 1))
+        return Segment(value.rstrip("\n"), f"front matter: {key}", index + 1, spans, False, key)
+    return None
+
+
+def _yaml_multiline_value(lines: list[tuple[str, str]], segment: Segment, translation: str) -> list[str]:
+    """The key's lines with the translation, in the author's block style when YAML reads it back."""
+    first = segment.spans[0]
+    key_part = lines[first.line][0][: first.start]
+    header = lines[first.line][0][first.start :].strip()
+    body = [lines[s.line][0] for s in segment.spans[1:]]
+    indent = next((line[: len(line) - len(line.lstrip())] for line in body if line.strip()), "  ")
+    original = _yaml_scalar("".join(line[0] + "\n" for line in lines[first.line : segment.spans[-1].line + 1]))
+    value = next(iter(original.values())) if isinstance(original, dict) else ""
+    wanted = translation + value[len(value.rstrip("\n")) :]
+    ending = lines[first.line][1] or "\n"
+    candidates = []
+    if header[:1] in (">", "|") and (header[0] == "|" or "\n" not in translation):
+        candidates.append([key_part + header] + [indent + part for part in translation.split("\n")])
+    candidates.append([key_part + _yaml_value(header, wanted)])
+    for candidate in candidates:
+        if _yaml_scalar("".join(line + "\n" for line in candidate)) == {segment.front_matter_key: wanted}:
+            return [line + ending for line in candidate]
+    return [key_part + json.dumps(wanted, ensure_ascii=False) + ending]
 
 
 def _yaml_scalar(raw: str) -> object:
@@ -388,6 +528,10 @@ def _heading_segment(heading: Token, inline: Token, lines: list[tuple[str, str]]
     return Segment(content, f"heading {level}", index + 1, (Span(index, start, start + len(content)),), False)
 
 
+# A GitHub alert's first line: `> [!NOTE]`, `> [!WARNING]`...
+_ALERT = re.compile(r"^\[![A-Za-z]+\][ \t]*$")
+
+
 def _flow_segment(inline: Token, lines: list[tuple[str, str]], kind: str) -> Segment | None:
     """A paragraph-like block: locate each content line right-anchored in its source line.
 
@@ -396,7 +540,11 @@ def _flow_segment(inline: Token, lines: list[tuple[str, str]], kind: str) -> Seg
     """
     content_lines = inline.content.split("\n")
     first, last = _lines(inline)
-    if len(content_lines) != last - first or not _HAS_LETTER.search(inline.content):
+    if len(content_lines) != last - first:
+        return None
+    if kind == "blockquote" and _ALERT.match(content_lines[0]):
+        content_lines, first = content_lines[1:], first + 1  # the alert's marker line stays as it is
+    if not _HAS_LETTER.search("\n".join(content_lines)):
         return None
     spans = []
     for offset, content_line in enumerate(content_lines):
@@ -408,7 +556,7 @@ def _flow_segment(inline: Token, lines: list[tuple[str, str]], kind: str) -> Seg
         if start < 0 or text[start:trimmed_end] != wanted:
             return None
         spans.append(Span(index, start, trimmed_end))
-    msgid = _join_flow_lines(lines, spans, inline.content)
+    msgid = _join_flow_lines(lines, spans, "\n".join(content_lines))
     if msgid is None:
         return None
     return Segment(msgid, kind, first + 1, tuple(spans), True)
@@ -438,10 +586,15 @@ def _join_flow_lines(lines: list[tuple[str, str]], spans: list[Span], content: s
             if not pieces[index].endswith("\\"):
                 out.append("\\")
             out.append("\n")
+        elif _OPEN_ANGLE.search(pieces[index]):
+            out.append("\n")  # inside `<...>` a line break is not a space: `<a\nb>` is no autolink
         else:
             out.append(" ")
         out.append(pieces[index + 1])
     return "".join(out)
+
+
+_OPEN_ANGLE = re.compile(r"<[^<>]*$")
 
 
 def _hard_breaks(content: str) -> int:
@@ -533,13 +686,17 @@ def render_article(article: Article, translations: Mapping[str, str], lang: str 
             refused.append(prepared)
         else:
             chosen[number] = prepared
-    if not any(_needs_verification(article.segments[n], t) for n, t in chosen.items()):
+    if not any(_needs_verification(article, article.segments[n], t) for n, t in chosen.items()):
         return Rendered(_assemble(article, chosen, lang), refused)
+    unwrapped: set[int] = set()  # wrapped blocks whose rewrapped translation broke it: one line each
     while True:
-        text = _assemble(article, chosen, lang)
+        text = _assemble(article, chosen, lang, unwrapped)
         if not chosen or _block_shape(text) == article.shape:
             return Rendered(text, refused)
-        culprit = _find_culprit(article, chosen, lang, article.shape)
+        culprit = _find_culprit(article, chosen, lang, article.shape, unwrapped)
+        if culprit not in unwrapped and len(article.segments[culprit].spans) > 1 and article.segments[culprit].flow:
+            unwrapped.add(culprit)  # where the lines break can make a table or a heading: try without breaks
+            continue
         refused.append(
             Refusal(
                 article.segments[culprit].msgid,
@@ -549,21 +706,37 @@ def render_article(article: Article, translations: Mapping[str, str], lang: str 
         del chosen[culprit]
 
 
-def _needs_verification(segment: Segment, translation: str) -> bool:
+def _needs_verification(article: Article, segment: Segment, translation: str) -> bool:
     """Whether a placed translation could change the block structure at all.
 
     Blocks only start at the beginning of a line, and every line a translation begins is either
     escaped or glued to the one before when it looks like a block start (`BLOCK_START`); headings,
     table cells and front matter values stay on their line, with pipes and closing hashes
     escaped. What that cannot rule out is verified by parsing the rebuilt article: a pipe in a
-    paragraph (its lines could turn into a table) and a translation that is blank once trimmed.
+    paragraph (its lines could turn into a table), a translation that is blank once trimmed, and
+    a translation left to start like its source does (see `_source_marker`).
     """
     if not segment.flow:
         return False
-    return "|" in translation or not translation.strip()
+    return "|" in translation or not translation.strip() or _source_marker(article.lines, segment) is not None
 
 
-def _find_culprit(article: Article, chosen: dict[int, str], lang: str | None, source_shape: list[BlockShape]) -> int:
+def _source_marker(lines: list[tuple[str, str]], segment: Segment) -> str | None:
+    """What the source block starts with that looks like a block start but was not one.
+
+    A paragraph may start with an autolink or inline HTML (`<`), a code span of three backticks
+    or a footnote definition (`[^1]:`). A translation starting with the same is left unescaped,
+    since escaping would break that markup; the rebuilt article is parsed to make sure it stayed
+    a paragraph.
+    """
+    first = segment.spans[0]
+    match = BLOCK_START.match(lines[first.line][0][first.start : first.end])
+    return match.group() if match else None
+
+
+def _find_culprit(
+    article: Article, chosen: dict[int, str], lang: str | None, source_shape: list[BlockShape], unwrapped: set[int]
+) -> int:
     """Bisect the translated segments for the first one that alone breaks the structure."""
     numbers = sorted(chosen)
     low, high = 0, len(numbers)
@@ -571,7 +744,7 @@ def _find_culprit(article: Article, chosen: dict[int, str], lang: str | None, so
     while high - low > 1:
         middle = (low + high) // 2
         subset = {n: chosen[n] for n in numbers[:middle]}
-        if _block_shape(_assemble(article, subset, lang)) == source_shape:
+        if _block_shape(_assemble(article, subset, lang, unwrapped)) == source_shape:
             low = middle
         else:
             high = middle
@@ -584,7 +757,7 @@ def _block_shape(text: str) -> list[BlockShape]:
         ("inline", not t.content)
         if t.type == "inline"
         else (t.type, t.tag, t.nesting, t.level, t.markup, t.info, t.hidden)
-        for t in _parser().parse(_normalise(text))
+        for t in _parse_blocks(text)
     ]
 
 
@@ -611,10 +784,11 @@ def _escape_pipes(text: str) -> str:
     return re.sub(r"(?<!\\)((?:\\\\)*)\|", r"\1\\|", text)
 
 
-def _escape_block_start(text: str) -> str:
-    """Backslash-escape what would open another block at the start of a line."""
+def _escape_block_start(text: str, kept: str | None = None) -> str:
+    """Backslash-escape what would open another block at the start of a line (unless it starts with `kept`)."""
     stripped = text.lstrip(" \t")
-    if not BLOCK_START.match(stripped):
+    match = BLOCK_START.match(stripped)
+    if not match or match.group() == kept:
         return stripped
     numbered = re.match(r"(\d{1,9})([.)])", stripped)
     if numbered:
@@ -622,25 +796,35 @@ def _escape_block_start(text: str) -> str:
     return "\\" + stripped
 
 
-def _assemble(article: Article, chosen: Mapping[int, str], lang: str | None) -> str:
+def _assemble(
+    article: Article, chosen: Mapping[int, str], lang: str | None, unwrapped: set[int] | frozenset[int] = frozenset()
+) -> str:
     replaced: dict[int, list[str]] = {}
     inline_edits: dict[int, list[tuple[int, int, str]]] = {}
     lines = article.lines
     for number, translation in chosen.items():
         segment = article.segments[number]
-        if segment.flow:
+        if segment.flow or len(segment.spans) > 1:
             for span in segment.spans:
                 replaced[span.line] = []
-            replaced[segment.spans[0].line] = _flow_lines(lines, segment, translation)
+            if segment.flow:
+                replaced[segment.spans[0].line] = _flow_lines(lines, segment, translation, number not in unwrapped)
+            else:
+                replaced[segment.spans[0].line] = _yaml_multiline_value(lines, segment, translation)
         else:
             span = segment.spans[0]
             value = translation
             if segment.front_matter_key is not None:
-                value = _yaml_value(lines[span.line][0][span.start : span.end], translation, segment.in_flow_collection)
+                original = lines[span.line][0][span.start : span.end]
+                if article.front_matter_format == "toml":
+                    value = _toml_value(original, translation)
+                else:
+                    value = _yaml_value(original, translation, segment.in_flow_collection)
             inline_edits.setdefault(span.line, []).append((span.start, span.end, value))
     if lang is not None and article.lang_span is not None:
         span = article.lang_span
-        inline_edits.setdefault(span.line, []).append((span.start, span.end, lang))
+        value = json.dumps(lang) if article.front_matter_format == "toml" else lang
+        inline_edits.setdefault(span.line, []).append((span.start, span.end, value))
     out: list[str] = []
     for index, (content, ending) in enumerate(lines):
         if index in replaced:
@@ -667,22 +851,23 @@ def _yaml_value(original: str, translation: str, in_flow_collection: bool = Fals
     return json.dumps(translation, ensure_ascii=False)
 
 
-def _flow_lines(lines: list[tuple[str, str]], segment: Segment, translation: str) -> list[str]:
+def _flow_lines(lines: list[tuple[str, str]], segment: Segment, translation: str, rewrap: bool = True) -> list[str]:
     """Lay a translation out over the block's lines, each with its source line's prefix.
 
     A single-line block stays on one line; a wrapped block is rewrapped at its own width, breaking
-    only where the next line cannot be read as the start of another block.
+    only where the next line cannot be read as the start of another block (with `rewrap` False it
+    goes on one line: the fallback when the rewrapped lines would read as a table or a heading).
     """
     spans = segment.spans
     prefixes = [lines[s.line][0][: s.start] for s in spans]
     continuation = prefixes[1] if len(prefixes) > 1 else _continuation_prefix(prefixes[0])
-    width = max(len(lines[s.line][0]) for s in spans) if len(spans) > 1 else 0
+    width = max(len(lines[s.line][0]) for s in spans) if len(spans) > 1 and rewrap else 0
     pieces: list[str] = []
     for part in translation.split("\n"):
         part = part.strip(" \t")
         pieces.extend(_wrap(part, width, len(prefixes[0])) if width else [part])
     pieces = _join_unsafe_lines([p for p in pieces if p] or [""])
-    pieces[0] = _escape_block_start(pieces[0])
+    pieces[0] = _escape_block_start(pieces[0], _source_marker(lines, segment))
     last = spans[-1]
     tail = lines[last.line][0][last.end :]
     endings = [lines[s.line][1] or "\n" for s in spans]

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
@@ -17,7 +18,10 @@ from transflow.formats.fileio import REWRITE_ATTEMPTS, atomic_write_text, read_t
 from transflow.formats.markdown import render_article
 from transflow.formats.pofile import parse_po, read_po
 from transflow.stages.settings import Config
-from transflow.stages.sources import Source
+from transflow.stages.sources import Source, output_path
+
+if TYPE_CHECKING:
+    from transflow.stages.site import Site
 
 WRITTEN, UNCHANGED, SKIPPED = "built", "unchanged", "skipped"
 OUTPUTS_NAME = "outputs.json"  # in the state folder: every output transflow wrote
@@ -32,15 +36,19 @@ class BuildResult:
     counts: Counts
     reason: str = ""
     refused: list[str] = field(default_factory=list)
+    consulted: list[Path] = field(default_factory=list)  # catalogs of linked articles: where the links point
 
 
-def build_article(config: Config, source: Source, lang: str, catalog: polib.POFile, catalog_path: Path) -> BuildResult:
+def build_article(
+    config: Config, source: Source, lang: str, catalog: polib.POFile, catalog_path: Path, site: Site | None = None
+) -> BuildResult:
     """Write the localized article if enough of it is translated; otherwise say why not.
 
     Untranslated and fuzzy entries fall back to the source text. A stale output of an article that
-    fell below its threshold is removed, so an outdated translation is never published.
+    fell below its threshold is removed, so an outdated translation is never published. With the
+    `site`, links to other articles and files are localized (stages/site.py).
     """
-    output = config.output_path(lang, source.slug)
+    output = output_path(config, source, lang)
     counts = count(catalog)
     threshold = config.threshold_for(lang)
     if counts.percent < threshold:
@@ -56,14 +64,20 @@ def build_article(config: Config, source: Source, lang: str, catalog: polib.POFi
         f"{where}:{lines.get(r.msgid, 1)}: translation of {shorten(r.msgid, 50, one_line=True)!r} not used: {r.reason}"
         for r in rendered.refused
     ]
-    if output.exists() and read_text(output) == rendered.text:
-        return BuildResult(source.slug, lang, output, UNCHANGED, counts, refused=refused)
-    atomic_write_text(output, rendered.text)
-    return BuildResult(source.slug, lang, output, WRITTEN, counts, refused=refused)
+    text, consulted = site.localize(source, lang, rendered.text, output) if site else (rendered.text, [])
+    if output.exists() and read_text(output) == text:
+        return BuildResult(source.slug, lang, output, UNCHANGED, counts, refused=refused, consulted=consulted)
+    atomic_write_text(output, text)
+    return BuildResult(source.slug, lang, output, WRITTEN, counts, refused=refused, consulted=consulted)
 
 
 def build_current(
-    config: Config, source: Source, lang: str, catalog_path: Path, held: tuple[str, polib.POFile] | None = None
+    config: Config,
+    source: Source,
+    lang: str,
+    catalog_path: Path,
+    held: tuple[str, polib.POFile] | None = None,
+    site: Site | None = None,
 ) -> tuple[BuildResult, os.stat_result]:
     """Build from the catalog as it is when the output is written, so a translator's save made
     meanwhile is built too. ``held`` is the catalog's text and parsed form when the caller has them.
@@ -76,7 +90,7 @@ def build_current(
         if text is None or catalog is None:
             text = read_text(catalog_path)
             catalog = parse_po(text, catalog_path)
-        result = build_article(config, source, lang, catalog, catalog_path)
+        result = build_article(config, source, lang, catalog, catalog_path, site)
         status = catalog_path.stat()
         if read_text(catalog_path) == text:
             return result, status
@@ -94,11 +108,11 @@ def _lines(catalog: polib.POFile, catalog_path: Path) -> dict[str, int]:
     return {entry.msgid: entry.linenum for entry in catalog if not entry.obsolete}
 
 
-def forget_deleted(config: Config, outputs: Iterable[Path], slugs: set[str]) -> list[Path]:
-    """Remember the outputs just built, and remove those of articles that are gone.
+def forget_deleted(config: Config, outputs: Iterable[Path], live: set[Path]) -> list[Path]:
+    """Remember the outputs just built, and remove those no article produces any more.
 
     Only files listed as written by transflow are removed, so whatever else is in the build folder
-    is safe; ``slugs`` must name every article, readable or not, or a live output would go.
+    is safe; ``live`` must hold every output of every article, built now or unchanged since.
     """
     path = config.state_dir / OUTPUTS_NAME
     try:
@@ -107,10 +121,10 @@ def forget_deleted(config: Config, outputs: Iterable[Path], slugs: set[str]) -> 
         known = []  # a lost list only means outputs of deleted articles stay, as before it existed
     files = {Path(name) for name in known if isinstance(name, str)} if isinstance(known, list) else set()
     files.update(outputs)
-    removed = sorted(output for output in files if output.stem not in slugs)
+    removed = sorted(output for output in files if output not in live)
     for output in removed:
         output.unlink(missing_ok=True)
-    kept = sorted(str(output) for output in files if output.stem in slugs)
+    kept = sorted(str(output) for output in files if output in live)
     if kept != known:
         atomic_write_text(path, json.dumps(kept, indent=0))
     return removed

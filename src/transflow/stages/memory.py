@@ -149,7 +149,7 @@ class TranslationMemory:
             for folder in sorted(translations.iterdir()):
                 if folder.is_dir() and folder != self.config.templates_dir:
                     pattern = "*.tmx" if folder.name == IMPORTED_DIR else "*.po"
-                    for path in sorted(folder.glob(pattern)):
+                    for path in sorted(folder.rglob(pattern)):
                         found[self.config.relative(path)] = path
         return found
 

@@ -27,7 +27,9 @@ from transflow.errors import TransflowError
 from transflow.formats.fileio import atomic_write_text, rewrite_text
 from transflow.formats.pofile import format_po, parse_po
 from transflow.stages.build import SKIPPED, BuildResult, build_current, forget_deleted
+from transflow.stages.renames import follow_renames
 from transflow.stages.settings import Config
+from transflow.stages.site import Site
 from transflow.stages.sources import Source, discover, load_each, unique
 
 if TYPE_CHECKING:
@@ -116,8 +118,8 @@ def update(
     return UpdateResult(slug, lang, path, created, written, stats, catalog, text)
 
 
-def build(config: Config, source: Source, lang: str, catalog_path: Path) -> BuildResult:
-    return build_current(config, source, lang, catalog_path)[0]
+def build(config: Config, source: Source, lang: str, catalog_path: Path, site: Site | None = None) -> BuildResult:
+    return build_current(config, source, lang, catalog_path, site=site)[0]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -176,17 +178,24 @@ def run(
     fresh: dict[str, dict] = {}
     report = RunReport()
     changed: list[Path] = []
+    seen: dict[str, list[int] | None] = {}
     for path in discover(config):
         key = config.relative(path)
         remembered = known.get(key)
-        if remembered is not None and _unchanged(config, remembered):
-            fresh[key] = remembered
-            report.skipped += 1
+        if remembered is not None and _unchanged(config, remembered, seen):
+            if config.in_shard(remembered["slug"]):
+                fresh[key] = remembered
+                report.skipped += 1
         else:
             changed.append(path)
-    pending = _loadable(config, changed, report, {entry["slug"]: key for key, entry in fresh.items()})
-    # Every article's slug, or None when one is unreadable: then no output can be said to be an orphan.
-    articles = None if report.failed else {entry["slug"] for entry in fresh.values()} | {s.slug for s in pending}
+    owners = {entry["slug"]: key for key, entry in fresh.items()}
+    pending = [source for source in _loadable(config, changed, report, owners) if config.in_shard(source.slug)]
+    if config.shard is None:  # a shard does not see every article, so cannot tell a rename from a new one
+        for old, new in follow_renames(config, pending, (entry["slug"] for entry in fresh.values())):
+            report.messages.append(f"renamed {old} -> {new}: its template and catalogs moved")
+    # Outputs are forgotten only when every article was read: a shard or an unreadable one could
+    # make a live output look orphaned.
+    complete = not report.failed and config.shard is None
     held: dict[Path, tuple[str, polib.POFile]] = {}
     for source in list(pending):
         try:
@@ -221,10 +230,11 @@ def run(
                 del fresh[key]
                 report.skipped -= 1
         pending += _loadable(config, again, report, {})
+    site = Site.of(config, pending, {key: entry["slug"] for key, entry in fresh.items()}) if pending else None
     outputs: list[Path] = []
     for source in progress(pending):
         try:
-            entry = _build_all(config, source, report, held, outputs)
+            entry = _build_all(config, source, report, held, outputs, site)
         except TransflowError as exc:
             report.failed.append(exc)
             continue
@@ -238,17 +248,17 @@ def run(
                     fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"], entry.get("reason", "")
                 )
             )
-    if articles is not None:
-        report.removed = forget_deleted(config, outputs, articles)
-    _save_state(
-        config,
-        {
-            "version": STATE_VERSION,
-            "config": fingerprint,
-            "articles": fresh,
-            "unreachable": _unreachable_since(state, machine, report.translation, paused),
-        },
-    )
+    if complete and not report.failed:
+        live = set(outputs) | {config.root / name for entry in fresh.values() for name in entry["files"]}
+        report.removed = forget_deleted(config, outputs, live)
+    new_state = {
+        "version": STATE_VERSION,
+        "config": fingerprint,
+        "articles": fresh,
+        "unreachable": _unreachable_since(state, machine, report.translation, paused),
+    }
+    if new_state != state:  # a run that changed nothing writes nothing
+        _save_state(config, new_state)
     return report
 
 
@@ -306,20 +316,21 @@ def _build_all(
     report: RunReport,
     held: dict[Path, tuple[str, polib.POFile]],
     outputs: list[Path],
+    site: Site | None,
 ) -> dict:
     entry: dict = {"slug": source.slug, "files": {}, "languages": {}}
     watched = [source.path, config.template_path(source.slug)]
     catalogs_seen = {}
     for lang in config.languages:
         path = config.catalog_path(lang, source.slug)
-        built, catalogs_seen[path] = build_current(config, source, lang, path, held.pop(path, None))
+        built, catalogs_seen[path] = build_current(config, source, lang, path, held.pop(path, None), site)
         report.messages.extend(built.refused)
         entry["languages"][lang] = {
             "counts": list(built.counts.as_tuple()),
             "status": built.status,
             "reason": built.reason,
         }
-        watched.append(built.output)
+        watched += [built.output, *built.consulted]
         if built.status != SKIPPED:
             outputs.append(built.output)
     entry["files"] = {config.relative(path): _signature(path) for path in watched}
@@ -327,15 +338,22 @@ def _build_all(
     return entry
 
 
-def _unchanged(config: Config, remembered: dict) -> bool:
-    return all(_signature(config.root / name) == signature for name, signature in remembered["files"].items()) and set(
-        remembered["languages"]
-    ) == set(config.languages)
+def _unchanged(config: Config, remembered: dict, seen: dict[str, list[int] | None] | None = None) -> bool:
+    """Whether every file the article's last run read or wrote is as it was. `seen` keeps the
+    signatures already taken in this run: articles linking to one another share catalogs."""
+    seen = {} if seen is None else seen
+    root = str(config.root)
+    for name, signature in remembered["files"].items():
+        if name not in seen:
+            seen[name] = _signature(os.path.join(root, name))
+        if seen[name] != signature:
+            return False
+    return set(remembered["languages"]) == set(config.languages)
 
 
-def _signature(path: Path) -> list[int] | None:
+def _signature(path: Path | str) -> list[int] | None:
     try:
-        return _signature_of(path.stat())
+        return _signature_of(os.stat(path))
     except FileNotFoundError:
         return None
 

@@ -43,7 +43,7 @@ from transflow.formats.markdown import Segment
 from transflow.formats.pofile import read_po
 from transflow.stages.checkcache import CACHE_NAME, CheckCache, article_digest, run_key
 from transflow.stages.settings import CheckSettings, Config
-from transflow.stages.sources import Source, discover, load
+from transflow.stages.sources import Source, article_name, discover, load, named_files, source_name
 
 _IGNORE = re.compile(r"^\s*transflow:\s*ignore\s+(.+?)\s*$", re.MULTILINE)
 
@@ -98,16 +98,16 @@ def select_articles(config: Config, articles: Iterable[str] = ()) -> list[str]:
 
     An article is named by its slug or by the path of its source, template or catalog.
     """
-    known = {path.stem for path in config.templates_dir.glob("*.pot")}
+    known = set(named_files(config.templates_dir, ".pot"))
     for lang in config.languages:
-        known.update(path.stem for path in (config.translations_dir / lang).glob("*.po"))
+        known.update(named_files(config.translations_dir / lang, ".po"))
     wanted = []
     for name in articles:
-        slug = Path(name).stem if name.endswith((".po", ".pot", ".md")) else name
+        slug = article_name(config, name)
         if slug not in known:
             raise TransflowError(f"no article {name!r} (no template or catalog of that name)")
         wanted.append(slug)
-    return sorted(set(wanted) if wanted else known)
+    return sorted(name for name in (set(wanted) if wanted else known) if config.in_shard(name))
 
 
 def read_stats(config: Config, slugs: list[str]) -> list[CatalogStats]:
@@ -465,7 +465,7 @@ def check_project(
     result = Result()
     glossary = _glossary(config, settings, result)
     slugs = select_articles(config, articles)
-    paths = {path.stem: path for path in discover(config)} if config.source_dir.is_dir() else {}
+    paths = {source_name(config, path): path for path in discover(config)} if config.source_dir.is_dir() else {}
     if not articles and settings.enabled("template-outdated"):
         for stem in sorted(set(paths) - set(slugs)):
             result.problems.append(

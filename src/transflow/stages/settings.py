@@ -8,12 +8,14 @@ The schema, every key optional (defaults in the dataclasses below; `_KEYS` lists
            build, glossary, state       state_dir, relative to the project root
     extract: front_matter_keys        ExtractSettings
     build: threshold, thresholds      BuildSettings
+    site: layout, include, exclude,   SiteSettings: which files are articles, where outputs go, how
+          links                         links between articles are rewritten (stages/layouts.py)
     merge: ...                        MergeOptions (defined in domain/catalog, parsed here)
     tm: ...                           MemorySettings
     mt: ...                           EngineSettings
     checks: ...                       CheckSettings
 
-The top level, paths, extract and build are validated when the file is loaded. merge, tm, mt and
+The top level, paths, extract, build and site are validated when the file is loaded. merge, tm, mt and
 checks are validated when a command first uses them (`config.merge`, `.tm`, `.mt`, `.checks`), once
 per command, so a command fails only on the settings it reads. Every error names the file and the
 line of the bad value.
@@ -25,6 +27,8 @@ import contextlib
 import hashlib
 import json
 import re
+import string
+import zlib
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -75,10 +79,11 @@ _COUNTS = {"strings": ("strings",), "words": ("words",), "both": ("strings", "wo
 
 # Known keys per section; anything else is a typo we report rather than ignore.
 _KEYS: dict[str, set[str]] = {
-    "": {"project", "source_language", "languages", "paths", "extract", "build", *("merge", "tm", "mt", "checks")},
+    "": {"project", "source_language", "languages", "paths", "extract", "build", "site", "merge", "tm", "mt", "checks"},
     "paths": {"source", "translations", "build", "glossary", "state"},
     "extract": {"front_matter_keys"},
     "build": {"threshold", "thresholds"},
+    "site": {"layout", "include", "exclude", "links", "link_base"},
     "merge": {"fuzzy", "fuzzy_threshold", "purge_obsolete"},
     "tm": {"exact", "imported", "fuzzy", "fuzzy_threshold"},
     "mt": {"engine", "url", *_ENGINE_NUMBERS, *_LLM_KEYS},
@@ -119,6 +124,42 @@ class BuildSettings:
 
     def threshold_for(self, lang: str) -> float:
         return self.thresholds.get(lang, self.threshold)
+
+
+# Output layouts of the common site generators, relative to paths.build (README, "Site generators").
+LAYOUTS = {
+    "transflow": "{lang}/{dir}/{slug}.md",
+    "hugo": "{lang}/{path}.md",  # a content directory per language (languages.<lang>.contentDir)
+    "hugo-suffix": "{path}.{lang}.md",  # one content directory, the language in the file name
+    "mkdocs-i18n-folder": "{lang}/{path}.md",  # mkdocs-static-i18n, docs_structure: folder
+    "mkdocs-i18n-suffix": "{path}.{lang}.md",  # mkdocs-static-i18n, docs_structure: suffix
+    "docusaurus": "i18n/{lang}/docusaurus-plugin-content-docs/current/{path}.md",
+    "jekyll": "{lang}/{path}.md",
+    "eleventy": "{lang}/{path}.md",
+}
+LAYOUT_FIELDS = ("lang", "path", "dir", "stem", "slug")
+LINK_FALLBACKS = ("source", "keep")
+LINK_BASES = ("output", "source")
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """``site:``: which files under paths.source are articles, and where their translations go.
+
+    ``layout`` is a preset name from `LAYOUTS` or a pattern with {lang}, {path} (the source's path
+    under paths.source without .md), {dir}, {stem} and {slug}, relative to paths.build. ``links``
+    says where a link to an article not published in a language points: its source-language page
+    (`source`), or the link stays as written (`keep`), for generators that fall back themselves.
+    ``link_base`` is where relative links start from: the output file (`output`), or the source's
+    place (`source`) for generators that read each language's folder as a copy of the source tree
+    (Hugo's contentDir per language, mkdocs-static-i18n's folder structure).
+    """
+
+    layout: str = LAYOUTS["transflow"]
+    include: tuple[str, ...] = ("**/*.md",)
+    exclude: tuple[str, ...] = ()
+    links: str = "source"
+    link_base: str = "output"
 
 
 @dataclass(frozen=True)
@@ -235,7 +276,9 @@ class Config:
     state_dir: Path = field(default=Path(".transflow"), metadata=_NO_OUTPUT)
     extract: ExtractSettings = ExtractSettings()
     build: BuildSettings = BuildSettings()
+    site: SiteSettings = SiteSettings()
     file: Path | None = field(default=None, metadata=_NO_OUTPUT)
+    shard: tuple[int, int] | None = field(default=None, metadata=_NO_OUTPUT)  # --shard K/N: (K, N)
     # merge, tm, mt, checks as written, parsed on first use by the properties below
     sections: dict[str, Section] = field(default_factory=dict, metadata=_NO_OUTPUT)
     # what the file leaves to guesswork (a default taken, a path that looks mistyped), for the CLI to say
@@ -290,8 +333,13 @@ class Config:
     def catalog_path(self, lang: str, slug: str) -> Path:
         return self.translations_dir / lang / f"{slug}.po"
 
-    def output_path(self, lang: str, slug: str) -> Path:
-        return self.build_dir / lang / f"{slug}.md"
+    def in_shard(self, name: str) -> bool:
+        """Whether this job (`--shard K/N`) handles the article: a stable hash of its name, so
+        that adding an article moves no other one to another shard."""
+        if self.shard is None:
+            return True
+        number, count = self.shard
+        return zlib.crc32(name.encode("utf-8")) % count == number - 1
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and `#:` references: relative to the project."""
@@ -306,6 +354,7 @@ class Config:
         threshold: float | None = None,
         build_dir: Path | None = None,
         allow_outside: bool = False,
+        shard: tuple[int, int] | None = None,
     ) -> Config:
         """Apply command-line options, which win over the file."""
         changes: dict = {}
@@ -318,6 +367,8 @@ class Config:
             changes["build"] = BuildSettings(threshold)
         if build_dir is not None:
             changes["build_dir"] = _inside(self.root, build_dir.resolve(), "--output", allow_outside)
+        if shard is not None:
+            changes["shard"] = shard
         return replace(self, **changes)
 
     @property
@@ -423,6 +474,8 @@ def _from_yaml(root: Path, path: Path) -> Config:
         values["extract"] = _extract_settings(reader, reader.mapping(top["extract"], "extract"))
     if "build" in top:
         values["build"] = _build_settings(reader, reader.mapping(top["build"], "build"))
+    if "site" in top:
+        values["site"] = _site_settings(reader, reader.mapping(top["site"], "site"))
     values["sections"] = {
         name: reader.section(top[name], name) for name in ("merge", "tm", "mt", "checks") if name in top
     }
@@ -456,6 +509,40 @@ def _build_settings(reader: _Reader, build: dict[str, yaml.Node]) -> BuildSettin
             for code, value in per_language.items()
         }
     return BuildSettings(**values)
+
+
+def _site_settings(reader: _Reader, site: dict[str, yaml.Node]) -> SiteSettings:
+    values: dict = {}
+    if "layout" in site:
+        layout = reader.string(site["layout"], "site.layout")
+        layout = LAYOUTS.get(layout, layout)
+        try:
+            names = {name for _text, name, _spec, _conversion in string.Formatter().parse(layout) if name is not None}
+        except ValueError:
+            names = {"{"}
+        unknown = sorted(names - set(LAYOUT_FIELDS))
+        if unknown or "{lang}" not in layout or not layout.endswith(".md"):
+            raise reader.fail(
+                site["layout"],
+                f"'site.layout' must be a preset ({', '.join(LAYOUTS)}) or a path pattern ending in .md with "
+                f"{{lang}} and any of {{path}}, {{dir}}, {{stem}}, {{slug}}"
+                + (f" (unknown: {unknown[0]})" if unknown and unknown[0] != "{" else ""),
+            )
+        values["layout"] = layout
+    for key in ("include", "exclude"):
+        if key in site:
+            values[key] = tuple(reader.string_list(site[key], f"site.{key}"))
+    if "links" in site:
+        links = reader.scalar(site["links"], "site.links")
+        if links not in LINK_FALLBACKS:
+            raise reader.fail(site["links"], "'site.links' must be 'source' or 'keep'")
+        values["links"] = links
+    if "link_base" in site:
+        base = reader.scalar(site["link_base"], "site.link_base")
+        if base not in LINK_BASES:
+            raise reader.fail(site["link_base"], "'site.link_base' must be 'output' or 'source'")
+        values["link_base"] = base
+    return SiteSettings(**values)
 
 
 def parse_percent(value: object) -> float | None:

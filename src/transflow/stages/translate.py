@@ -46,6 +46,7 @@ from transflow.stages.engines import (
 from transflow.stages.localstate import disk_full, ensure_writable, set_aside, warn
 from transflow.stages.memory import TranslationMemory, apply_memory
 from transflow.stages.settings import Config, EngineSettings
+from transflow.stages.sources import article_name, named_files
 
 CACHE_NAME = "mt-cache.sqlite3"
 # Connection failures (refused, timed out) of this many different texts in a row, with no reply
@@ -271,13 +272,15 @@ class _Waiting:
 
 def catalogs_to_translate(config: Config, articles: Iterable[str] = ()) -> list[tuple[str, Path]]:
     """(language, catalog) pairs, for all articles or the named ones (slug or source file)."""
-    wanted = {Path(article).stem: article for article in articles}
+    wanted = {article_name(config, article): article for article in articles}
     pairs = []
+    found = set()
     for lang in config.languages:
-        for path in sorted((config.translations_dir / lang).glob("*.po")):
-            if not wanted or path.stem in wanted:
+        for name, path in named_files(config.translations_dir / lang, ".po").items():
+            if (not wanted or name in wanted) and config.in_shard(name):
                 pairs.append((lang, path))
-    unknown = sorted(set(wanted) - {path.stem for _, path in pairs})
+                found.add(name)
+    unknown = sorted(set(wanted) - found)
     if unknown:
         raise TransflowError(f"no catalog for article {wanted[unknown[0]]!r} (run `transflow update` first?)")
     if not pairs:
