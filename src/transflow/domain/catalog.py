@@ -214,9 +214,9 @@ def merge(
         from transflow.domain.fuzzy import FuzzyIndex  # numpy and rapidfuzz: only when there is something to match
 
         translated = [index for index, entry in enumerate(olds) if _translated(entry)]
-        index = FuzzyIndex([olds[position].msgid for position in translated])
+        fuzzy_index = FuzzyIndex([olds[position].msgid for position in translated])
         for entry, match in zip(
-            unmatched, index.search([entry.msgid for entry in unmatched], options.fuzzy_threshold), strict=True
+            unmatched, fuzzy_index.search([entry.msgid for entry in unmatched], options.fuzzy_threshold), strict=True
         ):
             if match is not None:
                 position = translated[match.candidate]

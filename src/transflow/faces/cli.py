@@ -5,15 +5,21 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from transflow import __version__
 from transflow.errors import TransflowError
+from transflow.faces.reports import table
 from transflow.stages import settings as config_module
+
+if TYPE_CHECKING:
+    from transflow.stages.settings import EngineSettings
+    from transflow.stages.sources import Source
+    from transflow.stages.translate import TranslateReport
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -31,7 +37,7 @@ class _Group(click.Group):
             args = _project_options_first(args, self.commands)
         return super().parse_args(ctx, args)
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except TransflowError as exc:
@@ -372,7 +378,7 @@ def run(
     config = _config(ctx, langs, threshold, output)
     machine = config.mt if "mt" in config.sections else None
 
-    def progress(sources):
+    def progress(sources: list[Source]) -> Iterable[Source]:
         return each(sources, "Building articles", lambda source: source.slug)
 
     report = run_pipeline(config, progress, machine, Progress("Machine translation"), retry_machine=retry_mt)
@@ -447,7 +453,7 @@ def check_command(
 
     if list_checks:
         click.echo(
-            qareport.table(
+            table(
                 ["check", "group", "severity", "what it finds"],
                 [[c.name, c.group, c.severity, c.description] for c in qa.describe()],
             )
@@ -517,7 +523,7 @@ def _engine_warnings(reasons: list[str | None], colour: bool) -> list[str]:
     ]
 
 
-def _token_estimate(tokens: tuple[int, int], settings) -> str:
+def _token_estimate(tokens: tuple[int, int], settings: EngineSettings) -> str:
     """For language models: estimated tokens and, with the model's price in mt.prices, the cost."""
     if settings.name != "llm":
         return ""
@@ -528,7 +534,7 @@ def _token_estimate(tokens: tuple[int, int], settings) -> str:
     return estimate + f", about ${(tokens[0] * prices[0] + tokens[1] * prices[1]) / 1e6:.4f})"
 
 
-def _translation_summary(report) -> list[str]:
+def _translation_summary(report: TranslateReport | None) -> list[str]:
     """The lines `translate` and `run` print about what the memory, the glossary and the engine filled."""
     if report is None:
         return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import click
@@ -35,7 +36,7 @@ def _clip(text: str) -> str:
 def text(result: Result, source_language: str, colour: bool = False) -> str:
     """`file:line: severity: check: message`, the entry's source and translation, then a summary."""
 
-    def style(value: str, **kwargs) -> str:
+    def style(value: str, **kwargs: Any) -> str:
         return click.style(value, **kwargs) if colour else value
 
     lines = []
@@ -64,7 +65,7 @@ def summary(result: Result, colour: bool = False) -> str:
     )
 
 
-def _counts_json(counts: Counts) -> dict:
+def _counts_json(counts: Counts) -> dict[str, Any]:
     return {
         "strings": {
             "total": counts.total,
@@ -90,7 +91,7 @@ def _word_percent(counts: Counts) -> float:
     return 100.0 * counts.translated_words / counts.total_words if counts.total_words else 100.0
 
 
-def _stats_json(row: CatalogStats) -> dict:
+def _stats_json(row: CatalogStats) -> dict[str, Any]:
     item = {"article": row.slug, "lang": row.lang, "path": row.path, **_counts_json(row.counts)}
     if row.error:
         item["error"] = row.error

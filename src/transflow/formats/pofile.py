@@ -542,7 +542,7 @@ def _read_with_polib(text: str, path: str | Path) -> polib.POFile:
 
 
 def _check_duplicates(po: polib.POFile, path: str | Path) -> None:
-    first_lines: dict[tuple[str | None, str], int] = {}
+    first_lines: dict[tuple[str | None, str], int | None] = {}
     for entry in po:
         key = (entry.msgctxt, entry.msgid)
         if key in first_lines:
@@ -815,7 +815,8 @@ def _entry(fields: dict[str, Any]) -> polib.POEntry:
 
 
 def _take_metadata(po: polib.POFile, header: polib.POEntry) -> None:
-    po.metadata_is_fuzzy = header.flags
+    # polib keeps the header's flags here (a list, though typed a bool), and its writer reads them so.
+    po.metadata_is_fuzzy = header.flags  # type: ignore[assignment]
     key = None
     for line in header.msgstr.splitlines():
         name, colon, value = line.partition(":")

@@ -100,7 +100,7 @@ def build_current(
     )
 
 
-def _lines(catalog: polib.POFile, catalog_path: Path) -> dict[str, int]:
+def _lines(catalog: polib.POFile, catalog_path: Path) -> dict[str, int | None]:
     """Each entry's line in the file; a catalog made in memory (by `run`) has none, so its file,
     written just before, is read for them."""
     if any(entry.linenum is None for entry in catalog):

@@ -175,7 +175,7 @@ def run(
     state = _load_state(config)
     fingerprint = [config.fingerprint(), _signature(config.glossary_file)]
     known = state.get("articles", {}) if state.get("config") == fingerprint else {}
-    fresh: dict[str, dict] = {}
+    fresh: dict[str, dict[str, Any]] = {}
     report = RunReport()
     changed: list[Path] = []
     seen: dict[str, list[int] | None] = {}
@@ -317,8 +317,8 @@ def _build_all(
     held: dict[Path, tuple[str, polib.POFile]],
     outputs: list[Path],
     site: Site | None,
-) -> dict:
-    entry: dict = {"slug": source.slug, "files": {}, "languages": {}}
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {"slug": source.slug, "files": {}, "languages": {}}
     watched = [source.path, config.template_path(source.slug)]
     catalogs_seen = {}
     for lang in config.languages:
@@ -338,7 +338,7 @@ def _build_all(
     return entry
 
 
-def _unchanged(config: Config, remembered: dict, seen: dict[str, list[int] | None] | None = None) -> bool:
+def _unchanged(config: Config, remembered: dict[str, Any], seen: dict[str, list[int] | None] | None = None) -> bool:
     """Whether every file the article's last run read or wrote is as it was. `seen` keeps the
     signatures already taken in this run: articles linking to one another share catalogs."""
     seen = {} if seen is None else seen
@@ -366,7 +366,7 @@ def _state_path(config: Config) -> Path:
     return config.state_dir / "state.json"
 
 
-def _load_state(config: Config) -> dict:
+def _load_state(config: Config) -> dict[str, Any]:
     """A missing, old or damaged state only costs a full run, so it is never an error."""
     try:
         state = json.loads(_state_path(config).read_text(encoding="utf-8"))
@@ -375,5 +375,5 @@ def _load_state(config: Config) -> dict:
     return state if isinstance(state, dict) and state.get("version") == STATE_VERSION else {}
 
 
-def _save_state(config: Config, state: dict) -> None:
+def _save_state(config: Config, state: dict[str, Any]) -> None:
     atomic_write_text(_state_path(config), json.dumps(state, sort_keys=True))

@@ -357,7 +357,7 @@ class Config:
         shard: tuple[int, int] | None = None,
     ) -> Config:
         """Apply command-line options, which win over the file."""
-        changes: dict = {}
+        changes: dict[str, Any] = {}
         if languages_:
             codes = tuple(languages.check(code, "--lang") for code in languages_)
             if self.source_language in codes:
@@ -457,7 +457,7 @@ def _from_yaml(root: Path, path: Path) -> Config:
         return Config(root=root, file=path)
     reader = _Reader(path)
     top = reader.mapping(node, "")
-    values: dict = {"root": root, "file": path}
+    values: dict[str, Any] = {"root": root, "file": path}
     if "project" in top:
         values["project"] = reader.string(top["project"], "project")
     if "source_language" in top:
@@ -497,7 +497,7 @@ def _extract_settings(reader: _Reader, extract: dict[str, yaml.Node]) -> Extract
 
 
 def _build_settings(reader: _Reader, build: dict[str, yaml.Node]) -> BuildSettings:
-    values: dict = {}
+    values: dict[str, Any] = {}
     if "threshold" in build:
         values["threshold"] = reader.percent(build["threshold"], "build.threshold")
     if "thresholds" in build:
@@ -512,7 +512,7 @@ def _build_settings(reader: _Reader, build: dict[str, yaml.Node]) -> BuildSettin
 
 
 def _site_settings(reader: _Reader, site: dict[str, yaml.Node]) -> SiteSettings:
-    values: dict = {}
+    values: dict[str, Any] = {}
     if "layout" in site:
         layout = reader.string(site["layout"], "site.layout")
         layout = LAYOUTS.get(layout, layout)
@@ -692,10 +692,11 @@ def settings_from_config(section: Section, engine: str | None = None, url: str |
     if not isinstance(name, str) or name not in ENGINES:
         raise section.error("engine", f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
     values["name"] = name
-    if section.get("url") is not None:
-        if not isinstance(section.get("url"), str) or not _is_url(section.get("url")):
+    url_value = section.get("url")
+    if url_value is not None:
+        if not isinstance(url_value, str) or not _is_url(url_value):
             raise section.error("url", "must be an http(s) URL, e.g. http://localhost:5000/")
-        values["url"] = section.get("url")
+        values["url"] = url_value
     for key, (kind, low, high) in _ENGINE_NUMBERS.items():
         value = section.get(key)
         if value is not None:

@@ -21,6 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 import polib
 
@@ -96,7 +97,7 @@ class TranslateReport:
         return 100.0 * self.compliant / self.machine_filled if self.machine_filled else 100.0
 
 
-class Progress:
+class Progress(Protocol):
     """What the stage tells about its progress; the CLI draws a bar, tests and `run` need none."""
 
     def start(self, total: int) -> None: ...
@@ -105,6 +106,19 @@ class Progress:
         """``count`` more texts done, ``failed`` of them without a translation."""
 
     def finish(self) -> None: ...
+
+
+class _Silent:
+    """No progress shown."""
+
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, count: int = 1, failed: int = 0) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
 
 
 # ----------------------------------------------------------------------------------------------
@@ -304,7 +318,7 @@ def translate(
     are filled without being read again (`report.catalogs` has them as the stage leaves them).
     With ``paused`` (the reason), the engine is not asked: only the memory and the cache fill.
     """
-    progress = progress or Progress()
+    progress = progress or _Silent()
     report = TranslateReport(settings.identity, dry_run=dry_run, paused=paused)
     glossary = glossaries.for_project(config.glossary_file, config.languages)
     held = held or {}
