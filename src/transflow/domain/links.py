@@ -17,6 +17,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 _INLINE = re.compile(r"(!?\[(?:[^\[\]\\]|\\.)*\]\([ \t]*)(<[^<>\n]*>|[^\s()<>]+)")
 _DEFINITION = re.compile(r"^([ \t>]*\[(?:[^\[\]\\]|\\.)+\]:[ \t]*)(<[^<>\n]*>|\S+)")
+_DEFINITION_ANYWHERE = re.compile(_DEFINITION.pattern, re.MULTILINE)
 _CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CODE_BLOCKS = {"fence", "code_block", "html_block", "front_matter"}
@@ -41,6 +42,13 @@ def rewrite_links(text: str, rewrite: Callable[[str], str | None]) -> str:
     """The text with each relative destination path replaced by `rewrite(path)`, unless that is None."""
     if "](" not in text and "]:" not in text:
         return text
+    destinations = [m.group(2) for m in _INLINE.finditer(text)]
+    destinations += [m.group(2) for m in _DEFINITION_ANYWHERE.finditer(text)]
+    inner = [d[1:-1] if d.startswith("<") else d for d in destinations]
+    paths = {split_destination(d)[0] for d in inner if is_relative(d)} - {""}
+    new_paths = {path: rewrite(path) for path in paths}  # each path asked once
+    if all(new is None or new == path for path, new in new_paths.items()):
+        return text  # nothing changes: no need to find the code blocks
     code_lines: set[int] = set()
     for token in _parser().parse(text):
         if token.type in _CODE_BLOCKS and token.map:
@@ -55,7 +63,7 @@ def rewrite_links(text: str, rewrite: Callable[[str], str | None]) -> str:
         def replace(match: re.Match[str], spans: list[tuple[int, int]] = spans) -> str:
             if any(start <= match.start() < end for start, end in spans):
                 return match.group()
-            return match.group(1) + _new_destination(match.group(2), rewrite)
+            return match.group(1) + _new_destination(match.group(2), new_paths.get)
 
         line = _DEFINITION.sub(replace, line, count=1)
         out.append(_INLINE.sub(replace, line))
