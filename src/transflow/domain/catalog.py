@@ -299,7 +299,7 @@ def is_approved(entry: polib.POEntry) -> bool:
 
 def approved_translations(catalog: polib.POFile) -> dict[str, str]:
     """Translations of the Markdown segments (never plural entries) that `build` may publish."""
-    return {entry.msgid: entry.msgstr for entry in catalog if is_approved(entry) and not entry.msgid_plural}
+    return {entry.msgid: entry.msgstr for entry in catalog if is_approved(entry)}
 
 
 @dataclass(frozen=True)
