@@ -46,6 +46,7 @@ from transflow.stages.engines.llm_batch import (
     parse_reply,
     repair_messages,
 )
+from transflow.stages.progress import Progress
 from transflow.stages.settings import EngineSettings
 
 _NO_TERMS = Glossary.empty()  # markup only is masked: the model is asked for the terms
@@ -291,14 +292,6 @@ class Batcher:
             if len(remaining) < len(violations):
                 return repaired, remaining
         return text, violations
-
-
-class Progress(Protocol):
-    def start(self, total: int) -> None: ...
-
-    def advance(self, count: int = 1) -> None: ...
-
-    def finish(self) -> None: ...
 
 
 class _Stopped(Exception):

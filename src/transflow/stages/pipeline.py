@@ -33,8 +33,9 @@ from transflow.stages.site import Site
 from transflow.stages.sources import Source, discover, load_each, unique
 
 if TYPE_CHECKING:
+    from transflow.stages.progress import Progress
     from transflow.stages.settings import EngineSettings
-    from transflow.stages.translate import Progress, TranslateReport
+    from transflow.stages.translate import TranslateReport
 
 STATE_VERSION = 2
 

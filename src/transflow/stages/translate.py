@@ -21,7 +21,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
 
 import polib
 
@@ -46,6 +45,7 @@ from transflow.stages.engines import (
 )
 from transflow.stages.localstate import disk_full, ensure_writable, set_aside, warn
 from transflow.stages.memory import TranslationMemory, apply_memory
+from transflow.stages.progress import Progress, Silent
 from transflow.stages.settings import Config, EngineSettings
 from transflow.stages.sources import article_name, named_files
 
@@ -95,30 +95,6 @@ class TranslateReport:
     def compliance(self) -> float:
         """Machine-filled entries that passed every check, in percent."""
         return 100.0 * self.compliant / self.machine_filled if self.machine_filled else 100.0
-
-
-class Progress(Protocol):
-    """What the stage tells about its progress; the CLI draws a bar, tests and `run` need none."""
-
-    def start(self, total: int) -> None: ...
-
-    def advance(self, count: int = 1, failed: int = 0) -> None:
-        """``count`` more texts done, ``failed`` of them without a translation."""
-
-    def finish(self) -> None: ...
-
-
-class _Silent:
-    """No progress shown."""
-
-    def start(self, total: int) -> None:
-        pass
-
-    def advance(self, count: int = 1, failed: int = 0) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
 
 
 # ----------------------------------------------------------------------------------------------
@@ -318,7 +294,7 @@ def translate(
     are filled without being read again (`report.catalogs` has them as the stage leaves them).
     With ``paused`` (the reason), the engine is not asked: only the memory and the cache fill.
     """
-    progress = progress or _Silent()
+    progress = progress or Silent()
     report = TranslateReport(settings.identity, dry_run=dry_run, paused=paused)
     glossary = glossaries.for_project(config.glossary_file, config.languages)
     held = held or {}
