@@ -16,8 +16,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 _INLINE = re.compile(r"(!?\[(?:[^\[\]\\]|\\.)*\]\([ \t]*)(<[^<>\n]*>|[^\s()<>]+)")
-_DEFINITION = re.compile(r"^([ \t>]*\[(?:[^\[\]\\]|\\.)+\]:[ \t]*)(<[^<>\n]*>|\S+)")
-_DEFINITION_ANYWHERE = re.compile(_DEFINITION.pattern, re.MULTILINE)
+_DEFINITION = re.compile(r"^([ \t>]*\[(?:[^\[\]\\]|\\.)+\]:[ \t]*)(<[^<>\n]*>|\S+)", re.MULTILINE)
 _CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CODE_BLOCKS = {"fence", "code_block", "html_block", "front_matter"}
@@ -43,7 +42,7 @@ def rewrite_links(text: str, rewrite: Callable[[str], str | None]) -> str:
     if "](" not in text and "]:" not in text:
         return text
     destinations = [m.group(2) for m in _INLINE.finditer(text)]
-    destinations += [m.group(2) for m in _DEFINITION_ANYWHERE.finditer(text)]
+    destinations += [m.group(2) for m in _DEFINITION.finditer(text)]
     inner = [d[1:-1] if d.startswith("<") else d for d in destinations]
     paths = {split_destination(d)[0] for d in inner if is_relative(d)} - {""}
     new_paths = {path: rewrite(path) for path in paths}  # each path asked once
