@@ -2,8 +2,17 @@
 
 An article's findings depend on its files (source, template, one catalog per language) and on
 the run's settings, glossary and transflow version; the first are digested per article, the rest
-make the key of the whole cache, so that any change there starts it afresh. Consistency across
-catalogs is not cached: it compares all articles and is cheap.
+make the key of the whole cache, so that any change there starts it afresh.
+
+A rerun does not read a file whose status is as recorded, as git's index does: same size,
+modification and status-change times (ns) and inode. Writing a file changes its status-change
+time, which no tool sets back, so rewritten contents of the same size and modification time are
+still seen; renaming another file into its place changes the inode. A file changed so shortly
+before its status was recorded that a second change could share the same timestamps is not
+trusted (git's "racily clean" files): it is digested again on the next run.
+
+Consistency across catalogs compares every article, so the cache keeps each approved entry as
+digests of its msgid and msgstr, and the texts of only those that disagree (see `stages.qa`).
 
 The cache is disposable: a damaged, unreadable or foreign file is ignored and rewritten, and it
 is replaced atomically, so an interrupted run leaves the previous one.
@@ -15,6 +24,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +32,21 @@ from transflow import __version__
 from transflow.stages.settings import Config
 
 CACHE_NAME = "check-cache.pickle"
-_FORMAT = 1  # bump when what is stored changes shape
+_FORMAT = 2  # bump when what is stored changes shape
+_RACY_NS = 2_000_000_000  # files changed this shortly before their status was taken are digested again
+
+FileState = tuple[int, int, int, int] | tuple[()] | None  # (size, mtime, ctime, inode); () missing; None untrusted
 
 
 def run_key(config: Config, glossary_fingerprint: str, options: tuple[object, ...]) -> str:
     """What every finding depends on besides the article's own files."""
     parts = [str(_FORMAT), __version__, repr(config), repr(config.checks), glossary_fingerprint, repr(options)]
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def text_digest(text: str) -> int:
+    """A 64-bit digest of a string: what consistency compares instead of the string."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
 def article_digest(paths: list[Path | None]) -> str:
@@ -49,14 +67,30 @@ def article_digest(paths: list[Path | None]) -> str:
     return digest.hexdigest()
 
 
+def _state(path: Path | None, now: int) -> FileState:
+    if path is None:
+        return ()
+    try:
+        status = os.stat(path)
+    except OSError:
+        return ()
+    if now - max(status.st_mtime_ns, status.st_ctime_ns) < _RACY_NS:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
+
+
 class CheckCache:
-    """Findings per article slug, valid for one run key and one digest of the article's files."""
+    """Findings per article slug, valid for one run key and one digest of the article's files;
+    `texts` maps digests to the texts consistency reports."""
 
     def __init__(self, path: Path, key: str):
         self.path = path
         self.key = key
-        self.articles: dict[str, tuple[str, Any]] = {}
+        self.articles: dict[str, tuple[tuple[FileState, ...], str, Any]] = {}
+        self.texts: dict[int, str] = {}
         self.changed = False
+        self._now = time.time_ns()
+        self._pending: dict[str, tuple[tuple[FileState, ...], str]] = {}
 
     @classmethod
     def load(cls, path: Path, key: str) -> CheckCache:
@@ -66,16 +100,35 @@ class CheckCache:
                 stored = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
             return cache
-        if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("articles"), dict):
+        if (
+            isinstance(stored, dict)
+            and stored.get("key") == key
+            and isinstance(stored.get("articles"), dict)
+            and isinstance(stored.get("texts"), dict)
+        ):
             cache.articles = stored["articles"]
+            cache.texts = stored["texts"]
         return cache
 
-    def get(self, slug: str, digest: str) -> Any | None:
+    def get(self, slug: str, paths: list[Path | None]) -> Any | None:
+        """The article's findings if its files are as they were; None when it must be checked
+        (then `put` stores what it gives)."""
+        states = tuple(_state(path, self._now) for path in paths)
         stored = self.articles.get(slug)
-        return stored[1] if stored is not None and stored[0] == digest else None
+        if stored is not None and stored[0] == states and None not in states:
+            return stored[2]
+        digest = article_digest(paths)
+        if stored is not None and stored[1] == digest:
+            if stored[0] != states:
+                self.articles[slug] = (states, digest, stored[2])
+                self.changed = True
+            return stored[2]
+        self._pending[slug] = (states, digest)
+        return None
 
-    def put(self, slug: str, digest: str, findings: Any) -> None:
-        self.articles[slug] = (digest, findings)
+    def put(self, slug: str, findings: Any) -> None:
+        states, digest = self._pending.pop(slug)
+        self.articles[slug] = (states, digest, findings)
         self.changed = True
 
     def keep_only(self, slugs: set[str]) -> None:
@@ -84,6 +137,11 @@ class CheckCache:
         for slug in gone:
             del self.articles[slug]
         self.changed = self.changed or bool(gone)
+
+    def keep_texts(self, texts: dict[int, str]) -> None:
+        if texts != self.texts:
+            self.texts = texts
+            self.changed = True
 
     def save(self) -> None:
         """Write the cache if anything changed; failing to is no reason to fail the check."""
@@ -94,7 +152,8 @@ class CheckCache:
             fd, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    pickle.dump({"key": self.key, "articles": self.articles}, handle, pickle.HIGHEST_PROTOCOL)
+                    stored = {"key": self.key, "articles": self.articles, "texts": self.texts}
+                    pickle.dump(stored, handle, pickle.HIGHEST_PROTOCOL)
                 os.replace(temporary, self.path)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import copy
 import os
 import re
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from itertools import repeat
-from operator import attrgetter
+from dataclasses import dataclass, field, replace
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,7 +43,7 @@ from transflow.errors import TransflowError
 from transflow.formats.fileio import read_text
 from transflow.formats.markdown import Segment
 from transflow.formats.pofile import read_po
-from transflow.stages.checkcache import CACHE_NAME, CheckCache, article_digest, run_key
+from transflow.stages.checkcache import CACHE_NAME, CheckCache, run_key, text_digest
 from transflow.stages.settings import CheckSettings, Config
 from transflow.stages.sources import Source, article_name, discover, load, named_files, source_name
 
@@ -199,6 +201,34 @@ class ApprovedTranslation(NamedTuple):
     ignored: frozenset[str]
 
 
+@dataclass
+class ApprovedEntries:
+    """A catalog's approved entries, as consistency needs them: digests of their msgids and
+    msgstrs, and their texts while the catalog is at hand (a cached one keeps digests only)."""
+
+    lang: str
+    slug: str
+    where: str
+    lines: list[int | None] = field(default_factory=list)
+    ignored: dict[int, frozenset[str]] = field(default_factory=dict)
+    msgid_digests: array[int] = field(default_factory=lambda: array("Q"))
+    msgstr_digests: array[int] = field(default_factory=lambda: array("Q"))
+    texts: tuple[list[str], list[str]] | None = field(default_factory=lambda: ([], []))
+
+    def add(self, msgid: str, msgstr: str, line: int | None, ignored: frozenset[str]) -> None:
+        if ignored:
+            self.ignored[len(self.lines)] = ignored
+        self.lines.append(line)
+        self.msgid_digests.append(text_digest(msgid))
+        self.msgstr_digests.append(text_digest(msgstr))
+        assert self.texts is not None  # added to while fresh only
+        self.texts[0].append(msgid)
+        self.texts[1].append(msgstr)
+
+    def without_texts(self) -> ApprovedEntries:
+        return replace(self, texts=None)
+
+
 class _ArticleChecker:
     """Checking some articles in one process: the state shared by the per-file steps."""
 
@@ -209,7 +239,7 @@ class _ArticleChecker:
         self.result = Result()
         self.glossary = glossary
         self.entry_checks = EntryChecks(settings)
-        self.translations: list[ApprovedTranslation] = []
+        self.approved: list[ApprovedEntries] = []
 
     def add(
         self,
@@ -267,7 +297,7 @@ class _ArticleChecker:
         if template is not None:
             self._compare_with_template(catalog, template, where, lang)
         self._threshold(counts, where, lang)
-        self._entries(catalog, where, lang)
+        self._entries(catalog, slug, where, lang)
 
     def _compare_with_template(self, catalog: polib.POFile, template: polib.POFile, where: str, lang: str) -> None:
         expected = [(entry.msgctxt, entry.msgid) for entry in template if not entry.obsolete]
@@ -304,8 +334,10 @@ class _ArticleChecker:
                     lang=lang,
                 )
 
-    def _entries(self, catalog: polib.POFile, where: str, lang: str) -> None:
+    def _entries(self, catalog: polib.POFile, slug: str, where: str, lang: str) -> None:
         context = entry_context(self.settings, lang, self.config.source_language, self.glossary)
+        approved = ApprovedEntries(lang, slug, where)
+        self.approved.append(approved)
         for entry in catalog:
             if entry.obsolete:
                 continue
@@ -315,9 +347,7 @@ class _ArticleChecker:
             for name, message in self.entry_checks.messages(entry, context, ignored, judged):
                 self.add(name, message, where, entry.linenum, lang=lang, entry=entry)
             if judged:
-                self.translations.append(
-                    ApprovedTranslation(lang, entry.msgid, entry.msgstr, where, entry.linenum, ignored)
-                )
+                approved.add(entry.msgid, entry.msgstr, entry.linenum, ignored)
 
     def template(self, slug: str, source_path: Path | None, source: Source | None = None) -> polib.POFile | None:
         """The article's template, flagged if extracting the source again would change it.
@@ -423,9 +453,7 @@ class _Job:
 _CHUNK = 20  # articles per task: big enough to make the hand-over cheap
 
 
-def _check_articles(
-    job: _Job, articles: list[tuple[str, Path | None]]
-) -> list[tuple[Result, list[ApprovedTranslation]]]:
+def _check_articles(job: _Job, articles: list[tuple[str, Path | None]]) -> list[tuple[Result, list[ApprovedEntries]]]:
     """The findings of each article, apart, so that each can be cached."""
     found = []
     for slug, path in articles:
@@ -441,7 +469,7 @@ def _check_articles(
         if job.source_checks and source is not None:
             run.source_checks(source)
             run.result.sources += 1
-        found.append((run.result, run.translations))
+        found.append((run.result, run.approved))
     return found
 
 
@@ -478,22 +506,19 @@ def check_project(
             )
     job = _Job(config, settings, fail_under, glossary, source)
     cache = CheckCache.load(config.state_dir / CACHE_NAME, run_key(config, glossary.fingerprint, (source, fail_under)))
-    digests = {
-        slug: article_digest(
-            [
-                paths.get(slug),
-                config.template_path(slug),
-                *(config.catalog_path(lang, slug) for lang in config.languages),
-            ]
-        )
-        for slug in slugs
-    }
-    findings: dict[str, tuple[Result, list[ApprovedTranslation]]] = {}
+    findings: dict[str, tuple[Result, list[ApprovedEntries]]] = {}
+    work = []
     for slug in slugs:
-        stored = cache.get(slug, digests[slug])
-        if stored is not None:
+        files = [
+            paths.get(slug),
+            config.template_path(slug),
+            *(config.catalog_path(lang, slug) for lang in config.languages),
+        ]
+        stored = cache.get(slug, files)
+        if stored is None:
+            work.append((slug, paths.get(slug)))
+        else:
             findings[slug] = stored
-    work = [(slug, paths.get(slug)) for slug in slugs if slug not in findings]
     chunks = [work[start : start + _CHUNK] for start in range(0, len(work), _CHUNK)]
     workers = min(jobs or os.cpu_count() or 1, len(chunks))
     progress = progress or (lambda parts, _total: parts)
@@ -502,21 +527,22 @@ def check_project(
             parts = list(progress(pool.map(_check_articles, repeat(job), chunks), len(chunks)))
     else:
         parts = list(progress(iter(_check_articles(job, chunk) for chunk in chunks), len(chunks)))
-    for (slug, _path), computed in zip(work, (article for part in parts for article in part), strict=True):
-        findings[slug] = computed
-        cache.put(slug, digests[slug], computed)
+    for (slug, _path), (found, approved) in zip(work, (article for part in parts for article in part), strict=True):
+        findings[slug] = found, approved
+        cache.put(slug, (found, [entries.without_texts() for entries in approved]))
+    for slug in slugs:
+        found = findings[slug][0]
+        result.problems += found.problems
+        result.stats += found.stats
+        result.entries += found.entries
+        result.sources += found.sources
+    catalogs_approved = [entries for slug in slugs for entries in findings[slug][1]]
+    problems, texts = _consistency(catalogs_approved, cache.texts, config)
+    result.problems += problems
     if not articles:
         cache.keep_only(set(slugs))
+        cache.keep_texts(texts)
     cache.save()
-    translations: list[ApprovedTranslation] = []
-    for slug in slugs:
-        part, found = findings[slug]
-        result.problems += part.problems
-        result.stats += part.stats
-        result.entries += part.entries
-        result.sources += part.sources
-        translations += found
-    result.problems += consistency(translations, settings)
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
     return result
 
@@ -541,9 +567,75 @@ def _glossary(config: Config, settings: CheckSettings, result: Result) -> Glossa
 def consistency(translations: list[ApprovedTranslation], settings: CheckSettings) -> list[Problem]:
     """One source string translated differently, one translation for different sources."""
     return [
-        *_disagreements(translations, "msgid", "msgstr", "inconsistent-translation", "translated as", settings),
-        *_disagreements(translations, "msgstr", "msgid", "inconsistent-source", "the translation of", settings),
+        problem
+        for key, choice, name, relation in _RELATIONS
+        for problem in _disagreements(translations, key, choice, name, relation, settings)
     ]
+
+
+_RELATIONS = (
+    ("msgid", "msgstr", "inconsistent-translation", "translated as"),
+    ("msgstr", "msgid", "inconsistent-source", "the translation of"),
+)
+
+
+def _consistency(
+    catalogs: list[ApprovedEntries], known: dict[int, str], config: Config
+) -> tuple[list[Problem], dict[int, str]]:
+    """`consistency` of the approved entries of `catalogs`, in order, and the texts it reported on.
+
+    Entries are compared by digest first: only those sharing a key with a different choice are
+    compared as texts, taken from a catalog at hand, from `known` (what the last run reported
+    on), or else read again.
+    """
+    problems: list[Problem] = []
+    texts: dict[int, str] = {}
+    read_again: dict[int, tuple[list[str], list[str]]] = {}
+    for key, choice, name, relation in _RELATIONS:
+        if not config.checks.enabled(name):
+            continue
+        translations = []
+        for entries, index in _disagreeing(catalogs, key):
+            digests = entries.msgid_digests[index], entries.msgstr_digests[index]
+            at_hand = entries.texts or read_again.get(id(entries))
+            if at_hand is None and not (digests[0] in known and digests[1] in known):
+                at_hand = read_again[id(entries)] = _approved_texts(config, entries)
+            if at_hand is None:
+                msgid, msgstr = known[digests[0]], known[digests[1]]
+            else:
+                msgid, msgstr = at_hand[0][index], at_hand[1][index]
+            texts[digests[0]] = msgid
+            texts[digests[1]] = msgstr
+            line = entries.lines[index]
+            ignored = entries.ignored.get(index, frozenset())
+            translations.append(ApprovedTranslation(entries.lang, msgid, msgstr, entries.where, line, ignored))
+        problems += _disagreements(translations, key, choice, name, relation, config.checks)
+    return problems, texts
+
+
+def _disagreeing(catalogs: list[ApprovedEntries], key: str) -> list[tuple[ApprovedEntries, int]]:
+    """The entries (catalog, index) whose digest of `key` comes with more than one other digest
+    in their language, in the order of `catalogs`."""
+    by_lang: dict[str, list[ApprovedEntries]] = {}
+    for entries in catalogs:
+        by_lang.setdefault(entries.lang, []).append(entries)
+    members = []
+    for group in by_lang.values():
+        keys = [entries.msgid_digests if key == "msgid" else entries.msgstr_digests for entries in group]
+        choices = [entries.msgstr_digests if key == "msgid" else entries.msgid_digests for entries in group]
+        pairs = set(zip(chain.from_iterable(keys), chain.from_iterable(choices), strict=True))
+        split = {digest for digest, choices_of in Counter(map(itemgetter(0), pairs)).items() if choices_of > 1}
+        if split:
+            for entries, digests in zip(group, keys, strict=True):
+                members += [(entries, index) for index in compress(count(), map(split.__contains__, digests))]
+    return members
+
+
+def _approved_texts(config: Config, entries: ApprovedEntries) -> tuple[list[str], list[str]]:
+    """The texts of a cached catalog's approved entries, read again from the unchanged file."""
+    catalog = read_po(config.catalog_path(entries.lang, entries.slug))
+    approved = [entry for entry in catalog if is_judged(entry)]
+    return [entry.msgid for entry in approved], [entry.msgstr for entry in approved]
 
 
 def _disagreements(
