@@ -58,7 +58,8 @@ class _FunctionCheck(Generic[_Function]):
 
 @dataclass(frozen=True)
 class EntryCheck(_FunctionCheck[EntryFunction]):
-    """Content checks judge approved entries only (what `build` publishes); completeness checks all."""
+    """Content checks judge approved entries only (what `build` publishes); completeness checks the
+    others (they never fire on an approved entry, so the runner skips them there)."""
 
     approved_only: bool = True
     scope: ClassVar[str] = "entry"
