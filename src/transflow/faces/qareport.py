@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import click
 
@@ -130,6 +129,8 @@ def as_json(result: Result) -> str:
 
 def junit(result: Result) -> str:
     """One test suite per file; errors are failures, warnings passing cases with their message."""
+    from xml.sax.saxutils import escape, quoteattr  # imports urllib and http: only for this format
+
     by_file: dict[str, list[Problem]] = {row.path: [] for row in result.stats}
     for problem in result.problems:
         by_file.setdefault(problem.path, []).append(problem)

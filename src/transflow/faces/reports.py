@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from transflow.domain.catalog import Counts
-from transflow.stages.pipeline import ArticleReport
+
+if TYPE_CHECKING:  # the pipeline is not imported by commands that only print tables (check)
+    from transflow.stages.pipeline import ArticleReport
 
 _NUMBER = re.compile(r"^[-+]?[\d.,]*%?$")
 

@@ -12,10 +12,10 @@ import copy
 import os
 import re
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import chain, compress, count, repeat
+from itertools import accumulate, chain, compress, count, repeat
 from operator import attrgetter, ne
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -522,6 +522,8 @@ def check_project(
     workers = min(jobs or os.cpu_count() or 1, len(chunks))
     progress = progress or (lambda parts, _total: parts)
     if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor  # a rerun seldom needs it: not imported up front
+
         with ProcessPoolExecutor(workers) as pool:
             parts = list(progress(pool.map(_check_articles, repeat(job), chunks), len(chunks)))
     else:
@@ -590,11 +592,12 @@ def _consistency(
     problems: list[Problem] = []
     texts: dict[int, str] = {}
     read_again: dict[int, tuple[list[str], list[str]]] = {}
+    disagreeing = _disagreeing(catalogs)
     for key, choice, name, relation in _RELATIONS:
         if not config.checks.enabled(name):
             continue
         translations = []
-        for entries, index in _disagreeing(catalogs, key):
+        for entries, index in disagreeing[key]:
             digests = entries.msgid_digests[index], entries.msgstr_digests[index]
             at_hand = entries.texts or read_again.get(id(entries))
             if at_hand is None and not (digests[0] in known and digests[1] in known):
@@ -612,27 +615,27 @@ def _consistency(
     return problems, texts
 
 
-def _disagreeing(catalogs: list[ApprovedEntries], key: str) -> list[tuple[ApprovedEntries, int]]:
-    """The entries (catalog, index) whose digest of `key` comes with more than one other digest
-    in their language, in the order of `catalogs`.
+def _disagreeing(catalogs: list[ApprovedEntries]) -> dict[str, list[tuple[ApprovedEntries, int]]]:
+    """By key ("msgid", "msgstr"): the entries (catalog, index) whose digest of the key comes with
+    more than one digest of the other in their language, in the order of `catalogs`.
 
     A key whose entries all agree has the choice of its last entry everywhere; the few that
-    disagree are found without a Python loop over every entry.
+    disagree are found without a Python loop over every entry, each digest made an int once.
     """
     by_lang: dict[str, list[ApprovedEntries]] = {}
     for entries in catalogs:
         by_lang.setdefault(entries.lang, []).append(entries)
-    members = []
+    members: dict[str, list[tuple[ApprovedEntries, int]]] = {"msgid": [], "msgstr": []}
     for group in by_lang.values():
-        keys = [entries.msgid_digests if key == "msgid" else entries.msgstr_digests for entries in group]
-        choices = [entries.msgstr_digests if key == "msgid" else entries.msgid_digests for entries in group]
-        last_choice = dict(zip(chain.from_iterable(keys), chain.from_iterable(choices), strict=True))
-        all_keys = chain.from_iterable(keys)
-        differs = map(ne, map(last_choice.__getitem__, chain.from_iterable(keys)), chain.from_iterable(choices))
-        split = set(compress(all_keys, differs))
-        if split:
-            for entries, digests in zip(group, keys, strict=True):
-                members += [(entries, index) for index in compress(count(), map(split.__contains__, digests))]
+        msgids = list(chain.from_iterable(entries.msgid_digests for entries in group))
+        msgstrs = list(chain.from_iterable(entries.msgstr_digests for entries in group))
+        starts = list(accumulate((len(entries.lines) for entries in group), initial=0))
+        for key, keys, choices in (("msgid", msgids, msgstrs), ("msgstr", msgstrs, msgids)):
+            last_choice = dict(zip(keys, choices, strict=True))
+            split = set(compress(keys, map(ne, map(last_choice.__getitem__, keys), choices)))
+            for position in compress(count(), map(split.__contains__, keys)) if split else ():
+                catalog = bisect_right(starts, position) - 1
+                members[key].append((group[catalog], position - starts[catalog]))
     return members
 
 
