@@ -32,7 +32,7 @@ from transflow import __version__
 from transflow.stages.settings import Config
 
 CACHE_NAME = "check-cache.pickle"
-_FORMAT = 2  # bump when what is stored changes shape
+_FORMAT = 4  # bump when what is stored changes shape
 _RACY_NS = 2_000_000_000  # files changed this shortly before their status was taken are digested again
 
 FileState = tuple[int, int, int, int] | tuple[()] | None  # (size, mtime, ctime, inode); () missing; None untrusted
@@ -88,6 +88,7 @@ class CheckCache:
         self.key = key
         self.articles: dict[str, tuple[tuple[FileState, ...], str, Any]] = {}
         self.texts: dict[int, str] = {}
+        self.index: Any = None  # of the digests consistency compares (`stages.consistency`)
         self.changed = False
         self._now = time.time_ns()
         self._pending: dict[str, tuple[tuple[FileState, ...], str]] = {}
@@ -108,6 +109,7 @@ class CheckCache:
         ):
             cache.articles = stored["articles"]
             cache.texts = stored["texts"]
+            cache.index = stored.get("index")
         return cache
 
     def get(self, slug: str, paths: list[Path | None]) -> Any | None:
@@ -126,6 +128,11 @@ class CheckCache:
         self._pending[slug] = (states, digest)
         return None
 
+    def stale(self, slug: str) -> Any | None:
+        """What the article's findings were, valid or not."""
+        stored = self.articles.get(slug)
+        return stored[2] if stored is not None else None
+
     def put(self, slug: str, findings: Any) -> None:
         states, digest = self._pending.pop(slug)
         self.articles[slug] = (states, digest, findings)
@@ -137,6 +144,11 @@ class CheckCache:
         for slug in gone:
             del self.articles[slug]
         self.changed = self.changed or bool(gone)
+
+    def keep_index(self, index: Any, rebuilt: bool) -> None:
+        """The index of digests; `rebuilt` when the stored findings were marked anew."""
+        self.index = index
+        self.changed = self.changed or rebuilt
 
     def keep_texts(self, texts: dict[int, str]) -> None:
         if texts != self.texts:
@@ -152,7 +164,7 @@ class CheckCache:
             fd, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    stored = {"key": self.key, "articles": self.articles, "texts": self.texts}
+                    stored = {"key": self.key, "articles": self.articles, "texts": self.texts, "index": self.index}
                     pickle.dump(stored, handle, pickle.HIGHEST_PROTOCOL)
                 os.replace(temporary, self.path)
             except BaseException:

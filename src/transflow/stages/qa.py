@@ -11,14 +11,12 @@ from __future__ import annotations
 import copy
 import os
 import re
-from array import array
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from itertools import accumulate, chain, compress, count, repeat
-from operator import attrgetter, ne
+from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import polib
 
@@ -42,7 +40,9 @@ from transflow.errors import TransflowError
 from transflow.formats.fileio import read_text
 from transflow.formats.markdown import Segment
 from transflow.formats.pofile import read_po
-from transflow.stages.checkcache import CACHE_NAME, CheckCache, run_key, text_digest
+from transflow.stages import consistency as consistency_
+from transflow.stages.checkcache import CACHE_NAME, CheckCache, run_key
+from transflow.stages.consistency import ApprovedEntries, ApprovedTranslation, SharedDigests
 from transflow.stages.settings import CheckSettings, Config
 from transflow.stages.sources import Source, article_name, discover, load, named_files, source_name
 
@@ -187,45 +187,6 @@ def is_judged(entry: polib.POEntry) -> bool:
 def entry_context(settings: CheckSettings, lang: str, source_lang: str, glossary: Glossary) -> EntryContext:
     """What entry checks of one language need from the project."""
     return EntryContext(lang, glossary, settings.length_ratio, source_lang, settings.units)
-
-
-class ApprovedTranslation(NamedTuple):
-    """One approved entry, as the consistency checks across catalogs compare them."""
-
-    lang: str
-    msgid: str
-    msgstr: str
-    where: str
-    line: int | None
-    ignored: frozenset[str]
-
-
-@dataclass
-class ApprovedEntries:
-    """A catalog's approved entries, as consistency needs them: digests of their msgids and
-    msgstrs, and their texts while the catalog is at hand (a cached one keeps digests only)."""
-
-    lang: str
-    slug: str
-    where: str
-    lines: list[int | None] = field(default_factory=list)
-    ignored: dict[int, frozenset[str]] = field(default_factory=dict)
-    msgid_digests: array[int] = field(default_factory=lambda: array("Q"))
-    msgstr_digests: array[int] = field(default_factory=lambda: array("Q"))
-    texts: tuple[list[str], list[str]] | None = field(default_factory=lambda: ([], []))
-
-    def add(self, msgid: str, msgstr: str, line: int | None, ignored: frozenset[str]) -> None:
-        if ignored:
-            self.ignored[len(self.lines)] = ignored
-        self.lines.append(line)
-        self.msgid_digests.append(text_digest(msgid))
-        self.msgstr_digests.append(text_digest(msgstr))
-        assert self.texts is not None  # added to while fresh only
-        self.texts[0].append(msgid)
-        self.texts[1].append(msgstr)
-
-    def without_texts(self) -> ApprovedEntries:
-        return replace(self, texts=None)
 
 
 class _ArticleChecker:
@@ -528,8 +489,16 @@ def check_project(
             parts = list(progress(pool.map(_check_articles, repeat(job), chunks), len(chunks)))
     else:
         parts = list(progress(iter(_check_articles(job, chunk) for chunk in chunks), len(chunks)))
-    for (slug, _path), (found, approved) in zip(work, (article for part in parts for article in part), strict=True):
-        findings[slug] = found, approved
+    for (slug, _path), computed in zip(work, (article for part in parts for article in part), strict=True):
+        findings[slug] = computed
+    catalogs_approved = [entries for slug in slugs for entries in findings[slug][1]]
+    checked = [entries for slug, _path in work for entries in findings[slug][1]]
+    gone = set() if articles else set(cache.articles) - set(slugs)
+    index, changed = _index_digests(cache, catalogs_approved, checked, bool(articles), gone)
+    problems, texts = _consistency(catalogs_approved, cache.texts, config, index, changed)
+    result.problems += problems
+    for slug, _path in work:
+        found, approved = findings[slug]
         cache.put(slug, (found, [entries.without_texts() for entries in approved]))
     for slug in slugs:
         found = findings[slug][0]
@@ -537,15 +506,34 @@ def check_project(
         result.stats += found.stats
         result.entries += found.entries
         result.sources += found.sources
-    catalogs_approved = [entries for slug in slugs for entries in findings[slug][1]]
-    problems, texts = _consistency(catalogs_approved, cache.texts, config)
-    result.problems += problems
     if not articles:
         cache.keep_only(set(slugs))
         cache.keep_texts(texts)
     cache.save()
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
     return result
+
+
+def _index_digests(
+    cache: CheckCache,
+    catalogs: list[ApprovedEntries],
+    checked: list[ApprovedEntries],
+    some_articles: bool,
+    gone: set[str],
+) -> tuple[SharedDigests, dict[tuple[str, str], set[int]] | None]:
+    """The index of the digests consistency compares, kept up to date from the articles checked
+    again when the cache has one (see `stages.consistency`), else made anew; and the digests
+    whose findings may have changed, None when all may have."""
+    index = cache.index
+    if not some_articles and isinstance(index, SharedDigests):
+        stale = [cache.stale(slug) for slug in {entries.slug for entries in checked} | gone]
+        replaced = [entries for findings in stale if findings is not None for entries in findings[1]]
+        if index.updated(checked, replaced):
+            cache.keep_index(index, rebuilt=bool(checked or gone))
+            return index, consistency_.touched(checked + replaced)
+    index = SharedDigests.of(catalogs)
+    cache.keep_index(None if some_articles else index, rebuilt=True)
+    return index, None
 
 
 def _glossary(config: Config, settings: CheckSettings, result: Result) -> Glossary:
@@ -581,62 +569,50 @@ _RELATIONS = (
 
 
 def _consistency(
-    catalogs: list[ApprovedEntries], known: dict[int, str], config: Config
+    catalogs: list[ApprovedEntries],
+    known: dict[int, str],
+    config: Config,
+    index: SharedDigests,
+    changed: dict[tuple[str, str], set[int]] | None,
 ) -> tuple[list[Problem], dict[int, str]]:
     """`consistency` of the approved entries of `catalogs`, in order, and the texts it reported on.
 
     Entries are compared by digest first: only those sharing a key with a different choice are
     compared as texts, taken from a catalog at hand, from `known` (what the last run reported
-    on), or else read again.
+    on), or else read again. With `changed`, only the keys holding a changed digest are compared
+    again; what the index found for the others stands.
     """
-    problems: list[Problem] = []
-    texts: dict[int, str] = {}
+    texts: dict[int, str] = {} if changed is None else dict(known)
     read_again: dict[int, tuple[list[str], list[str]]] = {}
-    disagreeing = _disagreeing(catalogs)
+    found: dict[tuple[str, str, int], list[Problem]] = {}
+    if changed is not None:
+        found = {where: earlier for where, earlier in index.found.items() if where[2] not in changed.get(where[:2], ())}
+    disagreeing = consistency_.disagreeing(catalogs, changed)
     for key, choice, name, relation in _RELATIONS:
         if not config.checks.enabled(name):
             continue
-        translations = []
-        for entries, index in disagreeing[key]:
-            digests = entries.msgid_digests[index], entries.msgstr_digests[index]
+        groups: dict[tuple[str, str, int], list[ApprovedTranslation]] = {}
+        for entries, position in disagreeing[key]:
+            digests = entries.msgid_digests[position], entries.msgstr_digests[position]
             at_hand = entries.texts or read_again.get(id(entries))
             if at_hand is None and not (digests[0] in known and digests[1] in known):
                 at_hand = read_again[id(entries)] = _approved_texts(config, entries)
             if at_hand is None:
                 msgid, msgstr = known[digests[0]], known[digests[1]]
             else:
-                msgid, msgstr = at_hand[0][index], at_hand[1][index]
+                msgid, msgstr = at_hand[0][position], at_hand[1][position]
             texts[digests[0]] = msgid
             texts[digests[1]] = msgstr
-            line = entries.lines[index]
-            ignored = entries.ignored.get(index, frozenset())
-            translations.append(ApprovedTranslation(entries.lang, msgid, msgstr, entries.where, line, ignored))
-        problems += _disagreements(translations, key, choice, name, relation, config.checks)
-    return problems, texts
-
-
-def _disagreeing(catalogs: list[ApprovedEntries]) -> dict[str, list[tuple[ApprovedEntries, int]]]:
-    """By key ("msgid", "msgstr"): the entries (catalog, index) whose digest of the key comes with
-    more than one digest of the other in their language, in the order of `catalogs`.
-
-    A key whose entries all agree has the choice of its last entry everywhere; the few that
-    disagree are found without a Python loop over every entry, each digest made an int once.
-    """
-    by_lang: dict[str, list[ApprovedEntries]] = {}
-    for entries in catalogs:
-        by_lang.setdefault(entries.lang, []).append(entries)
-    members: dict[str, list[tuple[ApprovedEntries, int]]] = {"msgid": [], "msgstr": []}
-    for group in by_lang.values():
-        msgids = list(chain.from_iterable(entries.msgid_digests for entries in group))
-        msgstrs = list(chain.from_iterable(entries.msgstr_digests for entries in group))
-        starts = list(accumulate((len(entries.lines) for entries in group), initial=0))
-        for key, keys, choices in (("msgid", msgids, msgstrs), ("msgstr", msgstrs, msgids)):
-            last_choice = dict(zip(keys, choices, strict=True))
-            split = set(compress(keys, map(ne, map(last_choice.__getitem__, keys), choices)))
-            for position in compress(count(), map(split.__contains__, keys)) if split else ():
-                catalog = bisect_right(starts, position) - 1
-                members[key].append((group[catalog], position - starts[catalog]))
-    return members
+            line = entries.lines[position]
+            ignored = entries.ignored.get(position, frozenset())
+            translation = ApprovedTranslation(entries.lang, msgid, msgstr, entries.where, line, ignored)
+            where = entries.lang, key, entries.digests(key)[position]
+            groups.setdefault(where, []).append(translation)
+        for where, translations in groups.items():
+            found[where] = _disagreements(translations, key, choice, name, relation, config.checks)
+    index.found = {where: problems for where, problems in found.items() if problems}
+    in_order = sorted(index.found.items(), key=lambda item: item[0][1] != "msgid")  # as `consistency` gives them
+    return [problem for _where, problems in in_order for problem in problems], texts
 
 
 def _approved_texts(config: Config, entries: ApprovedEntries) -> tuple[list[str], list[str]]:
