@@ -426,7 +426,11 @@ def run(
     "translated (overrides checks.thresholds).",
 )
 @click.option(
-    "--jobs", "-j", type=click.IntRange(1), metavar="N", help="Check articles in N processes (default: one per CPU)."
+    "--jobs",
+    "-j",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Check articles in N processes (default: 1; more finish sooner on idle cores but cost more CPU).",
 )
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
 @click.argument("articles", nargs=-1, metavar="[ARTICLE]...")

@@ -9,7 +9,6 @@ Poedit shows and edits and msgmerge keeps, unlike custom flags).
 from __future__ import annotations
 
 import copy
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -444,7 +443,8 @@ def check_project(
 ) -> Result:
     """Every check on every catalog of the chosen articles and languages (and their sources).
 
-    Articles are checked by `jobs` processes (default: one per CPU) when there are many;
+    Articles are checked by `jobs` processes (default: this one: workers shorten the wall time on
+    idle cores, but cost CPU time to start and to hand findings back);
     ``progress`` sees each batch of articles as it is done, and their number. An article whose
     files did not change since the last run with the same settings is not checked again (see
     `checkcache`).
@@ -480,7 +480,7 @@ def check_project(
         else:
             findings[slug] = stored
     chunks = [work[start : start + _CHUNK] for start in range(0, len(work), _CHUNK)]
-    workers = min(jobs or os.cpu_count() or 1, len(chunks))
+    workers = min(jobs or 1, len(chunks))
     progress = progress or (lambda parts, _total: parts)
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor  # a rerun seldom needs it: not imported up front
