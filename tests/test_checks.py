@@ -4,8 +4,10 @@ then the command on small real projects (formats, exit codes, switches, broken i
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -531,3 +533,55 @@ def test_a_rerun_reuses_the_findings_of_unchanged_articles_and_sees_what_changed
         (project / "transflow.yml").read_text(encoding="utf-8") + "\nchecks:\n  disable: [numbers]\n", encoding="utf-8"
     )
     assert "numbers" not in names(check_json(project)[1])
+
+
+def _without_cache(root: Path) -> tuple[int, dict]:
+    """What a clean clone would report: the check run with the cache moved away, then put back."""
+    cache = root / ".transflow" / "check-cache.pickle"
+    kept = cache.read_bytes()
+    cache.unlink()
+    try:
+        return check_json(root)
+    finally:
+        cache.write_bytes(kept)
+
+
+def test_a_rerun_trusts_a_file_by_its_status_but_sees_contents_rewritten_at_the_same_size_and_time(project):
+    """Size and modification time can be set back (`touch -d`, a tar extraction); writing a file
+    still changes its status-change time, which nothing sets back: the cache digests it again."""
+    translate(project, "en")
+    translate(project, "de")
+    path = project / "translations" / "en" / "a.po"
+    before = path.stat()
+    time.sleep(2.1)  # files changed just before their status is recorded are not trusted (racily clean)
+    first = check_json(project)
+    assert check_json(project) == first
+    text = path.read_text(encoding="utf-8")
+    head, number, tail = text.rpartition("108-144 mg")  # in the msgstr, after the msgid
+    wrong = head + number.replace("144", "114") + tail
+    assert wrong != text and len(wrong) == len(text)
+    path.write_text(wrong, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    time.sleep(2.1)  # and settled: only its status-change time (and inode) tell
+    code, document = check_json(project)
+    assert code == 1 and "numbers" in names(document)
+    assert (code, document) == _without_cache(project)
+
+
+def test_a_rerun_compares_translations_across_unchanged_and_changed_catalogs_as_a_clean_run_does(project):
+    link = "Lees [het onderzoek](https://example.org/studie)."
+    translate(project, "en")
+    translate(project, "de")
+    assert "inconsistent-translation" not in names(check_json(project)[1])
+    steps = [
+        ("b", {link: "See [the research](https://example.org/studie)."}),  # disagrees with a, unchanged
+        ("a", {link: "See [the research](https://example.org/studie)."}),  # agrees again
+        ("a", {"Magnesium en slaap": "Magnesium and stress"}),  # one translation for two sources
+        ("b", {}),  # b back as it was; a still differs from the template's translations
+    ]
+    for slug, changes in steps:
+        translate(project, "en", slugs=(slug,), changes=changes)
+        cached = check_json(project)
+        assert cached == _without_cache(project), (slug, changes)
+    assert "inconsistent-source" in names(cached[1])
