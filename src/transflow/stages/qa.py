@@ -496,7 +496,6 @@ def check_project(
     gone = set() if articles else set(cache.articles) - set(slugs)
     index, changed = _index_digests(cache, catalogs_approved, checked, bool(articles), gone)
     problems, texts = _consistency(catalogs_approved, cache.texts, config, index, changed)
-    result.problems += problems
     for slug, _path in work:
         found, approved = findings[slug]
         cache.put(slug, (found, [entries.without_texts() for entries in approved]))
@@ -506,6 +505,7 @@ def check_project(
         result.stats += found.stats
         result.entries += found.entries
         result.sources += found.sources
+    result.problems += problems
     if not articles:
         cache.keep_only(set(slugs))
         cache.keep_texts(texts)
