@@ -585,3 +585,20 @@ def test_a_rerun_compares_translations_across_unchanged_and_changed_catalogs_as_
         cached = check_json(project)
         assert cached == _without_cache(project), (slug, changes)
     assert "inconsistent-source" in names(cached[1])
+
+
+def test_a_rerun_reads_the_glossary_again_when_it_changed(project):
+    translate(project, "en")
+    translate(project, "de")
+    glossary = project / "glossary.yml"
+    first = check_json(project)
+    assert check_json(project) == first  # the glossary as read comes from the cache
+    text = glossary.read_text(encoding="utf-8")
+    glossary.write_text(text + "\n  - [unclosed\n", encoding="utf-8")
+    code, document = check_json(project)
+    assert code == 1 and "glossary-file" in names(document)
+    assert check_json(project) == (code, document)  # a malformed glossary is reported every time
+    glossary.unlink()
+    assert "glossary-file" in names(check_json(project)[1])  # missing: a warning
+    glossary.write_text(text, encoding="utf-8")
+    assert check_json(project) == first

@@ -69,9 +69,12 @@ class Glossary:
     def load(cls, path: Path, languages_: tuple[str, ...] = ()) -> Glossary:
         """Read and validate glossary.yml; with `languages_`, translated terms need them all."""
         text = read_text(path)
-        fingerprint = hashlib.blake2b("\0".join([*languages_, text]).encode(), digest_size=16)
         parsed = glossary_file.parse(text, path, languages_, languages.check)
-        return cls(parsed.terms, path, fingerprint.hexdigest(), parsed.source_language)
+        return cls(parsed.terms, path, text_fingerprint(text, languages_), parsed.source_language)
+
+    def without_caches(self) -> Glossary:
+        """The glossary as read, without what finding and verifying terms remembered (to store it)."""
+        return Glossary(self.terms, self.path, self.fingerprint, self.source_language)
 
     @classmethod
     def empty(cls) -> Glossary:
@@ -341,6 +344,11 @@ def _term_index(match: re.Match[str]) -> int:
     """The term whose group matched: groups are named ``t<index>_<form>``."""
     assert match.lastgroup is not None
     return int(match.lastgroup[1:].split("_")[0])
+
+
+def text_fingerprint(text: str, languages_: tuple[str, ...]) -> str:
+    """What a glossary read from `text` for `languages_` is known by, without reading it."""
+    return hashlib.blake2b("\0".join([*languages_, text]).encode(), digest_size=16).hexdigest()
 
 
 _loaded: dict[tuple[object, ...], Glossary] = {}

@@ -32,15 +32,15 @@ from transflow import __version__
 from transflow.stages.settings import Config
 
 CACHE_NAME = "check-cache.pickle"
-_FORMAT = 4  # bump when what is stored changes shape
+_FORMAT = 5  # bump when what is stored changes shape
 _RACY_NS = 2_000_000_000  # files changed this shortly before their status was taken are digested again
 
 FileState = tuple[int, int, int, int] | tuple[()] | None  # (size, mtime, ctime, inode); () missing; None untrusted
 
 
-def run_key(config: Config, glossary_fingerprint: str, options: tuple[object, ...]) -> str:
+def run_key(config: Config, glossary_key: str, options: tuple[object, ...]) -> str:
     """What every finding depends on besides the article's own files."""
-    parts = [str(_FORMAT), __version__, repr(config), repr(config.checks), glossary_fingerprint, repr(options)]
+    parts = [str(_FORMAT), __version__, repr(config), repr(config.checks), glossary_key, repr(options)]
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -89,6 +89,7 @@ class CheckCache:
         self.articles: dict[str, tuple[tuple[FileState, ...], str, Any]] = {}
         self.texts: dict[int, str] = {}
         self.index: Any = None  # of the digests consistency compares (`stages.consistency`)
+        self.glossary: Any = None  # as read, with what reading it found
         self.changed = False
         self._now = time.time_ns()
         self._pending: dict[str, tuple[tuple[FileState, ...], str]] = {}
@@ -110,6 +111,7 @@ class CheckCache:
             cache.articles = stored["articles"]
             cache.texts = stored["texts"]
             cache.index = stored.get("index")
+            cache.glossary = stored.get("glossary")
         return cache
 
     def get(self, slug: str, paths: list[Path | None]) -> Any | None:
@@ -150,6 +152,10 @@ class CheckCache:
         self.index = index
         self.changed = self.changed or rebuilt
 
+    def keep_glossary(self, glossary: Any) -> None:
+        self.glossary = glossary
+        self.changed = True
+
     def keep_texts(self, texts: dict[int, str]) -> None:
         if texts != self.texts:
             self.texts = texts
@@ -164,7 +170,13 @@ class CheckCache:
             fd, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    stored = {"key": self.key, "articles": self.articles, "texts": self.texts, "index": self.index}
+                    stored = {
+                        "key": self.key,
+                        "articles": self.articles,
+                        "texts": self.texts,
+                        "index": self.index,
+                        "glossary": self.glossary,
+                    }
                     pickle.dump(stored, handle, pickle.HIGHEST_PROTOCOL)
                 os.replace(temporary, self.path)
             except BaseException:

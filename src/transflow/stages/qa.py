@@ -32,7 +32,7 @@ from transflow.domain.checks import (
     SourceContext,
 )
 from transflow.domain.checks.citations import citation_problems
-from transflow.domain.glossary import Glossary, for_project
+from transflow.domain.glossary import Glossary, for_project, text_fingerprint
 from transflow.domain.state import EntryState, entry_state
 from transflow.domain.text import shorten
 from transflow.errors import TransflowError
@@ -451,7 +451,16 @@ def check_project(
     """
     settings = config.checks
     result = Result()
-    glossary = _glossary(config, settings, result)
+    glossary_key = _glossary_key(config)
+    cache = CheckCache.load(config.state_dir / CACHE_NAME, run_key(config, glossary_key or "", (source, fail_under)))
+    if glossary_key is not None and isinstance(cache.glossary, tuple):
+        stored, glossary_problems = cache.glossary
+        glossary = stored.without_caches()  # what this run finds and remembers is not stored
+    else:
+        glossary, glossary_problems = _glossary(config, settings)
+        if glossary_key is not None:
+            cache.keep_glossary((glossary.without_caches(), glossary_problems))
+    result.problems += glossary_problems
     slugs = select_articles(config, articles)
     paths = {source_name(config, path): path for path in discover(config)} if config.source_dir.is_dir() else {}
     if not articles and settings.enabled("template-outdated"):
@@ -465,7 +474,6 @@ def check_project(
                 )
             )
     job = _Job(config, settings, fail_under, glossary, source)
-    cache = CheckCache.load(config.state_dir / CACHE_NAME, run_key(config, glossary.fingerprint, (source, fail_under)))
     findings: dict[str, tuple[Result, list[ApprovedEntries]]] = {}
     work = []
     for slug in slugs:
@@ -536,7 +544,7 @@ def _index_digests(
     return index, None
 
 
-def _glossary(config: Config, settings: CheckSettings, result: Result) -> Glossary:
+def _glossary(config: Config, settings: CheckSettings) -> tuple[Glossary, list[Problem]]:
     """The project's glossary; a missing one is a warning, a malformed one an error at its line."""
     path = config.glossary_file
     where = config.relative(path)
@@ -545,12 +553,21 @@ def _glossary(config: Config, settings: CheckSettings, result: Result) -> Glossa
         problem = Problem("glossary-file", "warning", "no glossary: glossary checks are skipped", where)
     else:
         try:
-            return for_project(path, config.languages)
+            return for_project(path, config.languages), []
         except TransflowError as exc:
             problem = Problem("glossary-file", settings.severity_of("glossary-file"), exc.message, where, exc.line)
-    if settings.enabled("glossary-file"):
-        result.problems.append(problem)
-    return Glossary.empty()
+    return Glossary.empty(), [problem] if settings.enabled("glossary-file") else []
+
+
+def _glossary_key(config: Config) -> str | None:
+    """What the glossary is known by before it is parsed: its text's fingerprint, "missing", or
+    None when it cannot be read (then it is read again each time, to report why)."""
+    if not config.glossary_file.exists():
+        return "missing"
+    try:
+        return text_fingerprint(read_text(config.glossary_file), config.languages)
+    except TransflowError:
+        return None
 
 
 def consistency(translations: list[ApprovedTranslation], settings: CheckSettings) -> list[Problem]:
