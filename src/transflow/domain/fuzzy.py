@@ -41,6 +41,7 @@ CHUNK_PAIRS = 4_000_000
 _SEPARATOR = "\x00"
 _BATCH = 2_000  # candidates whose words are split at once
 _EPSILON = 1e-9
+_BINS = 1024  # histogram bins of Dice coefficients, to find each query's best pairs without sorting all
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,19 @@ class Match:
 class _Postings:
     """For each feature, the candidates having it; counts the features a query shares."""
 
-    def __init__(self, docs: np.ndarray, features: np.ndarray, count: int):
+    def __init__(self, keys: np.ndarray, count: int):
+        """From one ``feature * count + candidate`` key per occurrence, in any order (sorted in place)."""
         self.count = max(count, 1)
-        keys = _unique(features * self.count + docs)
-        features, self.docs = keys // self.count, keys % self.count
+        # Each step lets go of what the one before needed: these are the largest arrays of a merge.
+        keys.sort()
+        keys = keys[_run_starts(keys)]
+        self.docs = (keys % self.count).astype(np.int32)
+        features = keys // self.count
+        del keys
         self.starts = _run_starts(features)
         self.features = features[self.starts]
-        frequency = np.diff(np.append(self.starts, len(features)))
+        del features
+        frequency = np.diff(np.append(self.starts, len(self.docs)))
         # A feature of many candidates ranks nothing; ignoring it bounds the work per query.
         common = frequency > max(64, min(self.count // 50, 1024))
         self.ends = np.where(common, self.starts, self.starts + frequency)
@@ -113,12 +120,17 @@ class FuzzyIndex:
         for start in range(0, len(self.candidates), _BATCH):
             words = _words(self.candidates[start : start + _BATCH])
             batches.append(np.fromiter(map(first_seen.setdefault, words, position), np.int64, len(words)))
-        sparse = np.concatenate(batches)
-        # setdefault numbered each word by its first occurrence; renumber them 1, 2, 3...
-        dense = np.zeros(len(sparse) + 1, np.int64)
-        dense[np.fromiter(first_seen.values(), np.int64, len(first_seen))] = np.arange(len(first_seen))
+        # setdefault numbered each word by its first occurrence, in increasing order: renumber them 0, 1, 2...
+        ids = np.searchsorted(np.fromiter(first_seen.values(), np.int64, len(first_seen)), np.concatenate(batches))
+        del batches
         self.vocabulary = dict(zip(first_seen, range(len(first_seen)), strict=True))
-        self.words = _Postings(*self._word_features(dense[sparse]), len(self.candidates))
+        del first_seen
+        docs, keys = self._word_features(ids)
+        del ids
+        keys *= max(len(self.candidates), 1)
+        keys += docs
+        del docs
+        self.words = _Postings(keys, len(self.candidates))
         self.by_length = np.argsort(self.lengths, kind="stable")
 
     def _word_features(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +138,7 @@ class FuzzyIndex:
 
         ``ids`` are the word ids of all texts in a row, 0 before each text, -1 for unknown words.
         """
-        text = np.cumsum(ids == 0) - 1
+        text = np.cumsum(ids == 0, dtype=np.int32) - 1
         known = ids > 0
         adjacent = known[1:] & known[:-1]
         size = np.int64(len(self.vocabulary))
@@ -260,12 +272,29 @@ class FuzzyIndex:
             query_lengths + candidate_lengths
         )
         rows, candidates, shared = rows[possible], candidates[possible], shared[possible]
+        contenders = _contenders(rows, shared, limit)
+        rows, candidates, shared = rows[contenders], candidates[contenders], shared[contenders]
         # By query, then most shared first; a stable sort keeps ties in candidate order, in which
         # `shared` gives them. One key (a Dice coefficient is at most 1) sorts faster than three.
         order = np.argsort(2.0 * rows - shared, kind="stable")
         rows, candidates = rows[order], candidates[order]
         rank = np.arange(len(rows)) - np.searchsorted(rows, rows, "left")
         return rows[rank < limit], candidates[rank < limit]
+
+
+def _contenders(rows: np.ndarray, shared: np.ndarray, limit: int) -> np.ndarray:
+    """Which pairs can be among the ``limit`` best of their query (``rows`` sorted): those in the
+    highest histogram bins of Dice that hold ``limit`` pairs. Sorting only these, in their order,
+    ranks the best as sorting all would, for a fraction of the cost."""
+    if not len(rows):
+        return np.zeros(0, bool)
+    groups = np.cumsum(np.diff(rows, prepend=rows[0]) != 0)
+    bins = (shared * (_BINS - 1)).astype(np.int64)  # monotonic: a better pair never gets a lower bin
+    histogram = np.bincount(groups * _BINS + bins, minlength=(int(groups[-1]) + 1) * _BINS).reshape(-1, _BINS)
+    from_top = np.cumsum(histogram[:, ::-1], axis=1) >= limit
+    lowest = np.where(from_top.any(axis=1), _BINS - 1 - np.argmax(from_top, axis=1), 0)
+    keep: np.ndarray = bins >= lowest[groups]
+    return keep
 
 
 def _related(query: str, candidate: str) -> bool:
@@ -281,7 +310,9 @@ def _words(texts: Sequence[str]) -> list[str]:
 
 def _run_starts(values: np.ndarray) -> np.ndarray:
     """Where each run of equal values of a sorted array starts."""
-    return np.flatnonzero(np.diff(values, prepend=-1) != 0)
+    starts = np.ones(len(values), bool)
+    np.not_equal(values[1:], values[:-1], out=starts[1:])
+    return np.flatnonzero(starts)
 
 
 def _unique(values: np.ndarray) -> np.ndarray:
