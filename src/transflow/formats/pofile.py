@@ -156,20 +156,25 @@ def _char_width(char: str) -> int:
     return width
 
 
-def _token_pattern() -> re.Pattern[str]:
-    """Tokens whose first character is the only place where a break can be: a single character, a
-    run of spaces, or a run of one-column AL, NU and QU characters (no two of these classes allow a
-    break between them); each with the spaces that follow it."""
-    plain = "".join(
+def _unbroken_characters() -> str:
+    """The one-column AL, NU and QU characters of the covered ranges: no two of these classes allow
+    a break between them without a space."""
+    return "".join(
         chr(code)
         for first, last in _COVERED
         for code in range(first, last + 1)
         if _line_break_class(chr(code)) in ("AL", "NU", "QU") and _char_width(chr(code)) == 1
     )
-    return re.compile(f"([{re.escape(plain)}]+| +|.)( *)", re.DOTALL)
+
+
+def _token_pattern() -> re.Pattern[str]:
+    """Tokens whose first character is the only place where a break can be: a single character, a
+    run of spaces, or a run of unbroken characters; each with the spaces that follow it."""
+    return re.compile(f"([{re.escape(_unbroken_characters())}]+| +|.)( *)", re.DOTALL)
 
 
 _TOKENS = _token_pattern()  # this also caches the class of every character of the covered ranges
+_UNBROKEN = frozenset(_unbroken_characters())
 
 
 def _simple_text_pattern() -> re.Pattern[str]:
@@ -273,8 +278,15 @@ def _simple_line_starts(text: str, glued: set[int], width: int, column: int) -> 
     starts = []
     line_start, length = 0, len(text)
     while length > (limit := line_start + width - column):
-        fitting = range(min(limit, length - 1), line_start, -1)
-        found = next((index for index in fitting if _allowed_before(text, index, glued)), None)
+        found, index = None, min(limit, length - 1)
+        while index > line_start:
+            if text[index] in _UNBROKEN and text[index - 1] in _UNBROKEN:
+                index -= 1  # within a word, as most characters are: no need to look the pair up
+            elif _allowed_before(text, index, glued):
+                found = index
+                break
+            else:
+                index -= 1
         if found is None:
             beyond = range(max(limit, line_start) + 1, length)
             found = next((index for index in beyond if _allowed_before(text, index, glued)), None)
