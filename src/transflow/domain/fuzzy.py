@@ -40,6 +40,9 @@ EXHAUSTIVE = 64_000_000
 # reuses: four times larger, each one costs fresh pages from the system (at 50,000 entries of
 # prose: 1.4 s of system time, and 20% more time in all).
 CHUNK_PAIRS = 1_000_000
+# Scores of short strings held at once (cdist's float32 matrix: 16 MB); each cdist call first
+# converts all the candidates, so fewer, larger calls cost less.
+_SCORED_AT_ONCE = 4_000_000
 _SEPARATOR = "\x00"
 _BATCH = 2_000  # candidates whose words are split at once
 _EPSILON = 1e-9
@@ -242,7 +245,7 @@ class FuzzyIndex:
         if not short or not len(window):
             return
         texts = [self.candidates[candidate] for candidate in window.tolist()]
-        rows_per_chunk = max(1, CHUNK_PAIRS // len(window))
+        rows_per_chunk = max(1, _SCORED_AT_ONCE // len(window))
         for start in range(0, len(short), rows_per_chunk):
             chunk = short[start : start + rows_per_chunk]
             scores = process.cdist(
