@@ -18,7 +18,7 @@ from transflow.domain import languages
 from transflow.domain.glossary import Glossary
 from transflow.domain.state import EntryState, entry_state
 from transflow.formats.markdown import Article
-from transflow.formats.pofile import plural_count
+from transflow.formats.pofile import no_collection, plural_count
 
 GENERATOR = f"transflow {__version__}"
 CREATION_DATE = "POT-Creation-Date"
@@ -176,7 +176,13 @@ def merge(
     ``msgattrib --no-obsolete``. Given the catalog's ``lang``, header fields it lacks (a catalog
     made by hand may have no header at all) are added: encoding, Language and Plural-Forms.
     """
-    options = options or MergeOptions()
+    with no_collection():
+        return _merge(template, old, options or MergeOptions(), lang)
+
+
+def _merge(
+    template: polib.POFile, old: polib.POFile, options: MergeOptions, lang: str | None
+) -> tuple[polib.POFile, MergeStats]:
     stats = MergeStats()
     merged = polib.POFile(wrapwidth=79)
     merged.header = old.header
