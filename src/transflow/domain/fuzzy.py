@@ -43,6 +43,7 @@ CHUNK_PAIRS = 1_000_000
 # Scores of short strings held at once (cdist's float32 matrix: 16 MB); each cdist call first
 # converts all the candidates, so fewer, larger calls cost less.
 _SCORED_AT_ONCE = 4_000_000
+_SORTED_WHEN_SPARSER = 4  # pairs counted by sorting when the dense table would have 4 times more cells
 _SEPARATOR = "\x00"
 _BATCH = 2_000  # candidates whose words are split at once
 _EPSILON = 1e-9
@@ -95,10 +96,17 @@ class _Postings:
         sizes = self.ends[where] - starts
         total = int(sizes.sum())
         offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
-        # Counted in a dense (query, candidate) table, which is why callers keep queries * candidates small
-        counts = np.bincount(np.repeat(docs, sizes) * self.count + self.docs[offsets], minlength=queries * self.count)
-        pairs = np.flatnonzero(counts)
-        shared = counts[pairs]
+        keys = np.repeat(docs.astype(np.int64) * self.count, sizes) + self.docs[offsets]
+        if total * _SORTED_WHEN_SPARSER < queries * self.count:
+            # Few pairs for the table's size: counting them by sorting is cheaper than scanning it.
+            keys.sort()
+            firsts = _run_starts(keys)
+            pairs, shared = keys[firsts], np.diff(np.append(firsts, total))
+        else:
+            # Counted in a dense (query, candidate) table, which is why callers keep queries * candidates small
+            counts = np.bincount(keys, minlength=queries * self.count)
+            pairs = np.flatnonzero(counts)
+            shared = counts[pairs]
         query_sizes = np.bincount(docs[sizes > 0], minlength=max(queries, 1))
         rows, candidates = pairs // self.count, pairs % self.count
         return rows, candidates, shared / (query_sizes[rows] + self.sizes[candidates])
