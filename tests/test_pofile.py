@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from transflow.errors import TransflowError
-from transflow.formats.pofile import format_po, parse_po, read_po, write_po
+from transflow.formats.pofile import format_po, new_entry, parse_po, read_po, write_po
 
 MSGCAT = shutil.which("msgcat")
 needs_msgcat = pytest.mark.skipif(MSGCAT is None, reason="GNU gettext's msgcat is not on PATH (CI installs gettext)")
@@ -525,3 +525,20 @@ def test_generated_catalogs_read_as_polib_reads_them(texts: list[str], width: in
         )
         po.append(polib.POEntry(msgctxt=f"old {number}", msgid=text or "y", msgstr=text or "z", obsolete=True))
     _assert_same_as_polib(format_po(po, width))
+
+
+def test_new_entry_is_the_entry_polib_makes() -> None:
+    fields = {
+        "msgid": "one",
+        "msgstr": "een",
+        "msgctxt": "count",
+        "occurrences": [("a.md", "3")],
+        "flags": ["fuzzy"],
+        "tcomment": "query: why?",
+        "previous_msgid": "uno",
+        "linenum": 7,
+    }
+    for chosen in ({"msgid": "bare"}, fields):
+        ours, theirs = new_entry(**chosen), polib.POEntry(**chosen)
+        assert list(ours.__dict__.items()) == list(theirs.__dict__.items())
+    assert new_entry("a").flags is not new_entry("b").flags

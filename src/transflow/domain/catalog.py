@@ -18,7 +18,7 @@ from transflow.domain import languages
 from transflow.domain.glossary import Glossary
 from transflow.domain.state import EntryState, entry_state
 from transflow.formats.markdown import Article
-from transflow.formats.pofile import plural_count
+from transflow.formats.pofile import new_entry, no_collection, plural_count
 
 GENERATOR = f"transflow {__version__}"
 CREATION_DATE = "POT-Creation-Date"
@@ -119,7 +119,7 @@ def _essential_fields(lang: str) -> dict[str, str]:
 
 def _from_template(entry: polib.POEntry, forms: int = 2) -> polib.POEntry:
     """An untranslated copy; a plural entry gets one empty form per plural form of the catalog."""
-    return polib.POEntry(
+    return new_entry(
         msgid=entry.msgid,
         msgctxt=entry.msgctxt,
         msgid_plural=entry.msgid_plural,
@@ -176,7 +176,13 @@ def merge(
     ``msgattrib --no-obsolete``. Given the catalog's ``lang``, header fields it lacks (a catalog
     made by hand may have no header at all) are added: encoding, Language and Plural-Forms.
     """
-    options = options or MergeOptions()
+    with no_collection():
+        return _merge(template, old, options or MergeOptions(), lang)
+
+
+def _merge(
+    template: polib.POFile, old: polib.POFile, options: MergeOptions, lang: str | None
+) -> tuple[polib.POFile, MergeStats]:
     stats = MergeStats()
     merged = polib.POFile(wrapwidth=79)
     merged.header = old.header
@@ -269,7 +275,7 @@ def _carry_over_fuzzy(match: polib.POEntry, entry: polib.POEntry) -> None:
 
 
 def _obsolete(entry: polib.POEntry) -> polib.POEntry:
-    kept = polib.POEntry(
+    kept = new_entry(
         msgid=entry.msgid,
         msgctxt=entry.msgctxt,
         msgid_plural=entry.msgid_plural,

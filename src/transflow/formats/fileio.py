@@ -57,12 +57,13 @@ def atomic_write_text(path: Path, text: str, *, expected: str | None = None) -> 
         raise TransflowError(f"cannot write: {exc.strerror or exc}", path) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            for start in range(0, len(text), _PIECE):  # encoded whole, a large catalog would take its size again
+                handle.write(text[start : start + _PIECE])
         if path.exists():
             os.chmod(tmp_name, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp_name, 0o644)
-        if expected is not None and read_text(path) != expected:
+        if expected is not None and not _holds(path, expected):
             Path(tmp_name).unlink()
             return False
         os.replace(tmp_name, path)
@@ -72,6 +73,25 @@ def atomic_write_text(path: Path, text: str, *, expected: str | None = None) -> 
             raise TransflowError(f"cannot write: {exc.strerror or exc}", path) from None
         raise
     return True
+
+
+_PIECE = 1 << 20  # characters encoded at once when writing or comparing a file
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether the file is ``text`` in UTF-8, compared a piece at a time: read and decoded whole, a
+    large catalog would take three times its size in memory next to the new one."""
+    try:
+        with path.open("rb") as handle:
+            for start in range(0, len(text), _PIECE):
+                piece = text[start : start + _PIECE].encode("utf-8")
+                if handle.read(len(piece)) != piece:
+                    return False
+            return not handle.read(1)
+    except FileNotFoundError:
+        raise TransflowError("no such file", path) from None
+    except OSError as exc:
+        raise TransflowError(f"cannot read: {exc.strerror}", path) from None
 
 
 def remove_temp_files(folder: Path) -> list[Path]:

@@ -45,7 +45,9 @@ line in two).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import itertools
 import re
 import sys
@@ -156,20 +158,25 @@ def _char_width(char: str) -> int:
     return width
 
 
-def _token_pattern() -> re.Pattern[str]:
-    """Tokens whose first character is the only place where a break can be: a single character, a
-    run of spaces, or a run of one-column AL, NU and QU characters (no two of these classes allow a
-    break between them); each with the spaces that follow it."""
-    plain = "".join(
+def _unbroken_characters() -> str:
+    """The one-column AL, NU and QU characters of the covered ranges: no two of these classes allow
+    a break between them without a space."""
+    return "".join(
         chr(code)
         for first, last in _COVERED
         for code in range(first, last + 1)
         if _line_break_class(chr(code)) in ("AL", "NU", "QU") and _char_width(chr(code)) == 1
     )
-    return re.compile(f"([{re.escape(plain)}]+| +|.)( *)", re.DOTALL)
+
+
+def _token_pattern() -> re.Pattern[str]:
+    """Tokens whose first character is the only place where a break can be: a single character, a
+    run of spaces, or a run of unbroken characters; each with the spaces that follow it."""
+    return re.compile(f"([{re.escape(_unbroken_characters())}]+| +|.)( *)", re.DOTALL)
 
 
 _TOKENS = _token_pattern()  # this also caches the class of every character of the covered ranges
+_UNBROKEN = frozenset(_unbroken_characters())
 
 
 def _simple_text_pattern() -> re.Pattern[str]:
@@ -273,8 +280,15 @@ def _simple_line_starts(text: str, glued: set[int], width: int, column: int) -> 
     starts = []
     line_start, length = 0, len(text)
     while length > (limit := line_start + width - column):
-        fitting = range(min(limit, length - 1), line_start, -1)
-        found = next((index for index in fitting if _allowed_before(text, index, glued)), None)
+        found, index = None, min(limit, length - 1)
+        while index > line_start:
+            if text[index] in _UNBROKEN and text[index - 1] in _UNBROKEN:
+                index -= 1  # within a word, as most characters are: no need to look the pair up
+            elif _allowed_before(text, index, glued):
+                found = index
+                break
+            else:
+                index -= 1
         if found is None:
             beyond = range(max(limit, line_start) + 1, length)
             found = next((index for index in beyond if _allowed_before(text, index, glued)), None)
@@ -472,6 +486,11 @@ def format_entry(entry: polib.POEntry, width: int = 79) -> str:
 
 def format_po(po: polib.POFile, width: int = 79) -> str:
     """The catalog as ``msgcat --width=WIDTH`` (0: ``--no-wrap``) writes it, so diffs stay small."""
+    with no_collection():
+        return _format_po(po, width)
+
+
+def _format_po(po: polib.POFile, width: int) -> str:
     fuzzy = po.metadata_is_fuzzy  # polib's parser stores the header's flags here, users a boolean
     header = polib.POEntry(
         msgid="",
@@ -503,6 +522,19 @@ _STRING_EXPECTED = re.compile(r'(?:#(?:~\|?|\|)\s*)?(?:msg|")')
 _STRING_LINE = re.compile(r'(?:#(?:~\|?|\|)\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?:[^"\\]|\\.)*"')
 
 
+@contextlib.contextmanager
+def no_collection() -> Iterator[None]:
+    """Python's cycle collector paused: building a catalog's thousands of entries (which form no
+    cycles) would make it scan every live object again and again (a tenth of an update's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_po(text: str, path: str | Path) -> polib.POFile:
     """Parse PO text; a syntax error or a duplicate entry is a TransflowError at its line.
 
@@ -510,13 +542,14 @@ def parse_po(text: str, path: str | Path) -> polib.POFile:
     objects several times faster; anything it does not expect goes to polib, whose diagnosis of
     the problem, with the line, is what the user sees.
     """
-    try:
-        po = _read_fast(text)
-    except _Unexpected:
-        po = _read_with_polib(text, path)
-    except _Invalid as exc:
-        raise TransflowError(exc.message, path, exc.line) from None
-    _check_duplicates(po, path)
+    with no_collection():
+        try:
+            po = _read_fast(text)
+        except _Unexpected:
+            po = _read_with_polib(text, path)
+        except _Invalid as exc:
+            raise TransflowError(exc.message, path, exc.line) from None
+        _check_duplicates(po, path)
     return po
 
 
@@ -642,16 +675,45 @@ def _invalid_escape(sequence: str) -> _Invalid:
 
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
 _ONE_LINE = re.compile(f"([^{_BREAKS}]*)(\r\n|[{_BREAKS}]|\\Z)")
+_LINE_AND_CONTINUATIONS = re.compile(r'([^\n]*)((?:\n[ \t]*"[^\n]*)*)(?:\n|\Z)')  # and the "..." lines after it
 
 
-def _split_lines(text: str) -> Iterator[str]:
-    """``text.splitlines()`` one line at a time: the list of a large catalog's lines would take
-    several times the memory of the catalog."""
-    end = len(text)
-    for match in _ONE_LINE.finditer(text):
-        if match.start() == end and not match.group(2):
+def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``enumerate(text.splitlines(), 1)``, each line stripped, one at a time (the list of a large
+    catalog's lines would take several times the memory of the catalog).
+
+    In a file whose lines all end with ``\n``, a run of continuation lines that are plain strings
+    comes as one string, numbered as the last of them: the same text for the reader, at a
+    fraction of the cost of a line at a time.
+    """
+    if any(other in text for other in _BREAKS[1:]):  # faster than a regular expression
+        end = len(text)
+        for number, match in enumerate(_ONE_LINE.finditer(text), start=1):
+            if match.start() == end and not match.group(2):
+                return
+            yield number, match.group(1).strip()
+        return
+    number, end = 0, len(text)
+    for match in _LINE_AND_CONTINUATIONS.finditer(text):
+        if match.start() == end:
             return
-        yield match.group(1)
+        first, continuations = match.groups()
+        number += 1
+        yield number, first.strip()
+        if not continuations:
+            continue
+        lines = continuations[1:]
+        # Plain: each line exactly '"text"', without quotes or backslashes in the text.
+        texts = lines[1:-1].split('"\n"')
+        if len(lines) > 1 and lines[0] == '"' == lines[-1] and len(texts) == lines.count("\n") + 1:
+            joined = "".join(texts)
+            if '"' not in joined and "\\" not in joined:
+                number += len(texts)
+                yield number, f'"{joined}"'
+                continue
+        for line in lines.split("\n"):
+            number += 1
+            yield number, line.strip()
 
 
 def _read_fast(text: str) -> polib.POFile:
@@ -680,8 +742,7 @@ def _read_fast(text: str) -> polib.POFile:
         entries.append(finished)
 
     try:
-        for number, raw in enumerate(_split_lines(text), start=1):
-            line = raw.strip()
+        for number, line in _numbered_lines(text):
             if not line:
                 continue
             if number == 1 and line.startswith("\ufeff"):
@@ -811,7 +872,46 @@ def _comment(
 def _entry(fields: dict[str, Any]) -> polib.POEntry:
     if "msgid" not in fields or "msgstr" not in fields:
         raise _Unexpected
-    return polib.POEntry(**fields)
+    return new_entry(**fields)
+
+
+def new_entry(
+    msgid: str,
+    msgstr: str = "",
+    *,
+    msgid_plural: str = "",
+    msgstr_plural: dict[int, str] | None = None,
+    msgctxt: str | None = None,
+    obsolete: bool = False,
+    comment: str = "",
+    tcomment: str = "",
+    occurrences: list[tuple[str, str]] | None = None,
+    flags: list[str] | None = None,
+    previous_msgctxt: str | None = None,
+    previous_msgid: str | None = None,
+    previous_msgid_plural: str | None = None,
+    linenum: int | None = None,
+) -> polib.POEntry:
+    """The entry ``polib.POEntry(...)`` makes, for a third of the cost: polib's constructor looks
+    each field up among its keyword arguments, a good part of reading a large catalog. The
+    attributes are set in polib's order, so that all entries share one table of names."""
+    entry: polib.POEntry = object.__new__(polib.POEntry)
+    entry.msgid = msgid
+    entry.msgstr = msgstr
+    entry.msgid_plural = msgid_plural
+    entry.msgstr_plural = {} if msgstr_plural is None else msgstr_plural
+    entry.msgctxt = msgctxt  # type: ignore[assignment]  # None without a context, as polib sets it too
+    entry.obsolete = obsolete
+    entry.encoding = polib.default_encoding
+    entry.comment = comment
+    entry.tcomment = tcomment
+    entry.occurrences = [] if occurrences is None else occurrences
+    entry.flags = [] if flags is None else flags
+    entry.previous_msgctxt = previous_msgctxt
+    entry.previous_msgid = previous_msgid
+    entry.previous_msgid_plural = previous_msgid_plural
+    entry.linenum = linenum
+    return entry
 
 
 def _take_metadata(po: polib.POFile, header: polib.POEntry) -> None:
