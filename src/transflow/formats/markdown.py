@@ -42,10 +42,8 @@ _LINE_RE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+|$)")
 
-# A line that would open a different block if it started a paragraph line (conservative on purpose).
-# Public: the QA checks use it to flag translations that would change their block.
-BLOCK_START = re.compile(
-    r"""^(?:
+# What would open a different block if it started a paragraph line (conservative on purpose).
+_BLOCK_OPENER = r"""(?:
         \#                          # ATX heading
       | >                           # blockquote
       | [-+*](?:[ \t]|$)            # bullet list item
@@ -57,9 +55,11 @@ BLOCK_START = re.compile(
       | <                           # HTML block
       | \|                          # table row
       | \[[^\]]*\]:                 # link reference definition
-    )""",
-    re.VERBOSE,
-)
+    )"""
+# Public: the QA checks use it to flag translations that would change their block.
+BLOCK_START = re.compile("^" + _BLOCK_OPENER, re.VERBOSE)
+# The same at a given position of a line (`match(text, pos)`), without slicing the rest off.
+_BLOCK_START_AT = re.compile(_BLOCK_OPENER, re.VERBOSE)
 
 
 @dataclass(frozen=True)
@@ -900,17 +900,16 @@ def _join_unsafe_lines(pieces: list[str]) -> list[str]:
 
 def _wrap(text: str, width: int, first_indent: int) -> list[str]:
     """Greedy wrap at spaces outside code spans, never before a block-start-like word."""
-    breaks = _break_points(text)
     lines: list[str] = []
     start = 0
     limit = max(width - first_indent, 20)
     candidate = None
-    for space_start, space_end in breaks:
+    for space_start, space_end in _break_points(text):
         if space_start - start > limit and candidate is not None:
             lines.append(text[start : candidate[0]])
             start = candidate[1]
             candidate = None
-        if not BLOCK_START.match(text[space_end:]):
+        if not _BLOCK_START_AT.match(text, space_end):
             candidate = (space_start, space_end)
     if len(text) - start > limit and candidate is not None:
         lines.append(text[start : candidate[0]])
@@ -919,19 +918,30 @@ def _wrap(text: str, width: int, first_indent: int) -> list[str]:
     return lines
 
 
+_PROTECTED = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)|<[^<>\n]*>")
+_SPACES = re.compile(r" +")
+
+
 def _break_points(text: str) -> list[tuple[int, int]]:
-    """Runs of spaces where a line may break: not inside code spans, autolinks or HTML tags."""
-    protected = []
-    for match in re.finditer(r"(`+)(?:.*?[^`])?\1(?!`)|<[^<>\n]*>", text):
-        protected.append((match.start(), match.end()))
+    """Runs of spaces where a line may break: not inside code spans, autolinks or HTML tags.
+
+    One pass over both: the protected stretches do not overlap and come in order, as the spaces do.
+    """
+    protected = [match.span() for match in _PROTECTED.finditer(text)]
+    inside = 0  # the last protected stretch starting before the current space, if any
     points = []
-    for match in re.finditer(r" +", text):
-        if match.start() == 0 or match.end() == len(text):
+    for match in _SPACES.finditer(text):
+        space_start, space_end = match.span()
+        if space_start == 0 or space_end == len(text):
             continue
-        if any(a < match.start() < b for a, b in protected):
+        while inside + 1 < len(protected) and protected[inside + 1][0] < space_start:
+            inside += 1
+        if protected and protected[inside][0] < space_start < protected[inside][1]:
             continue
-        before = text[: match.start()]
-        if (len(before) - len(before.rstrip("\\"))) % 2:
+        backslash = space_start
+        while backslash and text[backslash - 1] == "\\":
+            backslash -= 1
+        if (space_start - backslash) % 2:
             continue  # a backslash at the end of a line would become a hard break
-        points.append((match.start(), match.end()))
+        points.append((space_start, space_end))
     return points
