@@ -223,15 +223,15 @@ def extract(ctx: click.Context) -> None:
     from transflow.faces.progress import each
     from transflow.stages.pipeline import extract as extract_one
     from transflow.stages.renames import follow_renames
-    from transflow.stages.sources import load_all
+    from transflow.stages.sources import list_all, load
 
     config = _config(ctx)
-    sources, failed = load_all(config)
-    for old, new in follow_renames(config, sources) if config.shard is None else ():
+    articles, failed = list_all(config)
+    for old, new in follow_renames(config, articles) if config.shard is None else ():
         click.echo(f"renamed   {old} -> {new} (its template and catalogs moved)")
-    for source in each(sources, "Extracting", lambda source: source.slug):
+    for article in each(articles, "Extracting", lambda article: article.slug):
         try:
-            result = extract_one(config, source)
+            result = extract_one(config, load(config, article.path))
         except TransflowError as exc:
             failed.append(exc)
             continue
@@ -304,14 +304,19 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
     from transflow.stages.build import SKIPPED, forget_deleted
     from transflow.stages.pipeline import build as build_one
     from transflow.stages.site import Site
-    from transflow.stages.sources import load_all, output_path
+    from transflow.stages.sources import list_all, load, output_path
 
     config = _config(ctx, langs, threshold, output)
-    sources, failed = load_all(config)
+    articles, failed = list_all(config)
     unreadable = bool(failed)
-    site = Site.of(config, sources)
+    site = Site.of(config, articles)
     outputs = []
-    for source in each(sources, "Building", lambda source: source.slug):
+    for article in each(articles, "Building", lambda article: article.slug):
+        try:
+            source = load(config, article.path)
+        except TransflowError as exc:  # changed since it was listed
+            failed.append(exc)
+            continue
         for lang in config.languages:
             catalog_path = config.catalog_path(lang, source.slug)
             if not catalog_path.exists():
@@ -333,7 +338,7 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
             detail = f": {result.reason}" if result.reason else ""
             click.echo(f"{result.status:9} {where} ({result.counts.percent:.0f}% translated){detail}")
     if not unreadable and config.shard is None:  # otherwise a live output could look orphaned
-        live = {output_path(config, source, lang) for source in sources for lang in config.languages}
+        live = {output_path(config, article, lang) for article in articles for lang in config.languages}
         _removed(config, forget_deleted(config, outputs, live))
     _exit_after_skipping(ctx, failed)
 

@@ -187,6 +187,35 @@ def parse_article(text: str, path: str, front_matter_keys: tuple[str, ...] = ("t
     return Article(path, lines, front_matter, segments, lang_span, front_matter_format)
 
 
+def parse_front_matter(text: str, path: str) -> dict[str, Any]:
+    """The article's front matter, with every error `parse_article` would raise, for a fraction of
+    its work: naming all the articles of a project must not need all of them parsed at once.
+
+    Only the first stretch of Markdown is parsed, up to the first heading after a blank line. The
+    front matter found there is the one the whole text has (its closing line is the first one the
+    plugin meets either way); without one there, the text is parsed up to where `parse_article`
+    decides.
+    """
+    if not text.strip():
+        raise TransflowError("empty article", path, 1)
+    _refuse_what_is_not_an_article(text, path)
+    lines = split_lines(text)
+    toml_end = _toml_front_matter_end(lines)
+    if toml_end is not None:
+        return _toml_data(path, lines, toml_end)
+    if not text.startswith("-"):
+        return {}  # the front matter plugin only starts at a leading '-'
+    normalised = _normalise(text)
+    tokens = next(_block_tokens(normalised, first_stretch=0))
+    if not tokens or tokens[0].type != "front_matter":
+        tokens = next(_block_tokens(normalised))
+    if not tokens or tokens[0].type != "front_matter":
+        if _unclosed_front_matter(lines):
+            raise TransflowError("the front matter is never closed: end it with a '---' line", path, 1)
+        return {}
+    return _load_front_matter(tokens[0], path)
+
+
 def _unclosed_front_matter(lines: list[tuple[str, str]]) -> bool:
     """A `---` line, then a `key: value` line, and no closing `---`: front matter left open (an
     article without front matter would start with a thematic break followed by such a line)."""
@@ -234,19 +263,21 @@ _STRETCH = 1 << 18
 _SPANNING = ("front_matter", "fence", "html_block", "code_block")
 
 
-def _block_tokens(text: str) -> Iterator[list[Token]]:
+def _block_tokens(text: str, first_stretch: int = _STRETCH) -> Iterator[list[Token]]:
     """The block tokens of ``text``, one stretch of it at a time, with lines numbered in ``text``.
 
     A stretch ends before a line starting with '#' after a blank line, which starts a new
     top-level block in CommonMark (a blank line ends paragraphs, tables, quotes and the list item
     the '#' is not indented into), unless a fence, HTML block or the front matter is still open:
     then the stretch is parsed again up to the next such place. So every stretch parses as it
-    does within the whole text.
+    does within the whole text. The first stretch may be shorter (``first_stretch``).
     """
     parser = _parser()
     start = line = 0
+    length = first_stretch
     while True:
-        end = _stretch_end(text, start + _STRETCH)
+        end = _stretch_end(text, start + length)
+        length = _STRETCH
         while True:
             stretch = text[start:end]
             tokens = parser.parse(stretch)
@@ -379,11 +410,7 @@ _TOML_STRING_KEY = re.compile(r"""^([A-Za-z_][\w-]*)[ \t]*=[ \t]*("(?:[^"\\]|\\.
 def _toml_article(
     path: str, lines: list[tuple[str, str]], end: int, tokens: list[Token], keys: tuple[str, ...]
 ) -> Article:
-    raw = "".join(content + "\n" for content, _ending in lines[1:end])
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise TransflowError(f"invalid front matter TOML: {exc}", path, 2) from None
+    data = _toml_data(path, lines, end)
     spans: dict[str, Span] = {}
     for index in range(1, end):
         content = lines[index][0]
@@ -399,6 +426,15 @@ def _toml_article(
     ]
     segments.extend(_body_segments(tokens, lines))
     return Article(path, lines, data, segments, spans.get("lang"), "toml")
+
+
+def _toml_data(path: str, lines: list[tuple[str, str]], end: int) -> dict[str, Any]:
+    raw = "".join(content + "\n" for content, _ending in lines[1:end])
+    try:
+        data: dict[str, Any] = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise TransflowError(f"invalid front matter TOML: {exc}", path, 2) from None
+    return data
 
 
 def _toml_value(original: str, translation: str) -> str:

@@ -22,7 +22,7 @@ from transflow.domain.catalog import count
 from transflow.domain.links import rewrite_links
 from transflow.formats.pofile import read_po
 from transflow.stages.settings import Config
-from transflow.stages.sources import Source, discover, layout_path, source_name
+from transflow.stages.sources import Named, Source, discover, layout_path, source_name
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Site:
     _published: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, config: Config, sources: Iterable[Source] = (), known: Mapping[str, str] | None = None) -> Site:
+    def of(cls, config: Config, sources: Iterable[Named] = (), known: Mapping[str, str] | None = None) -> Site:
         """The site as discovered. Articles already loaded (`sources`), or named before (`known`: name
         by path relative to the project), keep their name, which a front-matter slug may have set."""
         folder = config.source_dir
