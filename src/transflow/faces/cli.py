@@ -18,7 +18,7 @@ from transflow.stages import settings as config_module
 
 if TYPE_CHECKING:
     from transflow.stages.settings import EngineSettings
-    from transflow.stages.sources import Source
+    from transflow.stages.sources import Listed, Source
     from transflow.stages.translate import TranslateReport
 
 EXIT_PROBLEMS = 1
@@ -221,23 +221,26 @@ _output_option = click.option(
 def extract(ctx: click.Context) -> None:
     """Write one template (POT) per source article to translations/templates/."""
     from transflow.faces.progress import each
-    from transflow.stages.pipeline import extract as extract_one
+    from transflow.stages.pipeline import extract_each
     from transflow.stages.renames import follow_renames
-    from transflow.stages.sources import list_all, load
+    from transflow.stages.sources import list_all
 
     config = _config(ctx)
     articles, failed = list_all(config)
     for old, new in follow_renames(config, articles) if config.shard is None else ():
         click.echo(f"renamed   {old} -> {new} (its template and catalogs moved)")
-    for article in each(articles, "Extracting", lambda article: article.slug):
-        try:
-            result = extract_one(config, load(config, article.path))
-        except TransflowError as exc:
-            failed.append(exc)
+    extracted = each(extract_each(config, articles), "Extracting", _article_name, total=len(articles))
+    for _article, result in extracted:
+        if isinstance(result, TransflowError):
+            failed.append(result)
             continue
         state = "wrote" if result.written else "unchanged"
-        click.echo(f"{state:9} {config.relative(result.path)} ({len(result.template)} strings)")
+        click.echo(f"{state:9} {config.relative(result.path)} ({result.strings} strings)")
     _exit_after_skipping(ctx, failed)
+
+
+def _article_name(pair: tuple[Listed, object]) -> str:
+    return pair[0].slug
 
 
 @main.command()
@@ -302,41 +305,33 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
     """Rebuild localized articles from the sources and the approved translations."""
     from transflow.faces.progress import each
     from transflow.stages.build import SKIPPED, forget_deleted
-    from transflow.stages.pipeline import build as build_one
+    from transflow.stages.pipeline import NoCatalog, build_each
     from transflow.stages.site import Site
-    from transflow.stages.sources import list_all, load, output_path
+    from transflow.stages.sources import list_all, output_path
 
     config = _config(ctx, langs, threshold, output)
     articles, failed = list_all(config)
     unreadable = bool(failed)
     site = Site.of(config, articles)
     outputs = []
-    for article in each(articles, "Building", lambda article: article.slug):
-        try:
-            source = load(config, article.path)
-        except TransflowError as exc:  # changed since it was listed
-            failed.append(exc)
-            continue
-        for lang in config.languages:
-            catalog_path = config.catalog_path(lang, source.slug)
-            if not catalog_path.exists():
+    for article, outcomes in each(build_each(config, articles, site), "Building", _article_name, total=len(articles)):
+        for outcome in outcomes:
+            if isinstance(outcome, TransflowError):
+                failed.append(outcome)
+                continue
+            if isinstance(outcome, NoCatalog):
                 click.echo(
-                    f"skipped   {lang}/{source.slug}: no catalog {config.relative(catalog_path)}"
+                    f"skipped   {outcome.lang}/{article.slug}: no catalog {config.relative(outcome.path)}"
                     " (run `transflow update`)"
                 )
                 continue
-            try:
-                result = build_one(config, source, lang, catalog_path, site)
-            except TransflowError as exc:
-                failed.append(exc)
-                continue
-            for message in result.refused:
+            for message in outcome.refused:
                 click.echo(f"warning: {message}", err=True)
-            if result.status != SKIPPED:
-                outputs.append(result.output)
-            where = config.relative(result.output)
-            detail = f": {result.reason}" if result.reason else ""
-            click.echo(f"{result.status:9} {where} ({result.counts.percent:.0f}% translated){detail}")
+            if outcome.status != SKIPPED:
+                outputs.append(outcome.output)
+            where = config.relative(outcome.output)
+            detail = f": {outcome.reason}" if outcome.reason else ""
+            click.echo(f"{outcome.status:9} {where} ({outcome.counts.percent:.0f}% translated){detail}")
     if not unreadable and config.shard is None:  # otherwise a live output could look orphaned
         live = {output_path(config, article, lang) for article in articles for lang in config.languages}
         _removed(config, forget_deleted(config, outputs, live))

@@ -9,14 +9,16 @@ stage's result to the next in memory: the catalogs are parsed once, when they ar
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
+import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import polib
 
@@ -30,7 +32,7 @@ from transflow.stages.build import SKIPPED, BuildResult, build_current, forget_d
 from transflow.stages.renames import follow_renames
 from transflow.stages.settings import Config
 from transflow.stages.site import Site
-from transflow.stages.sources import Source, discover, load_each, unique
+from transflow.stages.sources import Listed, Source, discover, load, load_each, unique
 
 if TYPE_CHECKING:
     from transflow.stages.progress import Progress
@@ -121,6 +123,112 @@ def update(
 
 def build(config: Config, source: Source, lang: str, catalog_path: Path, site: Site | None = None) -> BuildResult:
     return build_current(config, source, lang, catalog_path, site=site)[0]
+
+
+# ----------------------------------------------------------------------------------------------
+# extract and build of a whole project, one article at a time
+# ----------------------------------------------------------------------------------------------
+
+
+class Extracted(NamedTuple):
+    """What extracting one article did (the template itself stays in the process that made it)."""
+
+    path: Path
+    written: bool
+    strings: int
+
+
+class NoCatalog(NamedTuple):
+    """A language the article has no catalog in yet."""
+
+    lang: str
+    path: Path
+
+
+def extract_each(config: Config, articles: Sequence[Listed]) -> Iterator[tuple[Listed, Extracted | TransflowError]]:
+    """Each article with its template written, in order, or why it could not be."""
+
+    def work(article: Listed) -> Extracted | TransflowError:
+        try:
+            result = extract(config, load(config, article.path))
+        except TransflowError as exc:
+            return exc
+        return Extracted(result.path, result.written, len(result.template))
+
+    return zip(articles, in_order(work, articles), strict=True)
+
+
+def build_each(
+    config: Config, articles: Sequence[Listed], site: Site | None
+) -> Iterator[tuple[Listed, list[BuildResult | NoCatalog | TransflowError]]]:
+    """Each article, in order, with what building each language did; an article that cannot be read
+    any more (changed since it was listed) gives only its error."""
+
+    def work(article: Listed) -> list[BuildResult | NoCatalog | TransflowError]:
+        try:
+            source = load(config, article.path)
+        except TransflowError as exc:
+            return [exc]
+        outcomes: list[BuildResult | NoCatalog | TransflowError] = []
+        for lang in config.languages:
+            catalog_path = config.catalog_path(lang, source.slug)
+            if not catalog_path.exists():
+                outcomes.append(NoCatalog(lang, catalog_path))
+                continue
+            try:
+                outcomes.append(build(config, source, lang, catalog_path, site))
+            except TransflowError as exc:
+                outcomes.append(exc)
+        return outcomes
+
+    return zip(articles, in_order(work, articles), strict=True)
+
+
+Item = TypeVar("Item")
+Outcome = TypeVar("Outcome")
+POOL_MIN_ITEMS = 48  # below this, starting a second process costs more than it saves
+POOL_CHUNK = 8  # articles handed to a process at a time: few round trips, a steady share of the work
+_work: Callable[[Any], Any] | None = None  # what the forked processes do (inherited, never pickled)
+
+
+def in_order(work: Callable[[Item], Outcome], items: Sequence[Item]) -> Iterator[Outcome]:
+    """``work`` on each item, results in the items' order, as they come.
+
+    With enough items and more than one core, forked processes share them in chunks: the same
+    results, in about the wall time of one core's share. ``work`` must do its own writing (each
+    item its own files) and return what the caller reports; a failure is a returned value too.
+    """
+    processes = _cores()
+    if len(items) < POOL_MIN_ITEMS or processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return map(work, items)
+    return _pooled(work, items, processes)
+
+
+def _pooled(work: Callable[[Item], Outcome], items: Sequence[Item], processes: int) -> Iterator[Outcome]:
+    global _work
+    _work = work
+    try:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=_ignore_interrupts) as pool:
+            yield from pool.imap(_call_work, items, chunksize=POOL_CHUNK)
+    finally:
+        _work = None
+
+
+def _cores() -> int:
+    """The cores this process may run on (a CI job's share, not the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the parent's to handle: it ends the pool, and says every file written is complete."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _call_work(item: Any) -> Any:
+    assert _work is not None
+    return _work(item)
 
 
 # ----------------------------------------------------------------------------------------------
