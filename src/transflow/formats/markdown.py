@@ -191,26 +191,26 @@ def parse_front_matter(text: str, path: str) -> dict[str, Any]:
     """The article's front matter, with every error `parse_article` would raise, for a fraction of
     its work: naming all the articles of a project must not need all of them parsed at once.
 
-    Only the first stretch of Markdown is parsed, up to the first heading after a blank line. The
-    front matter found there is the one the whole text has (its closing line is the first one the
-    plugin meets either way); without one there, the text is parsed up to where `parse_article`
-    decides.
+    Only the text up to the first heading after a blank line is parsed. Front matter found there is
+    the one the whole text has (its closing line is the first one the plugin meets either way);
+    without one there, the text is parsed as far as `parse_article` parses it first.
     """
     if not text.strip():
         raise TransflowError("empty article", path, 1)
     _refuse_what_is_not_an_article(text, path)
-    lines = split_lines(text)
-    toml_end = _toml_front_matter_end(lines)
-    if toml_end is not None:
-        return _toml_data(path, lines, toml_end)
+    if text.startswith("+"):
+        lines = split_lines(text)
+        toml_end = _toml_front_matter_end(lines)
+        if toml_end is not None:
+            return _toml_data(path, lines, toml_end)
     if not text.startswith("-"):
         return {}  # the front matter plugin only starts at a leading '-'
     normalised = _normalise(text)
-    tokens = next(_block_tokens(normalised, first_stretch=0))
+    tokens = _parser().parse(normalised[: _stretch_end(normalised, 0)])
     if not tokens or tokens[0].type != "front_matter":
         tokens = next(_block_tokens(normalised))
     if not tokens or tokens[0].type != "front_matter":
-        if _unclosed_front_matter(lines):
+        if _unclosed_front_matter(split_lines(text)):
             raise TransflowError("the front matter is never closed: end it with a '---' line", path, 1)
         return {}
     return _load_front_matter(tokens[0], path)
@@ -263,21 +263,19 @@ _STRETCH = 1 << 18
 _SPANNING = ("front_matter", "fence", "html_block", "code_block")
 
 
-def _block_tokens(text: str, first_stretch: int = _STRETCH) -> Iterator[list[Token]]:
+def _block_tokens(text: str) -> Iterator[list[Token]]:
     """The block tokens of ``text``, one stretch of it at a time, with lines numbered in ``text``.
 
     A stretch ends before a line starting with '#' after a blank line, which starts a new
     top-level block in CommonMark (a blank line ends paragraphs, tables, quotes and the list item
     the '#' is not indented into), unless a fence, HTML block or the front matter is still open:
     then the stretch is parsed again up to the next such place. So every stretch parses as it
-    does within the whole text. The first stretch may be shorter (``first_stretch``).
+    does within the whole text.
     """
     parser = _parser()
     start = line = 0
-    length = first_stretch
     while True:
-        end = _stretch_end(text, start + length)
-        length = _STRETCH
+        end = _stretch_end(text, start + _STRETCH)
         while True:
             stretch = text[start:end]
             tokens = parser.parse(stretch)
