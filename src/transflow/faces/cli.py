@@ -18,7 +18,7 @@ from transflow.stages import settings as config_module
 
 if TYPE_CHECKING:
     from transflow.stages.settings import EngineSettings
-    from transflow.stages.sources import Listed, Source
+    from transflow.stages.sources import Listed
     from transflow.stages.translate import TranslateReport
 
 EXIT_PROBLEMS = 1
@@ -378,8 +378,8 @@ def run(
     config = _config(ctx, langs, threshold, output)
     machine = config.mt if "mt" in config.sections else None
 
-    def progress(sources: list[Source]) -> Iterable[Source]:
-        return each(sources, "Building articles", lambda source: source.slug)
+    def progress(articles: list[Listed]) -> Iterable[Listed]:
+        return each(articles, "Building articles", lambda article: article.slug)
 
     report = run_pipeline(config, progress, machine, Progress("Machine translation"), retry_machine=retry_mt)
     colour = _colour(sys.stdout)

@@ -32,7 +32,7 @@ from transflow.stages.build import SKIPPED, BuildResult, build_current, forget_d
 from transflow.stages.renames import follow_renames
 from transflow.stages.settings import Config
 from transflow.stages.site import Site
-from transflow.stages.sources import Listed, Source, discover, load, load_each, unique
+from transflow.stages.sources import Listed, Source, discover, list_each, load, load_each, unique
 
 if TYPE_CHECKING:
     from transflow.stages.progress import Progress
@@ -267,7 +267,7 @@ class RunReport:
 
 def run(
     config: Config,
-    progress: Callable[[list[Source]], Iterable[Source]] = iter,
+    progress: Callable[[list[Listed]], Iterable[Listed]] = iter,
     machine: EngineSettings | None = None,
     machine_progress: Progress | None = None,
     retry_machine: bool = False,
@@ -298,28 +298,137 @@ def run(
         else:
             changed.append(path)
     owners = {entry["slug"]: key for key, entry in fresh.items()}
-    pending = [source for source in _loadable(config, changed, report, owners) if config.in_shard(source.slug)]
+    pending = [article for article in _listable(config, changed, report, owners) if config.in_shard(article.slug)]
     if config.shard is None:  # a shard does not see every article, so cannot tell a rename from a new one
         for old, new in follow_renames(config, pending, (entry["slug"] for entry in fresh.values())):
             report.messages.append(f"renamed {old} -> {new}: its template and catalogs moved")
     # Outputs are forgotten only when every article was read: a shard or an unreadable one could
     # make a live output look orphaned.
     complete = not report.failed and config.shard is None
+    outputs: list[Path] = []
+    if machine is None:
+        _prepare_and_build_each(config, pending, fresh, report, outputs, progress)
+    else:
+        _translate_and_build(
+            config, pending, fresh, report, outputs, progress, state, machine, machine_progress, retry_machine
+        )
+    for key in sorted(fresh):
+        for lang, entry in fresh[key]["languages"].items():
+            report.rows.append(
+                ArticleReport(
+                    fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"], entry.get("reason", "")
+                )
+            )
+    if complete and not report.failed:
+        live = set(outputs) | {config.root / name for entry in fresh.values() for name in entry["files"]}
+        report.removed = forget_deleted(config, outputs, live)
+    new_state = {
+        "version": STATE_VERSION,
+        "config": fingerprint,
+        "articles": fresh,
+        "unreachable": _unreachable_since(state, machine, report.translation, report.machine_paused),
+    }
+    if new_state != state:  # a run that changed nothing writes nothing
+        _save_state(config, new_state)
+    return report
+
+
+def _listable(config: Config, paths: list[Path], report: RunReport, owners: dict[str, str]) -> list[Listed]:
+    """The articles at ``paths`` that can be processed; the others go to ``report.failed``."""
+    found, problems = list_each(config, paths)
+    kept, clashes = unique(found, config, owners)
+    report.failed += problems + clashes
+    return kept
+
+
+def _loaded(config: Config, articles: list[Listed], report: RunReport) -> list[Source]:
+    """The listed articles parsed; one changed since it was listed may fail now."""
+    sources, problems = load_each(config, [article.path for article in articles])
+    report.failed += problems
+    return sources
+
+
+def _listed(source: Source) -> Listed:
+    return Listed(source.slug, source.path, source.relative, source.slug_line)
+
+
+def _prepare_and_build_each(
+    config: Config,
+    pending: list[Listed],
+    fresh: dict[str, dict[str, Any]],
+    report: RunReport,
+    outputs: list[Path],
+    progress: Callable[[list[Listed]], Iterable[Listed]],
+) -> None:
+    """extract -> update -> build one article at a time, holding only its catalogs.
+
+    Every catalog is updated before any article's links consult it, as when the stages run one
+    after the other: an article a link points to is prepared when the link is followed, ahead of
+    its turn (`Site.prepare`).
+    """
+    turn = {article.slug: number for number, article in enumerate(pending)}
+    prepared: dict[str, tuple[Source, dict[Path, tuple[str, polib.POFile]]] | None] = {}
+    unprepared: list[tuple[int, TransflowError]] = []
+
+    def prepare(name: str) -> None:
+        if name not in turn or name in prepared:
+            return
+        prepared[name] = None
+        try:
+            source = load(config, pending[turn[name]].path)
+            prepared[name] = (source, _prepare(config, source))
+        except TransflowError as exc:
+            unprepared.append((turn[name], exc))
+
+    site = Site.of(config, pending, {key: entry["slug"] for key, entry in fresh.items()}, prepare) if pending else None
+    built: list[TransflowError] = []
+    for article in progress(pending):
+        prepare(article.slug)
+        ready, prepared[article.slug] = prepared[article.slug], None  # done: its catalogs go with the build
+        if ready is None:
+            continue
+        source, held = ready
+        try:
+            entry = _build_all(config, source, report, held, outputs, site)
+        except TransflowError as exc:
+            built.append(exc)
+            continue
+        entry["mt_incomplete"] = False
+        fresh[config.relative(source.path)] = entry
+        report.processed += 1
+    report.failed += [exc for _number, exc in sorted(unprepared, key=lambda pair: pair[0])] + built
+
+
+def _translate_and_build(
+    config: Config,
+    pending: list[Listed],
+    fresh: dict[str, dict[str, Any]],
+    report: RunReport,
+    outputs: list[Path],
+    progress: Callable[[list[Listed]], Iterable[Listed]],
+    state: dict[str, Any],
+    machine: EngineSettings,
+    machine_progress: Progress | None,
+    retry_machine: bool,
+) -> None:
+    """Every changed article prepared, then translated together (the engine takes batches across
+    articles), then built."""
+    sources = _loaded(config, pending, report)
     held: dict[Path, tuple[str, polib.POFile]] = {}
-    for source in list(pending):
+    for source in list(sources):
         try:
             held.update(_prepare(config, source))
         except TransflowError as exc:
             report.failed.append(exc)
-            pending.remove(source)
+            sources.remove(source)
     incomplete: set[str] = set()
-    paused = None if machine is None or retry_machine else _machine_paused(state, machine)
+    paused = None if retry_machine else _machine_paused(state, machine)
     report.machine_paused = paused
     retry = [] if paused else [key for key, remembered in fresh.items() if remembered.get("mt_incomplete")]
-    if machine is not None and (pending or retry):
+    if sources or retry:
         from transflow.stages.translate import translate  # the engines and the TM load only when needed
 
-        slugs = [source.slug for source in pending] + [fresh[key]["slug"] for key in retry]
+        slugs = [source.slug for source in sources] + [fresh[key]["slug"] for key in retry]
         try:
             report.translation = translate(config, machine, slugs, progress=machine_progress, held=held, paused=paused)
         except TransflowError as exc:  # the translation memory reads every catalog: one may be a bad one
@@ -338,10 +447,11 @@ def run(
                 again.append(config.root / key)
                 del fresh[key]
                 report.skipped -= 1
-        pending += _loadable(config, again, report, {})
-    site = Site.of(config, pending, {key: entry["slug"] for key, entry in fresh.items()}) if pending else None
-    outputs: list[Path] = []
-    for source in progress(pending):
+        sources += _loaded(config, _listable(config, again, report, {}), report)
+    site = Site.of(config, sources, {key: entry["slug"] for key, entry in fresh.items()}) if sources else None
+    by_path = {source.path: source for source in sources}
+    for article in progress([_listed(source) for source in sources]):
+        source = by_path[article.path]
         try:
             entry = _build_all(config, source, report, held, outputs, site)
         except TransflowError as exc:
@@ -350,33 +460,6 @@ def run(
         entry["mt_incomplete"] = source.slug in incomplete
         fresh[config.relative(source.path)] = entry
         report.processed += 1
-    for key in sorted(fresh):
-        for lang, entry in fresh[key]["languages"].items():
-            report.rows.append(
-                ArticleReport(
-                    fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"], entry.get("reason", "")
-                )
-            )
-    if complete and not report.failed:
-        live = set(outputs) | {config.root / name for entry in fresh.values() for name in entry["files"]}
-        report.removed = forget_deleted(config, outputs, live)
-    new_state = {
-        "version": STATE_VERSION,
-        "config": fingerprint,
-        "articles": fresh,
-        "unreachable": _unreachable_since(state, machine, report.translation, paused),
-    }
-    if new_state != state:  # a run that changed nothing writes nothing
-        _save_state(config, new_state)
-    return report
-
-
-def _loadable(config: Config, paths: list[Path], report: RunReport, owners: dict[str, str]) -> list[Source]:
-    """The articles at ``paths`` that can be processed; the others go to ``report.failed``."""
-    sources, problems = load_each(config, paths)
-    kept, clashes = unique(sources, config, owners)
-    report.failed += problems + clashes
-    return kept
 
 
 def _machine_paused(state: dict[str, Any], machine: EngineSettings) -> str | None:

@@ -242,10 +242,15 @@ def load_each(config: Config, paths: list[Path]) -> tuple[list[Source], list[Tra
     return _each(paths, lambda path: load(config, path))
 
 
+def list_each(config: Config, paths: list[Path]) -> tuple[list[Listed], list[TransflowError]]:
+    """`load_each` without parsing the bodies: the same articles kept, the same errors."""
+    return _each(paths, lambda path: listed(config, path))
+
+
 def list_all(config: Config) -> tuple[list[Listed], list[TransflowError]]:
     """Every article that can be processed (of this job's shard, with `--shard`), checked for
     clashes with all of them, and why each of the others cannot. `load` parses each in turn."""
-    found, problems = _each(discover(config), lambda path: listed(config, path))
+    found, problems = list_each(config, discover(config))
     kept, clashes = unique(found, config)
     return [article for article in kept if config.in_shard(article.slug)], problems + clashes
 
