@@ -8,6 +8,7 @@ stage's result to the next in memory: the catalogs are parsed once, when they ar
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -207,10 +208,12 @@ def in_order(work: Callable[[Item], Outcome], items: Sequence[Item]) -> Iterator
 def _pooled(work: Callable[[Item], Outcome], items: Sequence[Item], processes: int) -> Iterator[Outcome]:
     global _work
     _work = work
+    gc.freeze()  # the objects alive now stay shared with the children: the collector does not touch them
     try:
         with multiprocessing.get_context("fork").Pool(processes, initializer=_ignore_interrupts) as pool:
             yield from pool.imap(_call_work, items, chunksize=POOL_CHUNK)
     finally:
+        gc.unfreeze()
         _work = None
 
 
