@@ -12,6 +12,7 @@ text stays in its place. Refusals are returned, never silently dropped.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import sys
@@ -933,21 +934,31 @@ def _join_unsafe_lines(pieces: list[str]) -> list[str]:
 
 
 def _wrap(text: str, width: int, first_indent: int) -> list[str]:
-    """Greedy wrap at spaces outside code spans, never before a block-start-like word."""
-    lines: list[str] = []
-    start = 0
+    """Greedy wrap at spaces outside code spans, never before a block-start-like word.
+
+    Each line ends at the last break within the width whose next word cannot start a block, or,
+    when there is none, at the first such break beyond it; only those breaks are looked at.
+    """
+    breaks = _break_points(text)
+    space_starts = [space_start for space_start, _space_end in breaks]
     limit = max(width - first_indent, 20)
-    candidate = None
-    for space_start, space_end in _break_points(text):
-        if space_start - start > limit and candidate is not None:
-            lines.append(text[start : candidate[0]])
-            start = candidate[1]
-            candidate = None
-        if not _BLOCK_START_AT.match(text, space_end):
-            candidate = (space_start, space_end)
-    if len(text) - start > limit and candidate is not None:
-        lines.append(text[start : candidate[0]])
-        start = candidate[1]
+
+    def allowed(number: int) -> bool:
+        return not _BLOCK_START_AT.match(text, breaks[number][1])
+
+    lines: list[str] = []
+    start = first = 0  # the line's start, and the first break after it
+    while True:
+        within = bisect.bisect_right(space_starts, start + limit, first)
+        cut = next((number for number in range(within - 1, first - 1, -1) if allowed(number)), None)
+        if cut is None:
+            cut = next((number for number in range(within, len(breaks)) if allowed(number)), None)
+        elif within == len(breaks) and len(text) - start <= limit:
+            cut = None  # the rest fits
+        if cut is None:
+            break
+        lines.append(text[start : breaks[cut][0]])
+        start, first = breaks[cut][1], cut + 1
     lines.append(text[start:])
     return lines
 
@@ -961,13 +972,17 @@ def _break_points(text: str) -> list[tuple[int, int]]:
 
     One pass over both: the protected stretches do not overlap and come in order, as the spaces do.
     """
+    points = [match.span() for match in _SPACES.finditer(text)]
+    if points and points[0][0] == 0:
+        del points[0]
+    if points and points[-1][1] == len(text):
+        del points[-1]
+    if "`" not in text and "<" not in text and "\\" not in text:
+        return points
     protected = [match.span() for match in _PROTECTED.finditer(text)]
     inside = 0  # the last protected stretch starting before the current space, if any
-    points = []
-    for match in _SPACES.finditer(text):
-        space_start, space_end = match.span()
-        if space_start == 0 or space_end == len(text):
-            continue
+    kept = []
+    for space_start, space_end in points:
         while inside + 1 < len(protected) and protected[inside + 1][0] < space_start:
             inside += 1
         if protected and protected[inside][0] < space_start < protected[inside][1]:
@@ -977,5 +992,5 @@ def _break_points(text: str) -> list[tuple[int, int]]:
             backslash -= 1
         if (space_start - backslash) % 2:
             continue  # a backslash at the end of a line would become a hard break
-        points.append((space_start, space_end))
-    return points
+        kept.append((space_start, space_end))
+    return kept
