@@ -309,12 +309,11 @@ def run(
     # make a live output look orphaned.
     complete = not report.failed and config.shard is None
     outputs: list[Path] = []
+    building = _Building(config, fresh, report, outputs, progress)
     if machine is None:
-        _prepare_and_build_each(config, pending, fresh, report, outputs, progress)
+        _prepare_and_build_each(building, pending)
     else:
-        _translate_and_build(
-            config, pending, fresh, report, outputs, progress, state, machine, machine_progress, retry_machine
-        )
+        _translate_and_build(building, pending, state, machine, machine_progress, retry_machine)
     for key in sorted(fresh):
         for lang, entry in fresh[key]["languages"].items():
             report.rows.append(
@@ -355,20 +354,38 @@ def _listed(source: Source) -> Listed:
     return Listed(source.slug, source.path, source.relative, source.slug_line)
 
 
-def _prepare_and_build_each(
-    config: Config,
-    pending: list[Listed],
-    fresh: dict[str, dict[str, Any]],
-    report: RunReport,
-    outputs: list[Path],
-    progress: Callable[[list[Listed]], Iterable[Listed]],
-) -> None:
+@dataclass
+class _Building:
+    """What building each article of a `run` adds to: the state to remember, the report, the outputs."""
+
+    config: Config
+    fresh: dict[str, dict[str, Any]]
+    report: RunReport
+    outputs: list[Path]
+    progress: Callable[[list[Listed]], Iterable[Listed]]
+
+    def build(
+        self, source: Source, held: dict[Path, tuple[str, polib.POFile]], site: Site | None, mt_incomplete: bool
+    ) -> TransflowError | None:
+        """Build every language of the article and remember it; the error if it could not be."""
+        try:
+            entry = _build_all(self.config, source, self.report, held, self.outputs, site)
+        except TransflowError as exc:
+            return exc
+        entry["mt_incomplete"] = mt_incomplete
+        self.fresh[self.config.relative(source.path)] = entry
+        self.report.processed += 1
+        return None
+
+
+def _prepare_and_build_each(building: _Building, pending: list[Listed]) -> None:
     """extract -> update -> build one article at a time, holding only its catalogs.
 
     Every catalog is updated before any article's links consult it, as when the stages run one
     after the other: an article a link points to is prepared when the link is followed, ahead of
     its turn (`Site.prepare`).
     """
+    config, report = building.config, building.report
     turn = {article.slug: number for number, article in enumerate(pending)}
     prepared: dict[str, tuple[Source, dict[Path, tuple[str, polib.POFile]]] | None] = {}
     unprepared: list[tuple[int, TransflowError]] = []
@@ -383,32 +400,21 @@ def _prepare_and_build_each(
         except TransflowError as exc:
             unprepared.append((turn[name], exc))
 
-    site = Site.of(config, pending, {key: entry["slug"] for key, entry in fresh.items()}, prepare) if pending else None
+    names = {key: entry["slug"] for key, entry in building.fresh.items()}
+    site = Site.of(config, pending, names, prepare) if pending else None
     built: list[TransflowError] = []
-    for article in progress(pending):
+    for article in building.progress(pending):
         prepare(article.slug)
         ready, prepared[article.slug] = prepared[article.slug], None  # done: its catalogs go with the build
-        if ready is None:
-            continue
-        source, held = ready
-        try:
-            entry = _build_all(config, source, report, held, outputs, site)
-        except TransflowError as exc:
-            built.append(exc)
-            continue
-        entry["mt_incomplete"] = False
-        fresh[config.relative(source.path)] = entry
-        report.processed += 1
+        if ready is not None:
+            failure = building.build(*ready, site, mt_incomplete=False)
+            built += [failure] if failure else []
     report.failed += [exc for _number, exc in sorted(unprepared, key=lambda pair: pair[0])] + built
 
 
 def _translate_and_build(
-    config: Config,
+    building: _Building,
     pending: list[Listed],
-    fresh: dict[str, dict[str, Any]],
-    report: RunReport,
-    outputs: list[Path],
-    progress: Callable[[list[Listed]], Iterable[Listed]],
     state: dict[str, Any],
     machine: EngineSettings,
     machine_progress: Progress | None,
@@ -416,6 +422,7 @@ def _translate_and_build(
 ) -> None:
     """Every changed article prepared, then translated together (the engine takes batches across
     articles), then built."""
+    config, report, fresh = building.config, building.report, building.fresh
     sources = _loaded(config, pending, report)
     held: dict[Path, tuple[str, polib.POFile]] = {}
     for source in list(sources):
@@ -453,16 +460,10 @@ def _translate_and_build(
         sources += _loaded(config, _listable(config, again, report, {}), report)
     site = Site.of(config, sources, {key: entry["slug"] for key, entry in fresh.items()}) if sources else None
     by_path = {source.path: source for source in sources}
-    for article in progress([_listed(source) for source in sources]):
+    for article in building.progress([_listed(source) for source in sources]):
         source = by_path[article.path]
-        try:
-            entry = _build_all(config, source, report, held, outputs, site)
-        except TransflowError as exc:
-            report.failed.append(exc)
-            continue
-        entry["mt_incomplete"] = source.slug in incomplete
-        fresh[config.relative(source.path)] = entry
-        report.processed += 1
+        failure = building.build(source, held, site, mt_incomplete=source.slug in incomplete)
+        report.failed += [failure] if failure else []
 
 
 def _machine_paused(state: dict[str, Any], machine: EngineSettings) -> str | None:
