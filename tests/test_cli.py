@@ -231,3 +231,29 @@ def test_malformed_catalog_is_reported_and_kept(project):
     assert result.exit_code == 2
     assert f"translations/de/{path.name}:" in result.output
     assert path.read_text(encoding="utf-8") == broken
+
+
+def test_many_articles_are_extracted_and_built_in_order_with_a_broken_one_skipped(tmp_path):
+    """Enough articles for the forked processes: the output stays in the articles' order."""
+    project = copy_project(tmp_path)
+    for path in (project / "source").glob("*.md"):
+        path.unlink()
+    names = [f"article-{number:03}" for number in range(60)]
+    for number, name in enumerate(names):
+        text = f"---\ntitle: Titel {number}\n---\n\n# Kop {number}\n\nAlinea {number} met tekst.\n"
+        if number == 31:
+            text = "---\ntitle: [niet gesloten\n---\n\n# Kop\n"
+        (project / "source" / f"{name}.md").write_text(text, encoding="utf-8")
+    extracted = transflow(project, "extract")
+    assert extracted.exit_code == 2
+    assert "article-031.md:2: invalid front matter YAML" in extracted.output
+    written = [line.split()[1] for line in extracted.output.splitlines() if line.startswith("wrote")]
+    assert written == [f"translations/templates/{name}.pot" for name in names if name != "article-031"]
+    assert transflow(project, "update").exit_code == 0
+    built = transflow(project, "build", "--threshold", "0")
+    assert built.exit_code == 2
+    outputs = [line.split()[1] for line in built.output.splitlines() if line.startswith("built")]
+    expected = [name for name in names if name != "article-031"]
+    assert outputs == [f"build/{lang}/{name}.md" for name in expected for lang in ("en", "de", "fr")]
+    source = (project / "source/article-059.md").read_text(encoding="utf-8")
+    assert (project / "build/de/article-059.md").read_text(encoding="utf-8") == source

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from mdshape import block_shape, shape
 from transflow.errors import TransflowError
-from transflow.formats.markdown import parse_article, render_article
+from transflow.formats.markdown import parse_article, parse_front_matter, render_article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 SOURCES = Path(__file__).parent.parent / "source"
@@ -355,3 +355,31 @@ def test_hostile_translations_never_change_the_structure(text, hostile):
     translations = {s.msgid: hostile + s.msgid.replace(" ", "\n" + hostile, 2) for s in article.segments}
     rendered = render_article(article, translations)
     assert block_shape(rendered.text) == block_shape(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ntitle: Een\nslug: een\n---\n\n# Kop\n\nTekst.\n",
+        "---\ntitle: Een\n\n# a YAML comment after a blank line\ndescription: Twee\n---\n\n# Kop\n",
+        '+++\ntitle = "Een"\n+++\n\n# Kop\n',
+        "+++\ntitle = \n+++\n",
+        "---\ntitle: Een\n\n# Kop\n\nnever closed\n",
+        "---\ntitle: [open\n---\n",
+        "- a list item\n- another\n\n# Kop\n",
+        "---\n\n# Kop after a thematic break\n\n---\n",
+        "Just text.\n",
+        "   \n",
+        "---\n- a\n- b\n---\n",
+    ],
+)
+def test_front_matter_alone_is_what_the_whole_parse_reads(text):
+    try:
+        expected: object = parse_article(text, "a.md").front_matter
+    except TransflowError as exc:
+        expected = str(exc)
+    try:
+        found: object = parse_front_matter(text, "a.md")
+    except TransflowError as exc:
+        found = str(exc)
+    assert found == expected

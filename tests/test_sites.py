@@ -160,3 +160,29 @@ def test_a_bad_shard_is_a_usage_error(tmp_path):
     result = transflow(project, "--shard", "3/2", "extract")
     assert result.exit_code == 2
     assert "'3/2' is not K/N" in result.output
+
+
+def test_run_follows_a_link_to_an_article_after_bringing_its_catalog_up_to_date(tmp_path):
+    """`run` builds one article at a time; the article a link points to is updated first, so the
+    link sees the catalog this run leaves, not the one before it."""
+    project = tmp_path / "project"
+    (project / "source").mkdir(parents=True)
+    (project / "transflow.yml").write_text(
+        "project: links\nsource_language: nl\nlanguages: [de]\nbuild:\n  threshold: 50\n", encoding="utf-8"
+    )
+    (project / "source/a.md").write_text("# Eerste\n\nZie [de tweede](b.md).\n", encoding="utf-8")
+    (project / "source/b.md").write_text("# Tweede\n", encoding="utf-8")
+    assert transflow(project, "run").exit_code == 0
+    for name in ("a", "b"):
+        catalog = polib.pofile(str(project / f"translations/de/{name}.po"))
+        for entry in catalog:
+            entry.msgstr = f"DE {entry.msgid}"
+        catalog.save()
+    assert transflow(project, "run").exit_code == 0
+    assert "(b.md)" in (project / "build/de/a.md").read_text(encoding="utf-8")
+    # b drops to a third translated (unpublished); a, still above half, is rebuilt in the same run
+    (project / "source/b.md").write_text("# Tweede\n\nNieuw.\n\nOok nieuw.\n", encoding="utf-8")
+    (project / "source/a.md").write_text("# Eerste\n\nZie [de tweede](b.md).\n\nNieuw.\n", encoding="utf-8")
+    assert transflow(project, "run").exit_code == 0
+    assert not (project / "build/de/b.md").exists()
+    assert "(../../source/b.md)" in (project / "build/de/a.md").read_text(encoding="utf-8")

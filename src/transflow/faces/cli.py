@@ -18,7 +18,7 @@ from transflow.stages import settings as config_module
 
 if TYPE_CHECKING:
     from transflow.stages.settings import EngineSettings
-    from transflow.stages.sources import Source
+    from transflow.stages.sources import Listed
     from transflow.stages.translate import TranslateReport
 
 EXIT_PROBLEMS = 1
@@ -221,23 +221,26 @@ _output_option = click.option(
 def extract(ctx: click.Context) -> None:
     """Write one template (POT) per source article to translations/templates/."""
     from transflow.faces.progress import each
-    from transflow.stages.pipeline import extract as extract_one
+    from transflow.stages.pipeline import extract_each
     from transflow.stages.renames import follow_renames
-    from transflow.stages.sources import load_all
+    from transflow.stages.sources import list_all
 
     config = _config(ctx)
-    sources, failed = load_all(config)
-    for old, new in follow_renames(config, sources) if config.shard is None else ():
+    articles, failed = list_all(config)
+    for old, new in follow_renames(config, articles) if config.shard is None else ():
         click.echo(f"renamed   {old} -> {new} (its template and catalogs moved)")
-    for source in each(sources, "Extracting", lambda source: source.slug):
-        try:
-            result = extract_one(config, source)
-        except TransflowError as exc:
-            failed.append(exc)
+    extracted = each(extract_each(config, articles), "Extracting", _article_name, total=len(articles))
+    for _article, result in extracted:
+        if isinstance(result, TransflowError):
+            failed.append(result)
             continue
         state = "wrote" if result.written else "unchanged"
-        click.echo(f"{state:9} {config.relative(result.path)} ({len(result.template)} strings)")
+        click.echo(f"{state:9} {config.relative(result.path)} ({result.strings} strings)")
     _exit_after_skipping(ctx, failed)
+
+
+def _article_name(pair: tuple[Listed, object]) -> str:
+    return pair[0].slug
 
 
 @main.command()
@@ -302,38 +305,35 @@ def build(ctx: click.Context, langs: tuple[str, ...], threshold: float | None, o
     """Rebuild localized articles from the sources and the approved translations."""
     from transflow.faces.progress import each
     from transflow.stages.build import SKIPPED, forget_deleted
-    from transflow.stages.pipeline import build as build_one
+    from transflow.stages.pipeline import NoCatalog, build_each
     from transflow.stages.site import Site
-    from transflow.stages.sources import load_all, output_path
+    from transflow.stages.sources import list_all, output_path
 
     config = _config(ctx, langs, threshold, output)
-    sources, failed = load_all(config)
+    articles, failed = list_all(config)
     unreadable = bool(failed)
-    site = Site.of(config, sources)
+    site = Site.of(config, articles)
     outputs = []
-    for source in each(sources, "Building", lambda source: source.slug):
-        for lang in config.languages:
-            catalog_path = config.catalog_path(lang, source.slug)
-            if not catalog_path.exists():
+    for article, outcomes in each(build_each(config, articles, site), "Building", _article_name, total=len(articles)):
+        for outcome in outcomes:
+            if isinstance(outcome, TransflowError):
+                failed.append(outcome)
+                continue
+            if isinstance(outcome, NoCatalog):
                 click.echo(
-                    f"skipped   {lang}/{source.slug}: no catalog {config.relative(catalog_path)}"
+                    f"skipped   {outcome.lang}/{article.slug}: no catalog {config.relative(outcome.path)}"
                     " (run `transflow update`)"
                 )
                 continue
-            try:
-                result = build_one(config, source, lang, catalog_path, site)
-            except TransflowError as exc:
-                failed.append(exc)
-                continue
-            for message in result.refused:
+            for message in outcome.refused:
                 click.echo(f"warning: {message}", err=True)
-            if result.status != SKIPPED:
-                outputs.append(result.output)
-            where = config.relative(result.output)
-            detail = f": {result.reason}" if result.reason else ""
-            click.echo(f"{result.status:9} {where} ({result.counts.percent:.0f}% translated){detail}")
+            if outcome.status != SKIPPED:
+                outputs.append(outcome.output)
+            where = config.relative(outcome.output)
+            detail = f": {outcome.reason}" if outcome.reason else ""
+            click.echo(f"{outcome.status:9} {where} ({outcome.counts.percent:.0f}% translated){detail}")
     if not unreadable and config.shard is None:  # otherwise a live output could look orphaned
-        live = {output_path(config, source, lang) for source in sources for lang in config.languages}
+        live = {output_path(config, article, lang) for article in articles for lang in config.languages}
         _removed(config, forget_deleted(config, outputs, live))
     _exit_after_skipping(ctx, failed)
 
@@ -378,8 +378,8 @@ def run(
     config = _config(ctx, langs, threshold, output)
     machine = config.mt if "mt" in config.sections else None
 
-    def progress(sources: list[Source]) -> Iterable[Source]:
-        return each(sources, "Building articles", lambda source: source.slug)
+    def progress(articles: list[Listed]) -> Iterable[Listed]:
+        return each(articles, "Building articles", lambda article: article.slug)
 
     report = run_pipeline(config, progress, machine, Progress("Machine translation"), retry_machine=retry_mt)
     colour = _colour(sys.stdout)

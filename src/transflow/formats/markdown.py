@@ -12,6 +12,7 @@ text stays in its place. Refusals are returned, never silently dropped.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import sys
@@ -42,10 +43,8 @@ _LINE_RE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+|$)")
 
-# A line that would open a different block if it started a paragraph line (conservative on purpose).
-# Public: the QA checks use it to flag translations that would change their block.
-BLOCK_START = re.compile(
-    r"""^(?:
+# What would open a different block if it started a paragraph line (conservative on purpose).
+_BLOCK_OPENER = r"""(?:
         \#                          # ATX heading
       | >                           # blockquote
       | [-+*](?:[ \t]|$)            # bullet list item
@@ -57,9 +56,11 @@ BLOCK_START = re.compile(
       | <                           # HTML block
       | \|                          # table row
       | \[[^\]]*\]:                 # link reference definition
-    )""",
-    re.VERBOSE,
-)
+    )"""
+# Public: the QA checks use it to flag translations that would change their block.
+BLOCK_START = re.compile("^" + _BLOCK_OPENER, re.VERBOSE)
+# The same at a given position of a line (`match(text, pos)`), without slicing the rest off.
+_BLOCK_START_AT = re.compile(_BLOCK_OPENER, re.VERBOSE)
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,35 @@ def parse_article(text: str, path: str, front_matter_keys: tuple[str, ...] = ("t
     for tokens in stretches:
         segments.extend(_body_segments(tokens, lines))
     return Article(path, lines, front_matter, segments, lang_span, front_matter_format)
+
+
+def parse_front_matter(text: str, path: str) -> dict[str, Any]:
+    """The article's front matter, with every error `parse_article` would raise, for a fraction of
+    its work: naming all the articles of a project must not need all of them parsed at once.
+
+    Only the text up to the first heading after a blank line is parsed. Front matter found there is
+    the one the whole text has (its closing line is the first one the plugin meets either way);
+    without one there, the text is parsed as far as `parse_article` parses it first.
+    """
+    if not text.strip():
+        raise TransflowError("empty article", path, 1)
+    _refuse_what_is_not_an_article(text, path)
+    if text.startswith("+"):
+        lines = split_lines(text)
+        toml_end = _toml_front_matter_end(lines)
+        if toml_end is not None:
+            return _toml_data(path, lines, toml_end)
+    if not text.startswith("-"):
+        return {}  # the front matter plugin only starts at a leading '-'
+    normalised = _normalise(text)
+    tokens = _parser().parse(normalised[: _stretch_end(normalised, 0)])
+    if not tokens or tokens[0].type != "front_matter":
+        tokens = next(_block_tokens(normalised))
+    if not tokens or tokens[0].type != "front_matter":
+        if _unclosed_front_matter(split_lines(text)):
+            raise TransflowError("the front matter is never closed: end it with a '---' line", path, 1)
+        return {}
+    return _load_front_matter(tokens[0], path)
 
 
 def _unclosed_front_matter(lines: list[tuple[str, str]]) -> bool:
@@ -379,11 +409,7 @@ _TOML_STRING_KEY = re.compile(r"""^([A-Za-z_][\w-]*)[ \t]*=[ \t]*("(?:[^"\\]|\\.
 def _toml_article(
     path: str, lines: list[tuple[str, str]], end: int, tokens: list[Token], keys: tuple[str, ...]
 ) -> Article:
-    raw = "".join(content + "\n" for content, _ending in lines[1:end])
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise TransflowError(f"invalid front matter TOML: {exc}", path, 2) from None
+    data = _toml_data(path, lines, end)
     spans: dict[str, Span] = {}
     for index in range(1, end):
         content = lines[index][0]
@@ -399,6 +425,15 @@ def _toml_article(
     ]
     segments.extend(_body_segments(tokens, lines))
     return Article(path, lines, data, segments, spans.get("lang"), "toml")
+
+
+def _toml_data(path: str, lines: list[tuple[str, str]], end: int) -> dict[str, Any]:
+    raw = "".join(content + "\n" for content, _ending in lines[1:end])
+    try:
+        data: dict[str, Any] = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise TransflowError(f"invalid front matter TOML: {exc}", path, 2) from None
+    return data
 
 
 def _toml_value(original: str, translation: str) -> str:
@@ -899,39 +934,63 @@ def _join_unsafe_lines(pieces: list[str]) -> list[str]:
 
 
 def _wrap(text: str, width: int, first_indent: int) -> list[str]:
-    """Greedy wrap at spaces outside code spans, never before a block-start-like word."""
+    """Greedy wrap at spaces outside code spans, never before a block-start-like word.
+
+    Each line ends at the last break within the width whose next word cannot start a block, or,
+    when there is none, at the first such break beyond it; only those breaks are looked at.
+    """
     breaks = _break_points(text)
-    lines: list[str] = []
-    start = 0
+    space_starts = [space_start for space_start, _space_end in breaks]
     limit = max(width - first_indent, 20)
-    candidate = None
-    for space_start, space_end in breaks:
-        if space_start - start > limit and candidate is not None:
-            lines.append(text[start : candidate[0]])
-            start = candidate[1]
-            candidate = None
-        if not BLOCK_START.match(text[space_end:]):
-            candidate = (space_start, space_end)
-    if len(text) - start > limit and candidate is not None:
-        lines.append(text[start : candidate[0]])
-        start = candidate[1]
+
+    def allowed(number: int) -> bool:
+        return not _BLOCK_START_AT.match(text, breaks[number][1])
+
+    lines: list[str] = []
+    start = first = 0  # the line's start, and the first break after it
+    while True:
+        within = bisect.bisect_right(space_starts, start + limit, first)
+        cut = next((number for number in range(within - 1, first - 1, -1) if allowed(number)), None)
+        if cut is None:
+            cut = next((number for number in range(within, len(breaks)) if allowed(number)), None)
+        elif within == len(breaks) and len(text) - start <= limit:
+            cut = None  # the rest fits
+        if cut is None:
+            break
+        lines.append(text[start : breaks[cut][0]])
+        start, first = breaks[cut][1], cut + 1
     lines.append(text[start:])
     return lines
 
 
+_PROTECTED = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)|<[^<>\n]*>")
+_SPACES = re.compile(r" +")
+
+
 def _break_points(text: str) -> list[tuple[int, int]]:
-    """Runs of spaces where a line may break: not inside code spans, autolinks or HTML tags."""
-    protected = []
-    for match in re.finditer(r"(`+)(?:.*?[^`])?\1(?!`)|<[^<>\n]*>", text):
-        protected.append((match.start(), match.end()))
-    points = []
-    for match in re.finditer(r" +", text):
-        if match.start() == 0 or match.end() == len(text):
+    """Runs of spaces where a line may break: not inside code spans, autolinks or HTML tags.
+
+    One pass over both: the protected stretches do not overlap and come in order, as the spaces do.
+    """
+    points = [match.span() for match in _SPACES.finditer(text)]
+    if points and points[0][0] == 0:
+        del points[0]
+    if points and points[-1][1] == len(text):
+        del points[-1]
+    if "`" not in text and "<" not in text and "\\" not in text:
+        return points
+    protected = [match.span() for match in _PROTECTED.finditer(text)]
+    inside = 0  # the last protected stretch starting before the current space, if any
+    kept = []
+    for space_start, space_end in points:
+        while inside + 1 < len(protected) and protected[inside + 1][0] < space_start:
+            inside += 1
+        if protected and protected[inside][0] < space_start < protected[inside][1]:
             continue
-        if any(a < match.start() < b for a, b in protected):
-            continue
-        before = text[: match.start()]
-        if (len(before) - len(before.rstrip("\\"))) % 2:
+        backslash = space_start
+        while backslash and text[backslash - 1] == "\\":
+            backslash -= 1
+        if (space_start - backslash) % 2:
             continue  # a backslash at the end of a line would become a hard break
-        points.append((match.start(), match.end()))
-    return points
+        kept.append((space_start, space_end))
+    return kept

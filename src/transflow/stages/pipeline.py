@@ -8,15 +8,18 @@ stage's result to the next in memory: the catalogs are parsed once, when they ar
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 import os
 import re
+import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import polib
 
@@ -30,7 +33,7 @@ from transflow.stages.build import SKIPPED, BuildResult, build_current, forget_d
 from transflow.stages.renames import follow_renames
 from transflow.stages.settings import Config
 from transflow.stages.site import Site
-from transflow.stages.sources import Source, discover, load_each, unique
+from transflow.stages.sources import Listed, Source, discover, list_each, load, load_each, unique
 
 if TYPE_CHECKING:
     from transflow.stages.progress import Progress
@@ -124,6 +127,114 @@ def build(config: Config, source: Source, lang: str, catalog_path: Path, site: S
 
 
 # ----------------------------------------------------------------------------------------------
+# extract and build of a whole project, one article at a time
+# ----------------------------------------------------------------------------------------------
+
+
+class Extracted(NamedTuple):
+    """What extracting one article did (the template itself stays in the process that made it)."""
+
+    path: Path
+    written: bool
+    strings: int
+
+
+class NoCatalog(NamedTuple):
+    """A language the article has no catalog in yet."""
+
+    lang: str
+    path: Path
+
+
+def extract_each(config: Config, articles: Sequence[Listed]) -> Iterator[tuple[Listed, Extracted | TransflowError]]:
+    """Each article with its template written, in order, or why it could not be."""
+
+    def work(article: Listed) -> Extracted | TransflowError:
+        try:
+            result = extract(config, load(config, article.path))
+        except TransflowError as exc:
+            return exc
+        return Extracted(result.path, result.written, len(result.template))
+
+    return zip(articles, in_order(work, articles), strict=True)
+
+
+def build_each(
+    config: Config, articles: Sequence[Listed], site: Site | None
+) -> Iterator[tuple[Listed, list[BuildResult | NoCatalog | TransflowError]]]:
+    """Each article, in order, with what building each language did; an article that cannot be read
+    any more (changed since it was listed) gives only its error."""
+
+    def work(article: Listed) -> list[BuildResult | NoCatalog | TransflowError]:
+        try:
+            source = load(config, article.path)
+        except TransflowError as exc:
+            return [exc]
+        outcomes: list[BuildResult | NoCatalog | TransflowError] = []
+        for lang in config.languages:
+            catalog_path = config.catalog_path(lang, source.slug)
+            if not catalog_path.exists():
+                outcomes.append(NoCatalog(lang, catalog_path))
+                continue
+            try:
+                outcomes.append(build(config, source, lang, catalog_path, site))
+            except TransflowError as exc:
+                outcomes.append(exc)
+        return outcomes
+
+    return zip(articles, in_order(work, articles), strict=True)
+
+
+Item = TypeVar("Item")
+Outcome = TypeVar("Outcome")
+POOL_MIN_ITEMS = 48  # below this, starting a second process costs more than it saves
+POOL_CHUNK = 8  # articles handed to a process at a time: few round trips, a steady share of the work
+_work: Callable[[Any], Any] | None = None  # what the forked processes do (inherited, never pickled)
+
+
+def in_order(work: Callable[[Item], Outcome], items: Sequence[Item]) -> Iterator[Outcome]:
+    """``work`` on each item, results in the items' order, as they come.
+
+    With enough items and more than one core, forked processes share them in chunks: the same
+    results, in about the wall time of one core's share. ``work`` must do its own writing (each
+    item its own files) and return what the caller reports; a failure is a returned value too.
+    """
+    processes = _cores()
+    if len(items) < POOL_MIN_ITEMS or processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return map(work, items)
+    return _pooled(work, items, processes)
+
+
+def _pooled(work: Callable[[Item], Outcome], items: Sequence[Item], processes: int) -> Iterator[Outcome]:
+    global _work
+    _work = work
+    gc.freeze()  # the objects alive now stay shared with the children: the collector does not touch them
+    try:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=_ignore_interrupts) as pool:
+            yield from pool.imap(_call_work, items, chunksize=POOL_CHUNK)
+    finally:
+        gc.unfreeze()
+        _work = None
+
+
+def _cores() -> int:
+    """The cores this process may run on (a CI job's share, not the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the parent's to handle: it ends the pool, and says every file written is complete."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _call_work(item: Any) -> Any:
+    assert _work is not None
+    return _work(item)
+
+
+# ----------------------------------------------------------------------------------------------
 # run
 # ----------------------------------------------------------------------------------------------
 
@@ -159,7 +270,7 @@ class RunReport:
 
 def run(
     config: Config,
-    progress: Callable[[list[Source]], Iterable[Source]] = iter,
+    progress: Callable[[list[Listed]], Iterable[Listed]] = iter,
     machine: EngineSettings | None = None,
     machine_progress: Progress | None = None,
     retry_machine: bool = False,
@@ -190,28 +301,144 @@ def run(
         else:
             changed.append(path)
     owners = {entry["slug"]: key for key, entry in fresh.items()}
-    pending = [source for source in _loadable(config, changed, report, owners) if config.in_shard(source.slug)]
+    pending = [article for article in _listable(config, changed, report, owners) if config.in_shard(article.slug)]
     if config.shard is None:  # a shard does not see every article, so cannot tell a rename from a new one
         for old, new in follow_renames(config, pending, (entry["slug"] for entry in fresh.values())):
             report.messages.append(f"renamed {old} -> {new}: its template and catalogs moved")
     # Outputs are forgotten only when every article was read: a shard or an unreadable one could
     # make a live output look orphaned.
     complete = not report.failed and config.shard is None
+    outputs: list[Path] = []
+    building = _Building(config, fresh, report, outputs, progress)
+    if machine is None:
+        _prepare_and_build_each(building, pending)
+    else:
+        _translate_and_build(building, pending, state, machine, machine_progress, retry_machine)
+    for key in sorted(fresh):
+        for lang, entry in fresh[key]["languages"].items():
+            report.rows.append(
+                ArticleReport(
+                    fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"], entry.get("reason", "")
+                )
+            )
+    if complete and not report.failed:
+        live = set(outputs) | {config.root / name for entry in fresh.values() for name in entry["files"]}
+        report.removed = forget_deleted(config, outputs, live)
+    new_state = {
+        "version": STATE_VERSION,
+        "config": fingerprint,
+        "articles": fresh,
+        "unreachable": _unreachable_since(state, machine, report.translation, report.machine_paused),
+    }
+    if new_state != state:  # a run that changed nothing writes nothing
+        _save_state(config, new_state)
+    return report
+
+
+def _listable(config: Config, paths: list[Path], report: RunReport, owners: dict[str, str]) -> list[Listed]:
+    """The articles at ``paths`` that can be processed; the others go to ``report.failed``."""
+    found, problems = list_each(config, paths)
+    kept, clashes = unique(found, config, owners)
+    report.failed += problems + clashes
+    return kept
+
+
+def _loaded(config: Config, articles: list[Listed], report: RunReport) -> list[Source]:
+    """The listed articles parsed; one changed since it was listed may fail now."""
+    sources, problems = load_each(config, [article.path for article in articles])
+    report.failed += problems
+    return sources
+
+
+def _listed(source: Source) -> Listed:
+    return Listed(source.slug, source.path, source.relative, source.slug_line)
+
+
+@dataclass
+class _Building:
+    """What building each article of a `run` adds to: the state to remember, the report, the outputs."""
+
+    config: Config
+    fresh: dict[str, dict[str, Any]]
+    report: RunReport
+    outputs: list[Path]
+    progress: Callable[[list[Listed]], Iterable[Listed]]
+
+    def build(
+        self, source: Source, held: dict[Path, tuple[str, polib.POFile]], site: Site | None, mt_incomplete: bool
+    ) -> TransflowError | None:
+        """Build every language of the article and remember it; the error if it could not be."""
+        try:
+            entry = _build_all(self.config, source, self.report, held, self.outputs, site)
+        except TransflowError as exc:
+            return exc
+        entry["mt_incomplete"] = mt_incomplete
+        self.fresh[self.config.relative(source.path)] = entry
+        self.report.processed += 1
+        return None
+
+
+def _prepare_and_build_each(building: _Building, pending: list[Listed]) -> None:
+    """extract -> update -> build one article at a time, holding only its catalogs.
+
+    Every catalog is updated before any article's links consult it, as when the stages run one
+    after the other: an article a link points to is prepared when the link is followed, ahead of
+    its turn (`Site.prepare`).
+    """
+    config, report = building.config, building.report
+    turn = {article.slug: number for number, article in enumerate(pending)}
+    prepared: dict[str, tuple[Source, dict[Path, tuple[str, polib.POFile]]] | None] = {}
+    unprepared: list[tuple[int, TransflowError]] = []
+
+    def prepare(name: str) -> None:
+        if name not in turn or name in prepared:
+            return
+        prepared[name] = None
+        try:
+            source = load(config, pending[turn[name]].path)
+            prepared[name] = (source, _prepare(config, source))
+        except TransflowError as exc:
+            unprepared.append((turn[name], exc))
+
+    names = {key: entry["slug"] for key, entry in building.fresh.items()}
+    site = Site.of(config, pending, names, prepare) if pending else None
+    built: list[TransflowError] = []
+    for article in building.progress(pending):
+        prepare(article.slug)
+        ready, prepared[article.slug] = prepared[article.slug], None  # done: its catalogs go with the build
+        if ready is not None:
+            failure = building.build(*ready, site, mt_incomplete=False)
+            built += [failure] if failure else []
+    report.failed += [exc for _number, exc in sorted(unprepared, key=lambda pair: pair[0])] + built
+
+
+def _translate_and_build(
+    building: _Building,
+    pending: list[Listed],
+    state: dict[str, Any],
+    machine: EngineSettings,
+    machine_progress: Progress | None,
+    retry_machine: bool,
+) -> None:
+    """Every changed article prepared, then translated together (the engine takes batches across
+    articles), then built."""
+    config, report, fresh = building.config, building.report, building.fresh
+    sources = _loaded(config, pending, report)
     held: dict[Path, tuple[str, polib.POFile]] = {}
-    for source in list(pending):
+    for source in list(sources):
         try:
             held.update(_prepare(config, source))
         except TransflowError as exc:
             report.failed.append(exc)
-            pending.remove(source)
+            sources.remove(source)
     incomplete: set[str] = set()
-    paused = None if machine is None or retry_machine else _machine_paused(state, machine)
+    paused = None if retry_machine else _machine_paused(state, machine)
     report.machine_paused = paused
     retry = [] if paused else [key for key, remembered in fresh.items() if remembered.get("mt_incomplete")]
-    if machine is not None and (pending or retry):
+    if sources or retry:
         from transflow.stages.translate import translate  # the engines and the TM load only when needed
 
-        slugs = [source.slug for source in pending] + [fresh[key]["slug"] for key in retry]
+        slugs = [source.slug for source in sources] + [fresh[key]["slug"] for key in retry]
         try:
             report.translation = translate(config, machine, slugs, progress=machine_progress, held=held, paused=paused)
         except TransflowError as exc:  # the translation memory reads every catalog: one may be a bad one
@@ -230,45 +457,13 @@ def run(
                 again.append(config.root / key)
                 del fresh[key]
                 report.skipped -= 1
-        pending += _loadable(config, again, report, {})
-    site = Site.of(config, pending, {key: entry["slug"] for key, entry in fresh.items()}) if pending else None
-    outputs: list[Path] = []
-    for source in progress(pending):
-        try:
-            entry = _build_all(config, source, report, held, outputs, site)
-        except TransflowError as exc:
-            report.failed.append(exc)
-            continue
-        entry["mt_incomplete"] = source.slug in incomplete
-        fresh[config.relative(source.path)] = entry
-        report.processed += 1
-    for key in sorted(fresh):
-        for lang, entry in fresh[key]["languages"].items():
-            report.rows.append(
-                ArticleReport(
-                    fresh[key]["slug"], lang, Counts(*entry["counts"]), entry["status"], entry.get("reason", "")
-                )
-            )
-    if complete and not report.failed:
-        live = set(outputs) | {config.root / name for entry in fresh.values() for name in entry["files"]}
-        report.removed = forget_deleted(config, outputs, live)
-    new_state = {
-        "version": STATE_VERSION,
-        "config": fingerprint,
-        "articles": fresh,
-        "unreachable": _unreachable_since(state, machine, report.translation, paused),
-    }
-    if new_state != state:  # a run that changed nothing writes nothing
-        _save_state(config, new_state)
-    return report
-
-
-def _loadable(config: Config, paths: list[Path], report: RunReport, owners: dict[str, str]) -> list[Source]:
-    """The articles at ``paths`` that can be processed; the others go to ``report.failed``."""
-    sources, problems = load_each(config, paths)
-    kept, clashes = unique(sources, config, owners)
-    report.failed += problems + clashes
-    return kept
+        sources += _loaded(config, _listable(config, again, report, {}), report)
+    site = Site.of(config, sources, {key: entry["slug"] for key, entry in fresh.items()}) if sources else None
+    by_path = {source.path: source for source in sources}
+    for article in building.progress([_listed(source) for source in sources]):
+        source = by_path[article.path]
+        failure = building.build(source, held, site, mt_incomplete=source.slug in incomplete)
+        report.failed += [failure] if failure else []
 
 
 def _machine_paused(state: dict[str, Any], machine: EngineSettings) -> str | None:

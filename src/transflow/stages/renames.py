@@ -14,16 +14,18 @@ from pathlib import Path
 
 from transflow.formats.pofile import read_po
 from transflow.stages.settings import Config
-from transflow.stages.sources import Source, named_files
+from transflow.stages.sources import Listed, Source, load, named_files
 
 SIMILARITY = 0.5  # share of strings in common, of the larger of the two articles
 
 
-def follow_renames(config: Config, sources: list[Source], others: Iterable[str] = ()) -> list[tuple[str, str]]:
+def follow_renames(
+    config: Config, sources: list[Source] | list[Listed], others: Iterable[str] = ()
+) -> list[tuple[str, str]]:
     """Move the catalogs of renamed articles to their new names; (old, new) for each move.
 
     `others` names the articles that exist but are not among `sources` (unchanged since `run` last
-    saw them): their templates are not orphans.
+    saw them): their templates are not orphans. A `Listed` newcomer is parsed here.
     """
     templates = named_files(config.templates_dir, ".pot")
     claimed = {source.slug for source in sources} | set(others)
@@ -34,7 +36,8 @@ def follow_renames(config: Config, sources: list[Source], others: Iterable[str] 
     orphan_ids = {name: _msgids(path) for name, path in orphans.items()}
     moves = []
     for source in newcomers:
-        ids = {segment.msgid for segment in source.article.segments}
+        article = source.article if isinstance(source, Source) else load(config, source.path).article
+        ids = {segment.msgid for segment in article.segments}
         best, score = None, 0.0
         for name, theirs in orphan_ids.items():
             shared = len(ids & theirs) / max(len(ids), len(theirs), 1)

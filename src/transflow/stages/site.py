@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -22,7 +22,7 @@ from transflow.domain.catalog import count
 from transflow.domain.links import rewrite_links
 from transflow.formats.pofile import read_po
 from transflow.stages.settings import Config
-from transflow.stages.sources import Source, discover, layout_path, source_name
+from transflow.stages.sources import Named, Source, discover, layout_path, source_name
 
 
 @dataclass
@@ -31,11 +31,18 @@ class Site:
 
     config: Config
     names: dict[str, str]
+    prepare: Callable[[str], None] | None = None  # brings an article's catalogs up to date before they are read
     _published: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, config: Config, sources: Iterable[Source] = (), known: Mapping[str, str] | None = None) -> Site:
-        """The site as discovered. Articles already loaded (`sources`), or named before (`known`: name
+    def of(
+        cls,
+        config: Config,
+        sources: Iterable[Named] = (),
+        known: Mapping[str, str] | None = None,
+        prepare: Callable[[str], None] | None = None,
+    ) -> Site:
+        """The site as discovered. Articles already listed (`sources`), or named before (`known`: name
         by path relative to the project), keep their name, which a front-matter slug may have set."""
         folder = config.source_dir
         names = {}
@@ -43,12 +50,14 @@ class Site:
             remembered = (known or {}).get(config.relative(path))
             names[path.relative_to(folder).as_posix()] = remembered or source_name(config, path)
         names.update({source.relative: source.slug for source in sources})
-        return cls(config, names)
+        return cls(config, names, prepare)
 
     def published(self, name: str, lang: str) -> bool:
         """Whether `build` publishes the article in `lang`: its catalog is translated enough."""
         key = (name, lang)
         if key not in self._published:
+            if self.prepare is not None:
+                self.prepare(name)
             path = self.config.catalog_path(lang, name)
             self._published[key] = path.exists() and count(read_po(path)).percent >= self.config.threshold_for(lang)
         return self._published[key]

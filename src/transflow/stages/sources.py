@@ -9,16 +9,38 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import Any, Protocol, TypeVar
 
 from transflow.errors import TransflowError
 from transflow.formats.fileio import read_text
-from transflow.formats.markdown import Article, parse_article
+from transflow.formats.markdown import Article, parse_article, parse_front_matter, split_lines
 from transflow.stages.settings import Config
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_SLUG_KEY = re.compile(r"(?:\A|(?<=[\r\n]))slug:")
+
+
+class Named(Protocol):
+    """An article as naming and clashes see it: a parsed `Source` or a `Listed` one."""
+
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def relative(self) -> str: ...
+
+    @property
+    def slug_line(self) -> int: ...
+
+
+NamedT = TypeVar("NamedT", bound=Named)
 
 
 @dataclass(frozen=True)
@@ -33,6 +55,21 @@ class Source:
     path: Path
     article: Article
     relative: str  # the file's path under the source folder, with / (guide/install.md)
+
+    @property
+    def slug_line(self) -> int:
+        return _slug_line(self.article.text)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An article found and named, its front matter read but its body not parsed: a whole project
+    is listed this way, then loaded one article at a time (`load`), so it is never all in memory."""
+
+    slug: str
+    path: Path
+    relative: str
+    slug_line: int  # where an error about its name points
 
 
 def discover(config: Config) -> list[Path]:
@@ -117,26 +154,38 @@ def load(config: Config, path: Path, text: str | None = None) -> Source:
     relative = config.relative(path)
     text = read_text(path) if text is None else text
     article = parse_article(text, relative, config.front_matter_keys)
-    slug = article.front_matter.get("slug", path.stem)
+    name, under_source = _named(config, path, article.front_matter, text)
+    return Source(name, path, article, under_source)
+
+
+def listed(config: Config, path: Path) -> Listed:
+    """The article at `path`, named and checked as `load` would, without parsing its body."""
+    text = read_text(path)
+    name, under_source = _named(config, path, parse_front_matter(text, config.relative(path)), text)
+    return Listed(name, path, under_source, _slug_line(text))
+
+
+def _named(config: Config, path: Path, front_matter: dict[str, Any], text: str) -> tuple[str, str]:
+    """The article's name (folders and slug) and its path under the source folder."""
+    slug = front_matter.get("slug", path.stem)
     if not isinstance(slug, str) or not _SLUG.match(slug):
-        line = _key_line(article, "slug")
-        raise TransflowError(f"slug {slug!r} must be lowercase letters, digits, '-', '_' or '.'", relative, line)
+        raise TransflowError(
+            f"slug {slug!r} must be lowercase letters, digits, '-', '_' or '.'", config.relative(path), _slug_line(text)
+        )
     under_source = PurePosixPath(path.relative_to(config.source_dir).as_posix())
     folders = under_source.parent.as_posix()
-    name = slug if folders == "." else f"{folders}/{slug}"
-    return Source(name, path, article, under_source.as_posix())
+    return (slug if folders == "." else f"{folders}/{slug}"), under_source.as_posix()
 
 
-def _key_line(article: Article, key: str) -> int:
-    for number, (content, _ending) in enumerate(article.lines, start=1):
-        if content.startswith(f"{key}:"):
-            return number
-    return 1
+def _slug_line(text: str) -> int:
+    """The first line starting with `slug:`, or 1."""
+    match = _SLUG_KEY.search(text)
+    return 1 if match is None else len(split_lines(text[: match.start()])) + 1
 
 
 def unique(
-    sources: list[Source], config: Config, owners: dict[str, str] | None = None
-) -> tuple[list[Source], list[TransflowError]]:
+    sources: list[NamedT], config: Config, owners: dict[str, str] | None = None
+) -> tuple[list[NamedT], list[TransflowError]]:
     """The articles no other one clashes with, and an error for the others.
 
     Two articles with one name would write into each other's catalogs, two with one output into
@@ -144,10 +193,10 @@ def unique(
     where it should not. ``owners`` maps the names of articles processed before (unchanged since)
     to their file, which keeps its catalogs.
     """
-    claimants: dict[str, list[Source]] = {}
+    claimants: dict[str, list[NamedT]] = {}
     for source in sources:
         claimants.setdefault(source.slug, []).append(source)
-    outputs: dict[Path, list[tuple[Source, str]]] = {}
+    outputs: dict[Path, list[tuple[NamedT, str]]] = {}
     problems: list[TransflowError] = []
     clashing: set[Path] = set()
     for source in sources:
@@ -162,7 +211,7 @@ def unique(
                 TransflowError(
                     f"slug {source.slug!r} is already used by {', '.join(others)}; skipped",
                     here,
-                    _key_line(source.article, "slug"),
+                    source.slug_line,
                 )
             )
             clashing.add(source.path)
@@ -190,25 +239,37 @@ def unique(
 def load_each(config: Config, paths: list[Path]) -> tuple[list[Source], list[TransflowError]]:
     """The articles that can be read, and the error of each one that cannot: one bad article
     is reported and skipped, and the others are still processed."""
-    sources: list[Source] = []
+    return _each(paths, lambda path: load(config, path))
+
+
+def list_each(config: Config, paths: list[Path]) -> tuple[list[Listed], list[TransflowError]]:
+    """`load_each` without parsing the bodies: the same articles kept, the same errors."""
+    return _each(paths, lambda path: listed(config, path))
+
+
+def list_all(config: Config) -> tuple[list[Listed], list[TransflowError]]:
+    """Every article that can be processed (of this job's shard, with `--shard`), checked for
+    clashes with all of them, and why each of the others cannot. `load` parses each in turn."""
+    found, problems = list_each(config, discover(config))
+    kept, clashes = unique(found, config)
+    return [article for article in kept if config.in_shard(article.slug)], problems + clashes
+
+
+ReadT = TypeVar("ReadT")
+
+
+def _each(paths: list[Path], read: Callable[[Path], ReadT]) -> tuple[list[ReadT], list[TransflowError]]:
+    read_ones: list[ReadT] = []
     problems: list[TransflowError] = []
     for path in paths:
         try:
-            sources.append(load(config, path))
+            read_ones.append(read(path))
         except TransflowError as exc:
             problems.append(exc)
-    return sources, problems
+    return read_ones, problems
 
 
-def load_all(config: Config) -> tuple[list[Source], list[TransflowError]]:
-    """Every article that can be processed (of this job's shard, with `--shard`), checked for
-    clashes with all of them, and why each of the others cannot."""
-    sources, problems = load_each(config, discover(config))
-    kept, clashes = unique(sources, config)
-    return [source for source in kept if config.in_shard(source.slug)], problems + clashes
-
-
-def output_path(config: Config, source: Source, lang: str) -> Path:
+def output_path(config: Config, source: Named, lang: str) -> Path:
     """Where the article's translation into `lang` is written, by `site.layout`."""
     return layout_path(config, source.relative, source.slug, lang)
 
