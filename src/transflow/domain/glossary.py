@@ -162,9 +162,9 @@ class Glossary:
             if not self.expected(term, lang):
                 continue
             others = [span for other, spans in candidates.items() if other is not term for span in spans]
-            # Of more occurrences than needed, those no other term could use go first.
             free = [span for span in candidates[term] if not _overlaps(span, claimed)]
-            free.sort(key=lambda span: sum(_overlaps(other, [span]) for other in others))
+            if others:  # of more occurrences than needed, those no other term could use go first
+                free.sort(key=lambda span: sum(_overlaps(other, [span]) for other in others))
             claimed.extend(free[: needed[term]])
             if len(free) < needed[term]:
                 short.append((term, len(free)))
