@@ -95,14 +95,12 @@ def urls(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
 def symbols(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """The marks ® ™ © are kept, plus those a required glossary rendering adds (Acme -> Acme®)."""
     matches = context.glossary.find(entry.msgid)
+    # The marks are single characters: counted in all renderings at once, then in all matched texts
+    rendered = "".join([context.glossary.expected(match.term, context.lang) for match in matches])
+    replaced = "".join([match.text for match in matches])
     for mark in "®™©":
         source, translation = entry.msgid.count(mark), entry.msgstr.count(mark)
-        if not matches and source == translation:
-            continue
-        added = sum(
-            context.glossary.expected(match.term, context.lang).count(mark) - match.text.count(mark)
-            for match in matches
-        )
+        added = rendered.count(mark) - replaced.count(mark)
         if translation != source + added:
             by_glossary = f" (the glossary adds {added})" if added else ""
             yield (f"{mark} appears {source} time(s) in the source{by_glossary}, {translation} in the translation")
