@@ -15,7 +15,7 @@ import polib
 
 from transflow.domain.checks.context import EntryContext
 from transflow.domain.checks.registry import ERROR, EntryCheck
-from transflow.domain.checks.shared import URL, compare
+from transflow.domain.checks.shared import addresses, compare
 from transflow.domain.units import alternatives
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
@@ -67,7 +67,8 @@ def _quantities(units: tuple[str, ...]) -> _Items:
 def _addresses(text: str) -> list[str]:
     if "://" not in text and "www." not in text and "@" not in text:
         return []
-    return [m.group().rstrip(".,;:!?") for m in URL.finditer(_without_link_targets(text))]
+    text = _without_link_targets(text)
+    return [m.group().rstrip(".,;:!?") for m in addresses(text).finditer(text)]
 
 
 _REFERENCES = _Items(_SUPERSCRIPTS.findall)
