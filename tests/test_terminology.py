@@ -104,6 +104,25 @@ def test_renderings_are_counted_as_a_multiset_longest_first(glossary):
     assert glossary.verify(source, "Magnesium-L-Threonat enthält L-Threonat.", "de") == []
 
 
+@pytest.mark.parametrize("case", ["exact", "any", "first-letter"])
+def test_a_rendering_is_found_only_as_a_word_of_its_own(tmp_path, case):
+    """Renderings patterns are led by their first letter (a faster regex): the left boundary holds."""
+    path = tmp_path / "glossary.yml"
+    path.write_text(
+        f"terms:\n  - term: slaap\n    case: {case}\n    translations:\n      de:\n        term: Schlaf\n"
+        "        variants: [Schlafes]\n",
+        encoding="utf-8",
+    )
+    glossary = Glossary.load(path, ("de",))
+    term = glossary.terms[0]
+    text = "Schlaf, guter Schlafes; Winterschlaf xSchlaf 2Schlaf ²Schlaf *Schlaf* Schlafen\nSchlaf"
+    spans = [match.span() for match in glossary.renderings(term, "de", text)]
+    assert [text[start:end] for start, end in spans] == ["Schlaf", "Schlafes", "Schlaf", "Schlaf", "Schlaf"]
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    lower = [match.group() for match in glossary.renderings(term, "de", "schlaf und SCHLAF")]
+    assert lower == {"exact": [], "any": ["schlaf", "SCHLAF"], "first-letter": ["schlaf"]}[case]
+
+
 def test_correct_german_with_inflected_terms_passes(glossary):
     source = "De synaptische plasticiteit en L-threonaten zijn biobeschikbaar en de HPA-as."
     german = "Wegen der synaptischen Plastizität sind L-Threonate bioverfügbarem Zustand und die HPA-Achse."

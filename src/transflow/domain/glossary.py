@@ -162,9 +162,9 @@ class Glossary:
             if not self.expected(term, lang):
                 continue
             others = [span for other, spans in candidates.items() if other is not term for span in spans]
-            # Of more occurrences than needed, those no other term could use go first.
             free = [span for span in candidates[term] if not _overlaps(span, claimed)]
-            free.sort(key=lambda span: sum(_overlaps(other, [span]) for other in others))
+            if others:  # of more occurrences than needed, those no other term could use go first
+                free.sort(key=lambda span: sum(_overlaps(other, [span]) for other in others))
             claimed.extend(free[: needed[term]])
             if len(free) < needed[term]:
                 short.append((term, len(free)))
@@ -326,7 +326,27 @@ def _rendering_pattern(accepted: tuple[str, ...], pattern: str, case: str) -> re
     forms = [_form_body(form, case) for form in sorted(accepted, key=len, reverse=True)]
     if pattern:
         forms.append(f"(?:{pattern})")
-    return re.compile(f"{_BEFORE}(?:{'|'.join(forms)}){_after(False)}")
+    return re.compile(_first_letter_first(accepted, forms, case) or f"{_BEFORE}(?:{'|'.join(forms)}){_after(False)}")
+
+
+def _first_letter_first(accepted: tuple[str, ...], forms: list[str], case: str) -> str | None:
+    """The same pattern led by the letter all renderings start with, None when they do not share
+    one: the regex engine then skips every position without that letter instead of testing the
+    left boundary there (what most of a translation's verification costs)."""
+    first = accepted[0][:1]
+    if not first.isalpha() or any(not form.startswith(first) for form in accepted) or len(forms) != len(accepted):
+        return None
+    lead = {"any": f"(?i:{re.escape(first)})", "first-letter": f"[{first.upper()}{first.lower()}]"}.get(
+        case, re.escape(first)
+    )
+    opening = {"any": f"(?i:{re.escape(first)}", "first-letter": lead}.get(case, re.escape(first))
+    rests = []
+    for body in forms:
+        if not body.startswith(opening):
+            return None
+        rest = body[len(opening) :]
+        rests.append(f"(?i:{rest}" if case == "any" else rest)
+    return f"{lead}(?<!{WORD_CHAR}.)(?:{'|'.join(rests)}){_after(False)}"
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:

@@ -118,12 +118,18 @@ def missing(
 ) -> list[str]:
     """Verbatim tokens of `source` that `translation` has fewer times; `excused` source spans
     (terms the glossary renders differently, DNA -> ADN) are not counted."""
-    wanted = Counter(
-        token
-        for _, token, start, end in tokens(source, kinds, excused)
-        if not any(start < stop and begin < end for begin, stop in excused)
-    )
+    wanted = _wanted(source, excused, kinds)
     if not wanted:
         return []
     have = Counter(token for _, token, _, _ in tokens(translation, kinds))
     return [token for token, count in wanted.items() if have[token] < count]
+
+
+@lru_cache(maxsize=4096)
+def _wanted(source: str, excused: tuple[tuple[int, int], ...], kinds: tuple[str, ...]) -> Counter[str]:
+    """The source side of `missing`, worked out once for all of a string's languages (read only)."""
+    return Counter(
+        token
+        for _, token, start, end in tokens(source, kinds, excused)
+        if not any(start < stop and begin < end for begin, stop in excused)
+    )

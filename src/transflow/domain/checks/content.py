@@ -15,7 +15,7 @@ import polib
 
 from transflow.domain.checks.context import EntryContext
 from transflow.domain.checks.registry import ERROR, EntryCheck
-from transflow.domain.checks.shared import URL, compare
+from transflow.domain.checks.shared import addresses, compare
 from transflow.domain.units import alternatives
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
@@ -67,7 +67,8 @@ def _quantities(units: tuple[str, ...]) -> _Items:
 def _addresses(text: str) -> list[str]:
     if "://" not in text and "www." not in text and "@" not in text:
         return []
-    return [m.group().rstrip(".,;:!?") for m in URL.finditer(_without_link_targets(text))]
+    text = _without_link_targets(text)
+    return [m.group().rstrip(".,;:!?") for m in addresses(text).finditer(text)]
 
 
 _REFERENCES = _Items(_SUPERSCRIPTS.findall)
@@ -95,14 +96,12 @@ def urls(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
 def symbols(entry: polib.POEntry, context: EntryContext) -> Iterator[str]:
     """The marks ® ™ © are kept, plus those a required glossary rendering adds (Acme -> Acme®)."""
     matches = context.glossary.find(entry.msgid)
+    # The marks are single characters: counted in all renderings at once, then in all matched texts
+    rendered = "".join([context.glossary.expected(match.term, context.lang) for match in matches])
+    replaced = "".join([match.text for match in matches])
     for mark in "®™©":
         source, translation = entry.msgid.count(mark), entry.msgstr.count(mark)
-        if not matches and source == translation:
-            continue
-        added = sum(
-            context.glossary.expected(match.term, context.lang).count(mark) - match.text.count(mark)
-            for match in matches
-        )
+        added = rendered.count(mark) - replaced.count(mark)
         if translation != source + added:
             by_glossary = f" (the glossary adds {added})" if added else ""
             yield (f"{mark} appears {source} time(s) in the source{by_glossary}, {translation} in the translation")

@@ -29,7 +29,13 @@ _QUICK_MARKUP = re.compile(
 )
 
 
+# Every token starts with one of these: a text holding none (most prose) has no markup.
+_MARKUP_START = re.compile(r"[\\`\]<*_!\[]")
+
+
 def quick_markup(text: str) -> list[tuple[str, ...]]:
+    if not _MARKUP_START.search(text):
+        return []
     found: list[tuple[str, ...]] = _QUICK_MARKUP.findall(text)
     found.sort()
     return found

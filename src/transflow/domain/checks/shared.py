@@ -12,7 +12,19 @@ from operator import eq
 
 from transflow.domain.languages import typography
 
-URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WEB = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(f"{_WEB.pattern}|{_EMAIL.pattern}")
+
+
+def addresses(text: str) -> re.Pattern[str]:
+    """The finder of the URLs and e-mail addresses `text` can hold: a text without @ is not
+    searched for e-mail addresses, which the regex engine would try at every position."""
+    if "@" not in text:
+        return _WEB
+    if "://" not in text and "www." not in text:
+        return _EMAIL
+    return _URL
 
 
 def compare(expected: Counter[str], found: Counter[str]) -> Iterator[str]:
@@ -62,7 +74,14 @@ def spacing_problems(text: str, lang: str) -> dict[str, list[str]]:
     return {
         "doubled space": _DOUBLED_SPACE.findall(text) if "  " in text else [],
         "space before punctuation": space_before.findall(text.lstrip()) if hint.search(text) else [],
-        "no space after , or ;": _NO_SPACE_AFTER.findall(URL.sub(" ", text) if "@" in text or "://" in text else text)
-        if "," in text or ";" in text
-        else [],
+        "no space after , or ;": _no_space_after(text),
     }
+
+
+def _no_space_after(text: str) -> list[str]:
+    """A comma or semicolon glued to the next word, outside URLs and e-mail addresses."""
+    if "," not in text and ";" not in text:
+        return []
+    if "@" in text or "://" in text:
+        text = addresses(text).sub(" ", text)
+    return _NO_SPACE_AFTER.findall(text)
