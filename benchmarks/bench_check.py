@@ -34,6 +34,7 @@ from transflow.domain.protect import mask, restore
 
 TARGET = 5.0
 RERUN_TARGET = 50.0
+TRANSFLOW = str(Path(sys.executable).parent / "transflow")  # the one beside this interpreter, not a PATH shim
 
 
 def prepare(articles: int, seed: int, style: str) -> Path:
@@ -52,7 +53,7 @@ def prepare(articles: int, seed: int, style: str) -> Path:
     )
     shutil.copy(here.parent / "glossary.yml", project / "glossary.yml")
     for stage in ("extract", "update"):
-        subprocess.run(["transflow", "-C", str(project), stage], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([TRANSFLOW, "-C", str(project), stage], check=True, stdout=subprocess.DEVNULL)
     glossary = Glossary.load(project / "glossary.yml")
     number = 0
     for path in sorted(project.glob("translations/*/*.po")):
@@ -99,7 +100,7 @@ def measure(style: str, articles: int, seed: int, runs: int) -> None:
     catalogs = sorted(project.glob("translations/*/*.po"))
     entries = sum(1 for path in catalogs for entry in polib.pofile(str(path)) if not entry.obsolete)
     pofilter = [venv_bin(VENV_TTK, "pofilter"), "--progress=none", *(f"--test={name}" for name in POFILTER_TESTS)]
-    transflow = str(Path(sys.executable).parent / "transflow")
+    transflow = TRANSFLOW
     # check exits 1 when it finds errors (it does: the corpus has faults)
     check = ["sh", "-c", f"{transflow} check --format json >/dev/null; test $? -le 1"]
     cache = project / ".transflow" / "check-cache.pickle"
